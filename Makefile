@@ -1,0 +1,30 @@
+# Every target installs what it needs, idempotently: a fresh machine needs only `make run` or `make test`.
+SHELL := /bin/bash
+MVN ?= mvn -B -ntp
+# Built tools (kube-apiserver, helm) are cached outside the repository and survive `git clean`.
+export SMTPPROBE_CACHE ?= $(HOME)/.cache/smtp-probe-operator
+
+.PHONY: all build test deps controlplane run bench clean
+
+all: build
+
+deps:
+	bash hack/install-deps.sh
+
+controlplane: deps
+	bash hack/build-controlplane.sh
+
+build:
+	$(MVN) package -DskipTests
+
+test: deps controlplane
+	$(MVN) verify
+
+run: deps controlplane build
+	bash hack/run.sh
+
+bench: deps build
+	bash hack/bench.sh
+
+clean:
+	$(MVN) clean
