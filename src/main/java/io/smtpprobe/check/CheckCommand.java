@@ -1,13 +1,96 @@
 package io.smtpprobe.check;
 
+import io.smtpprobe.probe.Cidr;
+import io.smtpprobe.probe.EgressPolicy;
+import io.smtpprobe.probe.InvalidInputException;
+import io.smtpprobe.probe.ProbeReport;
+import io.smtpprobe.probe.ProbeRequest;
+import io.smtpprobe.probe.ReportJson;
+import io.smtpprobe.smtp.Limits;
+import io.smtpprobe.smtp.Outcome;
+import io.smtpprobe.smtp.ProbeOptions;
+import io.smtpprobe.smtp.Timeouts;
+import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
+/** {@code check}: one run of the probe from a terminal, with exit codes as monitoring plugins use them. */
 public final class CheckCommand {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_TRANSIENT = 1;
+    public static final int EXIT_FAILED = 2;
+    public static final int EXIT_USAGE = 3;
+
+    /** On a laptop loopback is the user's own business, but cloud metadata never is. */
+    static final List<String> ALWAYS_DENIED = List.of(
+            "169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128", "224.0.0.0/4", "ff00::/8",
+            "fd00:ec2::254/128", "100.100.100.200/32");
+
     private CheckCommand() {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        err.println("check: not implemented yet");
-        return 3;
+        CheckArguments a;
+        try {
+            a = CheckArguments.parse(args);
+        } catch (InvalidInputException e) {
+            err.println("check: invalid " + e.getMessage());
+            err.println("Try 'check --help'.");
+            return EXIT_USAGE;
+        }
+        if (a.help) {
+            out.print(CheckArguments.USAGE);
+            return EXIT_OK;
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            ProbeReport report = Engine.create(vertx, a.dnsServers, policy(a), a.connectTimeout)
+                    .run(request(a))
+                    .toCompletableFuture()
+                    // The engine enforces its own deadlines; this only guards against a bug hanging the CLI.
+                    .get(deadlineSeconds(a), TimeUnit.SECONDS);
+            if (a.json) {
+                out.println(ReportJson.toJson(ReportJson.report(report, true)));
+            } else {
+                TextReport.print(report, out);
+            }
+            return exitCode(report.result());
+        } catch (InvalidInputException e) {
+            err.println("check: invalid " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (Exception e) {
+            err.println("check: internal error: " + e);
+            return EXIT_FAILED;
+        } finally {
+            vertx.close();
+        }
+    }
+
+    static int exitCode(Outcome result) {
+        return switch (result) {
+            case Success -> EXIT_OK;
+            case TransientFailure -> EXIT_TRANSIENT;
+            case PermanentFailure -> EXIT_FAILED;
+        };
+    }
+
+    static ProbeRequest request(CheckArguments a) {
+        ProbeOptions options = new ProbeOptions(a.ehlo, a.mailFrom, a.rcptTo, a.notify, a.tls, a.insecure,
+                a.message(), new Timeouts(a.connectTimeout, a.commandTimeout, a.totalTimeout), Limits.DEFAULT);
+        return new ProbeRequest(a.domains, a.servers, a.port, a.mxPolicy, options);
+    }
+
+    static EgressPolicy policy(CheckArguments a) {
+        List<Cidr> denied = new ArrayList<>(ALWAYS_DENIED.stream().map(Cidr::parse).toList());
+        denied.addAll(a.deniedNetworks);
+        return new EgressPolicy(Set.of(), denied);
+    }
+
+    private static long deadlineSeconds(CheckArguments a) {
+        // Every MX host may be tried in turn, each bounded by the total timeout, plus DNS.
+        return 60 + (a.totalTimeout.toSeconds() + 1) * 20;
     }
 }

@@ -1,0 +1,58 @@
+package io.smtpprobe.probe;
+
+import io.smtpprobe.smtp.Reason;
+import io.smtpprobe.smtp.Reply;
+import io.smtpprobe.smtp.ServerResult;
+import io.smtpprobe.smtp.Stage;
+
+/** One human line per finding, in the words a mail admin uses reading a telnet session. */
+public final class Findings {
+    private static final int MAX_REPLY_TEXT = 160;
+
+    private Findings() {
+    }
+
+    public static String of(String domain, ServerResult server) {
+        StringBuilder sb = new StringBuilder(domain).append(": ").append(server.host());
+        if (server.address() != null && !server.address().equals(server.host())) {
+            sb.append(" (").append(server.address()).append(':').append(server.port()).append(')');
+        }
+        Reply reply = server.reply();
+        if (server.reason() == Reason.Accepted) {
+            sb.append(" accepted");
+            if (reply != null) {
+                sb.append(" (").append(reply.code()).append(' ').append(cut(reply.text())).append(')');
+            }
+            return sb.toString();
+        }
+        sb.append(' ').append(verb(server.stage()));
+        if (reply != null && server.reason().replyBased()) {
+            sb.append(' ').append(reply.code()).append(' ').append(cut(reply.text()));
+        } else {
+            sb.append(' ').append(server.reason());
+            if (server.detail() != null && !server.detail().isEmpty()) {
+                sb.append(": ").append(cut(server.detail()));
+            }
+        }
+        return sb.toString();
+    }
+
+    public static String verb(Stage stage) {
+        return switch (stage) {
+            case Dns -> "DNS";
+            case Connect -> "connect";
+            case Banner -> "banner";
+            case Ehlo -> "EHLO";
+            case Helo -> "HELO";
+            case StartTls -> "STARTTLS";
+            case MailFrom -> "MAIL";
+            case RcptTo -> "RCPT";
+            case Data -> "DATA";
+            case Quit -> "QUIT";
+        };
+    }
+
+    private static String cut(String s) {
+        return s.length() <= MAX_REPLY_TEXT ? s : s.substring(0, MAX_REPLY_TEXT) + "…";
+    }
+}
