@@ -1,0 +1,52 @@
+{{- define "spo.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "spo.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "spo.labels" -}}
+app.kubernetes.io/name: {{ include "spo.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "spo.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "spo.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "spo.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "spo.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "spo.leaseNamespace" -}}
+{{- default .Release.Namespace .Values.leaderElection.leaseNamespace -}}
+{{- end -}}
+
+{{/* The rules the operator needs on SmtpProbes and Events, and nothing more. */}}
+{{- define "spo.watchRules" -}}
+- apiGroups: ["smtpprobe.io"]
+  resources: ["smtpprobes"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["smtpprobe.io"]
+  resources: ["smtpprobes/status"]
+  verbs: ["update", "patch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end -}}
