@@ -34,7 +34,9 @@ public final class ReplyClassifier {
         if (code == 535 || subject.equals("7.8")) {
             return Reason.AuthenticationFailed;
         }
-        if (code == 530 || subject.equals("7.0") || text.contains("authentication required")) {
+        // 454 4.7.0 to STARTTLS means "TLS not available", not a demand to log in
+        boolean authSubject = subject.equals("7.0") && stage != Stage.StartTls;
+        if (code == 530 || authSubject || text.contains("authentication required")) {
             return Reason.AuthenticationRequired;
         }
         if (isGreylisting(code, subject, text)) {
