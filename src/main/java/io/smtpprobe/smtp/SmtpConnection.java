@@ -38,6 +38,9 @@ final class SmtpConnection {
         }
     }
 
+    /** Without pipelining at most one reply is due; a few more are tolerated, a flood is not. */
+    private static final int MAX_UNREAD_REPLIES = 8;
+
     private final Vertx vertx;
     private final NetSocket socket;
     private final ReplyParser parser;
@@ -143,6 +146,9 @@ final class SmtpConnection {
             // all replies of this read are queued before any is handed out, so the STARTTLS step
             // sees injected ones that came in the same packet
             unread.addAll(replies);
+            if (unread.size() > MAX_UNREAD_REPLIES) {
+                throw new ProtocolViolationException("server sent more than " + MAX_UNREAD_REPLIES + " replies nobody asked for");
+            }
         } catch (ProtocolViolationException e) {
             transcript.info("protocol violation: " + e.getMessage());
             failure = e;

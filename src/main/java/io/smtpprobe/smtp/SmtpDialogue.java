@@ -270,11 +270,13 @@ final class SmtpDialogue {
     private Future<ServerResult> quitAndClose(StageFailure verdict) {
         Future<?> quit = Future.succeededFuture();
         boolean timedOut = verdict.reason == Reason.CommandTimeout || verdict.reason == Reason.BannerTimeout;
-        if (connection != null && connection.usable() && !timedOut && !upgrading) {
+        // after a failed handshake the socket is neither plaintext nor TLS: nothing sensible to say
+        boolean tlsBroken = verdict.reason == Reason.TlsHandshakeFailed || upgrading;
+        if (connection != null && connection.usable() && !timedOut && !tlsBroken) {
             enter(Stage.Quit);
             Duration wait = timeouts.command().compareTo(MAX_QUIT_WAIT) < 0 ? timeouts.command() : MAX_QUIT_WAIT;
             quit = connection.command("QUIT", wait).otherwiseEmpty();
-        } else if (connection != null && !connection.isClosed() && timedOut) {
+        } else if (connection != null && !connection.isClosed() && timedOut && !tlsBroken) {
             // the reply stream is out of step after a timeout: say goodbye without waiting
             enter(Stage.Quit);
             quit = connection.write("QUIT\r\n", "QUIT").otherwiseEmpty();

@@ -6,6 +6,9 @@ import java.util.List;
 /** The telnet-like record of one dialogue; every server string is sanitised on the way in. */
 final class Transcript {
 
+    /** Far above any sane dialogue; keeps a chatty server from growing the status without end. */
+    static final int MAX_LINES = 400;
+
     private final List<TranscriptLine> lines = new ArrayList<>();
     private final int maxTextLength;
 
@@ -34,6 +37,13 @@ final class Transcript {
     }
 
     private void add(TranscriptLine.Direction direction, String text) {
+        if (lines.size() >= MAX_LINES) {
+            return;
+        }
+        if (lines.size() == MAX_LINES - 1) {
+            lines.add(new TranscriptLine(TranscriptLine.Direction.Info, "transcript truncated"));
+            return;
+        }
         lines.add(new TranscriptLine(direction, ServerText.sanitize(text, maxTextLength)));
     }
 }

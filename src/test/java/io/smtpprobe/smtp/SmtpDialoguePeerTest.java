@@ -272,6 +272,24 @@ class SmtpDialoguePeerTest {
     }
 
     @Test
+    void notifyNeverIsNeverCombined() throws Exception {
+        options.dsnNotify = Set.of(Notify.NEVER, Notify.SUCCESS);
+
+        probe(acceptingDialogue("DSN"));
+
+        assertThat(peer.received()).contains("RCPT TO:<postmaster@example.test> NOTIFY=NEVER");
+    }
+
+    @Test
+    void floodOfUnaskedRepliesIsAProtocolViolation() throws Exception {
+        var timed = probe(ScriptedSmtpPeer.script().send("220 mx.example.test\r\n".repeat(50)));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.ProtocolViolation);
+        assertThat(timed.result().transcript()).hasSizeLessThan(Transcript.MAX_LINES);
+        assertThat(timed.elapsed()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void notifyIsLeftOutWithoutDsn() throws Exception {
         options.dsnNotify = Set.of(Notify.FAILURE);
 
