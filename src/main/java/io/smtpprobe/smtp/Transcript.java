@@ -1,0 +1,49 @@
+package io.smtpprobe.smtp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The telnet-like record of one dialogue; every server string is sanitised on the way in. */
+final class Transcript {
+
+    /** Far above any sane dialogue; keeps a chatty server from growing the status without end. */
+    static final int MAX_LINES = 400;
+
+    private final List<TranscriptLine> lines = new ArrayList<>();
+    private final int maxTextLength;
+
+    Transcript(int maxTextLength) {
+        this.maxTextLength = maxTextLength;
+    }
+
+    void client(String text) {
+        add(TranscriptLine.Direction.Client, text);
+    }
+
+    void info(String text) {
+        add(TranscriptLine.Direction.Info, text);
+    }
+
+    void server(Reply reply) {
+        List<String> replyLines = reply.lines();
+        for (int i = 0; i < replyLines.size(); i++) {
+            String separator = i < replyLines.size() - 1 ? "-" : " ";
+            add(TranscriptLine.Direction.Server, (reply.code() + separator + replyLines.get(i)).strip());
+        }
+    }
+
+    List<TranscriptLine> lines() {
+        return List.copyOf(lines);
+    }
+
+    private void add(TranscriptLine.Direction direction, String text) {
+        if (lines.size() >= MAX_LINES) {
+            return;
+        }
+        if (lines.size() == MAX_LINES - 1) {
+            lines.add(new TranscriptLine(TranscriptLine.Direction.Info, "transcript truncated"));
+            return;
+        }
+        lines.add(new TranscriptLine(direction, ServerText.sanitize(text, maxTextLength)));
+    }
+}
