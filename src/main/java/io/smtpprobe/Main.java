@@ -15,6 +15,15 @@ public class Main {
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
             System.exit(io.smtpprobe.check.CheckCommand.run(rest, System.out, System.err));
         }
+        if (args.length > 0 && args[0].equals("bench")) {
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            try {
+                System.exit(io.smtpprobe.bench.EngineBench.run(rest, System.out));
+            } catch (Exception e) {
+                System.err.println("bench: " + e);
+                System.exit(2);
+            }
+        }
         Quarkus.run(args);
     }
 }

@@ -17,8 +17,8 @@ public record TranscriptLine(Direction direction, String text) {
     @Override
     public String toString() {
         return switch (direction) {
-            case Client -> "> " + text;
-            case Server -> "< " + text;
+            case Client -> "C: " + text;
+            case Server -> "S: " + text;
             case Info -> "* " + text;
         };
     }

@@ -1,0 +1,239 @@
+package io.smtpprobe.bench;
+
+import io.smtpprobe.probe.InputValidator;
+import io.smtpprobe.probe.Durations;
+import io.smtpprobe.smtp.Limits;
+import io.smtpprobe.smtp.ProbeOptions;
+import io.smtpprobe.smtp.Reason;
+import io.smtpprobe.smtp.ServerResult;
+import io.smtpprobe.smtp.SmtpProber;
+import io.smtpprobe.smtp.SmtpTarget;
+import io.smtpprobe.smtp.Timeouts;
+import io.smtpprobe.smtp.TlsMode;
+import io.smtpprobe.smtp.VertxSmtpProber;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Drives the real engine as fast as it goes against one loopback target, for {@code make bench}.
+ * A whole-process run: CPU is the process's own, so it is comparable with the peer tools' CPU.
+ *
+ * <pre>bench --target 127.0.0.1:2525 --concurrency 64 --duration 10s [--probes N] [--timeout 5s]</pre>
+ * With {@code --probes N} it starts exactly N dialogues at once (the tarpit scenario) instead of a
+ * closed loop. Prints one JSON object.
+ */
+public final class EngineBench {
+    private EngineBench() {
+    }
+
+    public static int run(String[] args, PrintStream out) throws Exception {
+        String target = "127.0.0.1:2525";
+        int concurrency = 1;
+        Duration duration = Duration.ofSeconds(10);
+        int probes = 0;
+        Duration timeout = Duration.ofSeconds(5);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--target" -> target = args[i + 1];
+                case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
+                case "--duration" -> duration = Durations.parse("--duration", args[i + 1]);
+                case "--probes" -> probes = Integer.parseInt(args[i + 1]);
+                case "--timeout" -> timeout = Durations.parse("--timeout", args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        InputValidator.HostPort hp = InputValidator.server("--target", target);
+        InetAddress address = InetAddress.getByName(hp.host()); // a loopback literal: no lookup
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the benchmark only targets loopback");
+        }
+        SmtpTarget smtpTarget = new SmtpTarget(hp.host(), address, hp.port() == null ? 25 : hp.port(), null);
+        ProbeOptions options = new ProbeOptions("bench.smtp-probe.test", "probe@bench.test", List.of("user@bench.test"),
+                Set.of(), TlsMode.Disabled, false, null, new Timeouts(timeout, timeout, timeout.multipliedBy(2)), Limits.DEFAULT);
+
+        BlockedThreadCounter blocked = BlockedThreadCounter.install();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        SmtpProber prober = new VertxSmtpProber(vertx);
+        try {
+            // Warm-up so that JIT compilation does not count against the engine.
+            closedLoop(prober, smtpTarget, options, Math.min(concurrency, 16), Duration.ofSeconds(2));
+            resetPeaks();
+            long cpu0 = processCpuNanos();
+            Result r = probes > 0
+                    ? burst(prober, smtpTarget, options, probes)
+                    : closedLoop(prober, smtpTarget, options, concurrency, duration);
+            long cpu = processCpuNanos() - cpu0;
+            out.println(json(probes > 0 ? "burst" : "dialogue", probes > 0 ? probes : concurrency, r, cpu,
+                    peakHeapBytes(), blocked.count()));
+            return 0;
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private record Result(long completed, long nanos, long[] latencies, Map<Reason, Long> reasons, long maxLatencyNanos) {
+    }
+
+    private static Result closedLoop(SmtpProber prober, SmtpTarget target, ProbeOptions options, int concurrency,
+                                     Duration duration) throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        LatencyRecorder recorder = new LatencyRecorder();
+        CountDownLatch done = new CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            loop(prober, target, options, end, recorder, done);
+        }
+        done.await();
+        return recorder.result(System.nanoTime() - start);
+    }
+
+    private static void loop(SmtpProber prober, SmtpTarget target, ProbeOptions options, long end,
+                             LatencyRecorder recorder, CountDownLatch done) {
+        long t0 = System.nanoTime();
+        prober.probe(target, options).onComplete(ar -> {
+            recorder.record(System.nanoTime() - t0, ar.succeeded() ? ar.result() : null);
+            if (System.nanoTime() < end) {
+                loop(prober, target, options, end, recorder, done);
+            } else {
+                done.countDown();
+            }
+        });
+    }
+
+    private static Result burst(SmtpProber prober, SmtpTarget target, ProbeOptions options, int probes)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        LatencyRecorder recorder = new LatencyRecorder();
+        CountDownLatch done = new CountDownLatch(probes);
+        for (int i = 0; i < probes; i++) {
+            long t0 = System.nanoTime();
+            prober.probe(target, options).onComplete(ar -> {
+                recorder.record(System.nanoTime() - t0, ar.succeeded() ? ar.result() : null);
+                done.countDown();
+            });
+        }
+        done.await();
+        return recorder.result(System.nanoTime() - start);
+    }
+
+    /** Keeps at most a fixed sample of latencies, so the recorder itself stays bounded. */
+    private static final class LatencyRecorder {
+        private static final int SAMPLE = 1 << 20;
+        private final long[] samples = new long[SAMPLE];
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicLong max = new AtomicLong();
+        private final Map<Reason, AtomicInteger> reasons = new EnumMap<>(Reason.class);
+
+        LatencyRecorder() {
+            for (Reason r : Reason.values()) {
+                reasons.put(r, new AtomicInteger());
+            }
+        }
+
+        void record(long nanos, ServerResult result) {
+            long n = count.getAndIncrement();
+            samples[(int) (n % SAMPLE)] = nanos;
+            max.accumulateAndGet(nanos, Math::max);
+            reasons.get(result == null ? Reason.ConnectionClosed : result.reason()).incrementAndGet();
+        }
+
+        Result result(long elapsed) {
+            int n = (int) Math.min(count.get(), SAMPLE);
+            long[] sorted = Arrays.copyOf(samples, n);
+            Arrays.sort(sorted);
+            Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
+            reasons.forEach((r, c) -> {
+                if (c.get() > 0) {
+                    byReason.put(r, (long) c.get());
+                }
+            });
+            return new Result(count.get(), elapsed, sorted, byReason, max.get());
+        }
+    }
+
+    private static String json(String scenario, int concurrency, Result r, long cpuNanos, long peakHeap, int blocked) {
+        double seconds = r.nanos / 1e9;
+        StringBuilder reasons = new StringBuilder();
+        r.reasons.forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ",").append('"').append(k).append("\":").append(v));
+        return String.format(Locale.ROOT,
+                "{\"tool\":\"smtp-probe\",\"scenario\":\"%s\",\"concurrency\":%d,\"dialogues\":%d,\"seconds\":%.3f,"
+                        + "\"rate\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,\"cpuMsPerDialogue\":%.4f,"
+                        + "\"peakHeapMiB\":%.1f,\"blockedThreadWarnings\":%d,\"reasons\":{%s}}",
+                scenario, concurrency, r.completed, seconds, r.completed / seconds, pct(r.latencies, 0.50),
+                pct(r.latencies, 0.99), r.maxLatencyNanos / 1e6, r.completed == 0 ? 0 : cpuNanos / 1e6 / r.completed,
+                peakHeap / 1048576.0, blocked, reasons);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** Vert.x reports a blocked event loop through this logger; the benchmark counts the warnings. */
+    private static final class BlockedThreadCounter extends Handler {
+        private final AtomicInteger count = new AtomicInteger();
+
+        static BlockedThreadCounter install() {
+            BlockedThreadCounter counter = new BlockedThreadCounter();
+            Logger.getLogger("io.vertx.core.impl.BlockedThreadChecker").addHandler(counter);
+            return counter;
+        }
+
+        int count() {
+            return count.get();
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            count.incrementAndGet();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
