@@ -36,7 +36,7 @@ final class DnsQueries {
 
     private final List<Server> servers;
     private final Executor executor;
-    private final Duration safetyTimeout;
+    private final Duration queryTimeout;
 
     private record Server(InetSocketAddress address, SimpleResolver resolver) {
         String label() {
@@ -59,9 +59,7 @@ final class DnsQueries {
             return new Server(address, resolver);
         }).toList();
         this.executor = executor;
-        // dnsjava enforces the query timeout itself; this only guards against a stage that never
-        // completes, allowing for the UDP try plus a TCP retry after truncation.
-        this.safetyTimeout = queryTimeout.multipliedBy(2).plusSeconds(1);
+        this.queryTimeout = queryTimeout;
     }
 
     List<String> serverLabels() {
@@ -117,8 +115,10 @@ final class DnsQueries {
             return CompletableFuture.completedFuture(lastFailure);
         }
         Server server = servers.get(index);
+        // dnsjava checks its timeouts only once a second, so the deadline is kept here. It spans
+        // the UDP try and a TCP retry after truncation: the time one server has to answer.
         return server.resolver().sendAsync(query, executor).toCompletableFuture()
-                .orTimeout(safetyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync((reply, error) -> classify(query, server, reply, error), executor)
                 .thenCompose(sent -> sent.failure() == null
                         ? CompletableFuture.completedFuture(sent)
