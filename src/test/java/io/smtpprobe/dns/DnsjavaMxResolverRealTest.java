@@ -31,6 +31,7 @@ class DnsjavaMxResolverRealTest {
                 .mx("ghost.test", "nowhere.ghost.test", 10)
                 .mx("cnamed.test", "mail.cnamed.test", 10)
                 .cname("mail.cnamed.test", "a.mx.test")
+                .cname("alias.test", "mx.test")
                 .host("many.test", "127.0.0.31")
                 .host("many.test", "127.0.0.32")
                 .host("many.test", "127.0.0.33")
@@ -148,6 +149,15 @@ class DnsjavaMxResolverRealTest {
             assertThat(host.host()).isEqualTo("mail.cnamed.test");
             assertThat(host.addresses()).containsExactly(InetAddress.getByName("127.0.0.10"), InetAddress.getByName("::1"));
         });
+    }
+
+    @Test
+    void domainAliasedByCnameUsesTheMxOfItsTarget() throws Exception {
+        MxResolution resolution = resolve("alias.test");
+
+        assertThat(resolution.status()).as(dns.log()).isEqualTo(DnsStatus.Ok);
+        assertThat(resolution.domain()).isEqualTo("alias.test");
+        assertThat(resolution.hosts()).extracting(MxHost::host).containsExactly("a.mx.test", "b.mx.test", "c.mx.test");
     }
 
     @Test

@@ -65,6 +65,10 @@ public final class Dnsmasq implements AutoCloseable {
         return LOOPBACK.getHostAddress() + ":" + port;
     }
 
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
     /** What dnsmasq logged so far, queries included: handy in assertion messages. */
     public String log() {
         try {
