@@ -76,14 +76,14 @@ final class DnsQueries {
         Message query = Message.newQuery(Record.newRecord(current, type, DClass.IN));
         return send(query, 0, null).thenCompose(sent -> {
             if (sent.failure() != null) {
-                return CompletableFuture.completedFuture(Answer.failed(sent.failure(), current, sent.detail()));
+                return CompletableFuture.completedFuture(Answer.failed(sent.failure(), sent.detail()));
             }
             Message reply = sent.message();
             Name cursor = current;
             while (true) {
                 List<Record> matching = recordsAt(reply, cursor, type);
                 if (!matching.isEmpty()) {
-                    return CompletableFuture.completedFuture(Answer.found(cursor, matching));
+                    return CompletableFuture.completedFuture(Answer.found(matching));
                 }
                 Optional<Name> alias = cnameTarget(reply, cursor);
                 if (alias.isEmpty()) {
@@ -91,19 +91,19 @@ final class DnsQueries {
                 }
                 cursor = alias.get();
                 if (!seen.add(cursor)) {
-                    return failed(DnsStatus.ServerFailure, cursor, "CNAME loop at " + text(cursor) + " resolving " + text(origin));
+                    return failed(DnsStatus.ServerFailure, "CNAME loop at " + text(cursor) + " resolving " + text(origin));
                 }
                 if (seen.size() > MAX_CNAME_HOPS + 1) {
-                    return failed(DnsStatus.ServerFailure, cursor,
+                    return failed(DnsStatus.ServerFailure,
                             "CNAME chain from " + text(origin) + " longer than " + MAX_CNAME_HOPS);
                 }
             }
             String via = cursor.equals(origin) ? "" : " (CNAME target of " + text(origin) + ")";
             if (reply.getRcode() == Rcode.NXDOMAIN) {
-                return failed(DnsStatus.NameNotFound, cursor, "NXDOMAIN for " + text(cursor) + via);
+                return failed(DnsStatus.NameNotFound, "NXDOMAIN for " + text(cursor) + via);
             }
             if (cursor.equals(current)) {
-                return failed(DnsStatus.NoData, cursor, "no " + Type.string(type) + " records for " + text(cursor) + via);
+                return failed(DnsStatus.NoData, "no " + Type.string(type) + " records for " + text(cursor) + via);
             }
             // The server stopped at a CNAME whose target it did not include: ask for the target.
             return chase(origin, type, cursor, seen);
@@ -169,8 +169,8 @@ final class DnsQueries {
                 .findFirst();
     }
 
-    private static CompletableFuture<Answer> failed(DnsStatus status, Name name, String detail) {
-        return CompletableFuture.completedFuture(Answer.failed(status, name, detail));
+    private static CompletableFuture<Answer> failed(DnsStatus status, String detail) {
+        return CompletableFuture.completedFuture(Answer.failed(status, detail));
     }
 
     static String text(Name name) {
