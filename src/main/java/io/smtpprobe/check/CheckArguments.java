@@ -1,5 +1,6 @@
 package io.smtpprobe.check;
 
+import io.smtpprobe.dns.ResolverEndpoints;
 import io.smtpprobe.probe.Cidr;
 import io.smtpprobe.probe.Durations;
 import io.smtpprobe.probe.InputValidator;
@@ -89,7 +90,13 @@ public final class CheckArguments {
                 portGiven = true;
             }
             case "--dns-server" -> {
-                InputValidator.server(name, v);
+                InputValidator.rejectControl(name, v);
+                try {
+                    // An address, not a name: finding the resolver must not itself need DNS.
+                    ResolverEndpoints.parse(v.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException(name, e.getMessage());
+                }
                 dnsServers.add(v.trim());
             }
             case "--ehlo" -> ehlo = InputValidator.ehloName(name, v);

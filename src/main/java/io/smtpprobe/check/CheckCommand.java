@@ -1,6 +1,8 @@
 package io.smtpprobe.check;
 
+import io.smtpprobe.dns.DnsSettings;
 import io.smtpprobe.probe.Cidr;
+import io.smtpprobe.probe.ProbeEngine;
 import io.smtpprobe.probe.EgressPolicy;
 import io.smtpprobe.probe.InvalidInputException;
 import io.smtpprobe.probe.ProbeReport;
@@ -12,6 +14,7 @@ import io.smtpprobe.smtp.ProbeOptions;
 import io.smtpprobe.smtp.Timeouts;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +31,9 @@ public final class CheckCommand {
     static final List<String> ALWAYS_DENIED = List.of(
             "169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128", "224.0.0.0/4", "ff00::/8",
             "fd00:ec2::254/128", "100.100.100.200/32");
+
+    /** One connection per server at a time, as a single telnet user would. */
+    private static final int PER_HOST_LIMIT = 1;
 
     private CheckCommand() {
     }
@@ -47,7 +53,8 @@ public final class CheckCommand {
         }
         Vertx vertx = Vertx.vertx();
         try {
-            ProbeReport report = Engine.create(vertx, a.dnsServers, policy(a), a.connectTimeout)
+            DnsSettings dns = DnsSettings.defaults().withServers(a.dnsServers);
+            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a), PER_HOST_LIMIT, Clock.systemUTC())
                     .run(request(a))
                     .toCompletableFuture()
                     // The engine enforces its own deadlines; this only guards against a bug hanging the CLI.

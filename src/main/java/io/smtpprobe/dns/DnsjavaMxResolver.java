@@ -70,6 +70,18 @@ public final class DnsjavaMxResolver implements MxResolver {
                         "MX lookup for " + DnsQueries.text(name) + " failed: " + error));
     }
 
+    @Override
+    public CompletionStage<MxHost> resolveHost(String host, int preference) {
+        Name name;
+        try {
+            name = toName(host);
+        } catch (IllegalArgumentException | TextParseException e) {
+            return CompletableFuture.completedFuture(new MxHost(host, preference, false, List.of(), DnsStatus.NameNotFound));
+        }
+        return resolveHost(name, preference, false).thenApply(HostLookup::host)
+                .exceptionally(error -> new MxHost(host, preference, false, List.of(), DnsStatus.ServerFailure));
+    }
+
     static Name toName(String domain) throws TextParseException {
         String trimmed = domain.strip();
         if (trimmed.endsWith(".")) {
