@@ -72,7 +72,10 @@ public final class Postfix implements AutoCloseable {
         return port;
     }
 
-    /** The whole maillog so far; after {@link #close()} the log as it was at shutdown. */
+    /**
+     * The whole maillog so far; after {@link #close()} the log as it was at shutdown. It starts with
+     * the connection {@link Builder#start()} made to wait for the 220 greeting.
+     */
     public String maillog() {
         String closed = logAfterClose;
         if (closed != null) {
@@ -185,7 +188,13 @@ public final class Postfix implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Postfix master", e);
         }
-        ProcessGroup group = new ProcessGroup(awaitMasterPid(baseDir, launcher));
+        ProcessGroup group;
+        try {
+            group = new ProcessGroup(awaitMasterPid(baseDir, launcher));
+        } catch (RuntimeException e) {
+            launcher.destroyForcibly();
+            throw e;
+        }
         try {
             awaitGreeting(port, launcher, baseDir);
         } catch (RuntimeException e) {
@@ -395,7 +404,10 @@ public final class Postfix implements AutoCloseable {
             return this;
         }
 
-        /** Offers STARTTLS with this PEM certificate chain and PEM private key. */
+        /**
+         * Offers STARTTLS with this PEM certificate chain and PEM private key. Use RSA: a BouncyCastle
+         * "EC PRIVATE KEY" made smtpd answer STARTTLS with 454 4.7.0 TLS not available.
+         */
         public Builder startTls(Path certificateChainPem, Path privateKeyPem) {
             this.tlsCert = certificateChainPem;
             this.tlsKey = privateKeyPem;

@@ -6,17 +6,37 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The harness's promises, checked with a raw SMTP client rather than the engine under test. */
 @Tag("real")
@@ -94,6 +114,30 @@ class PostfixHarnessTest {
     }
 
     @Test
+    void offersStartTlsWithTheGivenCertificate(@TempDir Path dir) throws Exception {
+        X509Certificate certificate = selfSigned(dir, "mx1.accept.test");
+        try (Postfix tls = Postfix.builder().domain("accept.test", "alice")
+                .startTls(dir.resolve("cert.pem"), dir.resolve("key.pem")).start();
+             RawSmtp smtp = RawSmtp.connect(tls)) {
+            assertThat(smtp.command("EHLO client.test")).contains("250-STARTTLS");
+            assertThat(smtp.lastLine("STARTTLS")).startsWith("220 2.0.0");
+
+            SSLContext trustingOnlyThatCertificate = SSLContext.getInstance("TLS");
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("mx", certificate);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            trustingOnlyThatCertificate.init(null, trust.getTrustManagers(), null);
+            try (SSLSocket tlsSocket = (SSLSocket) trustingOnlyThatCertificate.getSocketFactory()
+                    .createSocket(smtp.socket, tls.host(), tls.port(), true)) {
+                tlsSocket.startHandshake();
+                assertThat(tlsSocket.getSession().getPeerCertificates()[0]).isEqualTo(certificate);
+            }
+        }
+    }
+
+    @Test
     void closeLeavesNoProcessOfTheInstanceBehind() throws IOException {
         Postfix instance = Postfix.builder().domain("accept.test", "alice").start();
         try (RawSmtp smtp = RawSmtp.connect(instance)) {
@@ -114,9 +158,30 @@ class PostfixHarnessTest {
         }
     }
 
+    private static X509Certificate selfSigned(Path dir, String hostname) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=" + hostname);
+        Instant now = Instant.now();
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minusSeconds(60)),
+                        Date.from(now.plusSeconds(3600)), name, keys.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        writePem(dir.resolve("cert.pem"), certificate);
+        writePem(dir.resolve("key.pem"), keys.getPrivate());
+        return certificate;
+    }
+
+    private static void writePem(Path file, Object object) throws IOException {
+        try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(file))) {
+            writer.writeObject(object);
+        }
+    }
+
     /** Just enough of an SMTP client to read multi-line replies; deliberately not the engine's. */
     private static final class RawSmtp implements AutoCloseable {
-        private final Socket socket;
+        final Socket socket;
         private final BufferedReader in;
         private final OutputStream out;
         private final List<String> greeting;
