@@ -119,8 +119,8 @@ add_row() {
   rows+=("${fields[*]}")
 }
 
-# smtp-source has no way to skip DATA: each dialogue is HELO (not EHLO), MAIL, RCPT, DATA with an
-# empty message, QUIT. It reports no latencies.
+# smtp-source has no way to skip DATA: each dialogue is HELO (not EHLO), MAIL, RCPT, DATA with a
+# headers-only message, QUIT. It reports no latencies.
 run_smtp_source() {
   local c=$1 n=$2 sink0 times
   sink0=$(cpu_ms "$sink_pid")
@@ -182,7 +182,7 @@ report() {
   printf '\n%-18s %5s %7s %10s %9s %9s %12s %12s %12s %6s\n' tool conc dialogs "rate/s" "p50 ms" "p99 ms" \
     "cpu ms/dlg" "sink ms/dlg" "drv ms/dlg" failed
   {
-    printf '{\n  "dialogue": "banner, EHLO, MAIL FROM, RCPT TO, QUIT (smtp-source: HELO and an empty DATA too)",\n'
+    printf '{\n  "dialogue": "banner, EHLO, MAIL FROM, RCPT TO, QUIT (smtp-source: HELO instead of EHLO, plus DATA with a headers-only message)",\n'
     printf '  "sink": "smtp-sink %s:%s",\n  "results": [\n' "$HOST" "$SINK_PORT"
   } >"$OUT/results.json"
   for row in "${rows[@]}"; do
