@@ -1,0 +1,3 @@
+module smtpprobe/bench/driver
+
+go 1.21
