@@ -20,7 +20,7 @@ public enum Reason {
 
     PolicyBlocked(false, "The egress policy forbids this address or port (loopback, link-local/cloud metadata, cluster ranges or a non-SMTP port); no connection was made."),
 
-    ConnectRefused(false, "The connection was refused: the SMTP service is down, or a wrong IP or port."),
+    ConnectRefused(false, "The connection was refused: the SMTP service is down, a firewall rejects the port, or a wrong IP or port."),
     ConnectTimeout(false, "The connection timed out: a firewall at either end drops the traffic, the host is down, or outbound port 25 is blocked by the network provider."),
     ConnectFailed(false, "The connection failed (host or network unreachable): routing problem or a wrong IP."),
     BannerTimeout(false, "The server accepted the connection but sent no 220 greeting in time: overloaded, a tarpit, or a middlebox swallowing SMTP."),
