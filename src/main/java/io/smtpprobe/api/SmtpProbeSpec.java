@@ -77,6 +77,7 @@ public class SmtpProbeSpec {
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("5m")
+    @ValidationRule(value = "duration(self) >= duration('30s')", message = "interval must be at least 30s")
     private String interval;
 
     @JsonPropertyDescription("Deadlines of the dialogue.")

@@ -70,6 +70,13 @@ public final class ProbeMetrics {
         }
     }
 
+    /** The runner broke instead of returning a verdict; counted so alerts on the error rate see it. */
+    public void failed() {
+        Counter.builder(PROBES).description("Domain probes by verdict")
+                .tags("result", io.smtpprobe.smtp.Outcome.PermanentFailure.name(), "reason", io.smtpprobe.api.OperatorReason.ProbeError.name())
+                .register(registry).increment();
+    }
+
     /** A deleted resource must not keep reporting its last verdict. */
     public void forget(String namespace, String name) {
         var ids = byResource.remove(namespace + "/" + name);

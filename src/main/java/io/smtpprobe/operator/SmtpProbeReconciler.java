@@ -203,6 +203,7 @@ public final class SmtpProbeReconciler {
         var previous = resource.getStatus();
         if (cause != null) {
             LOG.warnf(cause, "probe of %s failed", key);
+            metrics.failed();
             writer.write(resource, prev -> aggregator.failed(cause, prev, generation, delay), true);
         } else {
             results.put(new LatestResults.Latest(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),

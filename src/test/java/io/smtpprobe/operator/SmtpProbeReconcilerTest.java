@@ -85,6 +85,32 @@ class SmtpProbeReconcilerTest {
     }
 
     @Test
+    void deletedResourceStopsReportingMetrics() {
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+        await(() -> registry.find(ProbeMetrics.SUCCESS).tag("name", "a").gauge() != null);
+
+        client.resources(SmtpProbe.class).inNamespace(NS).withName("a").delete();
+
+        await(() -> registry.find(ProbeMetrics.SUCCESS).tag("name", "a").gauge() == null);
+        assertThat(results.get(NS, "a")).isEmpty();
+    }
+
+    @Test
+    void brokenRunnerIsReportedAsProbeError() {
+        runner.answer = r -> {
+            throw new IllegalStateException("no resolver configured");
+        };
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+
+        await(() -> status("a") != null);
+        assertThat(status("a").reason()).isEqualTo("ProbeError");
+        assertThat(status("a").message()).contains("no resolver configured");
+        assertThat(registry.find(ProbeMetrics.PROBES).tag("reason", "ProbeError").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void ownStatusWriteDoesNotTriggerAnotherProbe() throws Exception {
         startOperator();
         create("a", spec -> spec.setDomains(List.of("contoso.test")));
