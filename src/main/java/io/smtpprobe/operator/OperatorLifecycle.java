@@ -115,12 +115,18 @@ public class OperatorLifecycle {
         return new ProbeRequestMapper(s.defaultEhloName(), s.defaultMailFrom(), s.minInterval());
     }
 
+    /** The pod name; replicas without one must still differ, or both would think they hold the lease. */
+    static String defaultIdentity() {
+        return Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
+                .orElseGet(() -> "smtp-probe-operator-" + java.util.UUID.randomUUID());
+    }
+
     OperatorSettings settings() {
         String podNamespace = Optional.ofNullable(client.getNamespace()).orElse("default");
         return new OperatorSettings(watchNamespaces.orElse(List.of()), maxConcurrentProbes, Durations.parse(minInterval), jitter,
                 defaultEhloName, defaultMailFrom.orElse(""), statusWriteAttempts, leaderElection, leaseName,
                 leaseNamespace.orElse(podNamespace),
-                identity.orElseGet(() -> Optional.ofNullable(System.getenv("HOSTNAME")).orElse("smtp-probe-operator")),
+                identity.orElseGet(OperatorLifecycle::defaultIdentity),
                 Durations.parse(leaseDuration), Durations.parse(renewDeadline), Durations.parse(retryPeriod));
     }
 
