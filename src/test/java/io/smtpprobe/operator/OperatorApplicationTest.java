@@ -1,0 +1,90 @@
+package io.smtpprobe.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smtpprobe.api.SmtpProbe;
+import io.smtpprobe.api.SmtpProbeSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The operator as deployed: CDI wiring, leader election, REST API, health and metrics, against a fake API server. */
+@QuarkusTest
+@QuarkusTestResource(value = MockApiServerResource.class, restrictToAnnotatedClass = true)
+@TestProfile(OperatorApplicationTest.Scripted.class)
+class OperatorApplicationTest {
+
+    public static class Scripted implements QuarkusTestProfile {
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(ScriptedProbeRunner.class);
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void probesAResourceAndServesTheResult() throws Exception {
+        SmtpProbeReconcilerTest.await(() -> get("/q/health/ready").statusCode() == 200);
+
+        try (var client = MockApiServerResource.server.createClient()) {
+            var probe = new SmtpProbe();
+            probe.setMetadata(new ObjectMetaBuilder().withName("fabrikam").withNamespace("mail").build());
+            var spec = new SmtpProbeSpec();
+            spec.setDomains(List.of("fabrikam.test"));
+            probe.setSpec(spec);
+            client.resources(SmtpProbe.class).inNamespace("mail").resource(probe).create();
+        }
+
+        SmtpProbeReconcilerTest.await(() -> get("/api/v1/smtpprobes").body().contains("\"result\":\"PermanentFailure\""));
+        assertThat(get("/api/v1/smtpprobes").body())
+                .contains("\"name\":\"fabrikam\"", "\"reason\":\"RecipientUnknown\"",
+                        "fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
+
+        var detail = get("/api/v1/namespaces/mail/smtpprobes/fabrikam");
+        assertThat(detail.statusCode()).isEqualTo(200);
+        assertThat(detail.body()).contains("\"transcript\"", "550 5.1.1 User unknown");
+        assertThat(get("/api/v1/namespaces/mail/smtpprobes/nope").statusCode()).isEqualTo(404);
+
+        var metrics = get("/q/metrics").body();
+        assertThat(metrics).containsPattern("smtpprobe_probe_success\\{[^}]*domain=\"fabrikam.test\"[^}]*\\} 0\\.0");
+        assertThat(metrics).containsPattern("smtpprobe_probes_total\\{[^}]*reason=\"RecipientUnknown\"");
+        assertThat(metrics).contains("smtpprobe_last_reply_code", "smtpprobe_probe_duration_seconds_bucket");
+    }
+
+    @Test
+    void adHocChecksAreOffByDefault() throws Exception {
+        var response = http.send(HttpRequest.newBuilder(base.toURI().resolve("/api/v1/checks"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"domains\":[\"contoso.test\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base.toString()).resolve(path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

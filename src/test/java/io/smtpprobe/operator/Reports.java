@@ -1,0 +1,60 @@
+package io.smtpprobe.operator;
+
+import io.smtpprobe.dns.DnsStatus;
+import io.smtpprobe.dns.MxHost;
+import io.smtpprobe.probe.DomainResult;
+import io.smtpprobe.probe.ProbeReport;
+import io.smtpprobe.smtp.Outcome;
+import io.smtpprobe.smtp.Reason;
+import io.smtpprobe.smtp.Reply;
+import io.smtpprobe.smtp.ServerResult;
+import io.smtpprobe.smtp.Stage;
+import io.smtpprobe.smtp.TranscriptLine;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Builders for probe results as the probe layer would report them. */
+final class Reports {
+    private Reports() {
+    }
+
+    static ServerResult server(String host, Stage stage, Reason reason, int code, String text) {
+        return new ServerResult(host, "127.0.0.1", 25, 10, stage, Reply.of(code, List.of(text)), reason,
+                List.of("PIPELINING", "SIZE 10240000"), true, null, null, null, Map.of(Stage.Connect, 3L),
+                List.of(new TranscriptLine(TranscriptLine.Direction.Server, code + " " + text)));
+    }
+
+    static ServerResult accepted(String host) {
+        return server(host, Stage.Quit, Reason.Accepted, 250, "2.1.5 Ok");
+    }
+
+    static DomainResult domain(String domain, ServerResult... servers) {
+        var deciding = servers[servers.length - 1];
+        Outcome result = Arrays.stream(servers).map(ServerResult::outcome).reduce(Outcome.Success, Outcome::worst);
+        return new DomainResult(domain, result, deciding.reason(), domain + ": " + deciding.reason(),
+                Arrays.stream(servers).map(s -> new MxHost(s.host(), 10, false, List.of(), null)).toList(), List.of(servers));
+    }
+
+    static DomainResult dnsFailure(String domain, Reason reason) {
+        return new DomainResult(domain, Outcome.PermanentFailure, reason, "", List.of(), List.of());
+    }
+
+    static ProbeReport report(DomainResult... domains) {
+        Outcome result = Arrays.stream(domains).map(DomainResult::result).reduce(Outcome.Success, Outcome::worst);
+        Reason reason = Arrays.stream(domains).filter(d -> d.result() == result).findFirst().map(DomainResult::reason).orElseThrow();
+        return new ProbeReport(result, reason, List.of(domains));
+    }
+
+    static ProbeReport allAccepted(String... domains) {
+        return report(Arrays.stream(domains).map(d -> domain(d, accepted("mx1." + d))).toArray(DomainResult[]::new));
+    }
+
+    static ProbeReport userUnknown(String domain) {
+        return report(domain(domain, server("mx1." + domain, Stage.RcptTo, Reason.RecipientUnknown, 550, "5.1.1 User unknown")));
+    }
+
+    static MxHost mx(String host) {
+        return new MxHost(host, 10, false, List.of(), DnsStatus.Ok);
+    }
+}

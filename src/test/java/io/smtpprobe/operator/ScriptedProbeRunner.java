@@ -1,0 +1,19 @@
+package io.smtpprobe.operator;
+
+import io.smtpprobe.probe.ProbeReport;
+import io.smtpprobe.probe.ProbeRequest;
+import io.smtpprobe.probe.ProbeRunner;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Replaces the real runner in {@link OperatorApplicationTest} so that no probe leaves the process. */
+@Alternative
+@Singleton
+public class ScriptedProbeRunner implements ProbeRunner {
+    @Override
+    public CompletionStage<ProbeReport> run(ProbeRequest request) {
+        return CompletableFuture.completedFuture(Reports.userUnknown(request.domains().get(0)));
+    }
+}

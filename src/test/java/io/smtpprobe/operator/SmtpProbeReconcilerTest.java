@@ -1,0 +1,301 @@
+package io.smtpprobe.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smtpprobe.api.SmtpProbe;
+import io.smtpprobe.api.SmtpProbeSpec;
+import io.smtpprobe.api.SmtpProbeStatus;
+import io.smtpprobe.smtp.Outcome;
+import java.io.FileInputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class SmtpProbeReconcilerTest {
+    static final String NS = "mail";
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    final FakeRunner runner = new FakeRunner();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final LatestResults results = new LatestResults();
+    OperatorSettings settings = OperatorSettings.defaults().withMinInterval(Duration.ofMillis(100));
+    ScheduledExecutorService control;
+    StatusWriter writer;
+    SmtpProbeOperator operator;
+
+    @BeforeEach
+    void installCrd() throws Exception {
+        try (var in = new FileInputStream("crds/smtpprobes.smtpprobe.io-v1.yml")) {
+            client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+        control = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        control.shutdownNow();
+    }
+
+    void startOperator() {
+        writer = new StatusWriter(client, settings.statusRetries());
+        var holder = new SmtpProbeOperator[1];
+        var reconciler = new SmtpProbeReconciler(runner, control, Clock.systemUTC(), settings, new Schedule(new Random(7), 0),
+                writer, new ProbeEvents(client, Clock.systemUTC()), new ProbeMetrics(registry), results,
+                key -> holder[0].get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)));
+        operator = new SmtpProbeOperator(client, settings, reconciler);
+        holder[0] = operator;
+        operator.start();
+        await(operator::isWatching);
+    }
+
+    @Test
+    void createdResourceGetsStatusFromTheProbe() {
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test", "fabrikam.test")));
+
+        await(() -> status("a") != null);
+        var status = status("a");
+        assertThat(status.result()).isEqualTo(Outcome.Success);
+        assertThat(status.observedGeneration()).isEqualTo(1L);
+        assertThat(status.domains()).extracting(d -> d.domain()).containsExactly("contoso.test", "fabrikam.test");
+        assertThat(Conditions.find(status.conditions(), "Ready").orElseThrow().getStatus()).isEqualTo("True");
+        assertThat(runner.requests.get(0).domains()).containsExactly("contoso.test", "fabrikam.test");
+        assertThat(results.get(NS, "a")).isPresent();
+        assertThat(registry.find(ProbeMetrics.SUCCESS).tag("domain", "contoso.test").gauge().value()).isEqualTo(1.0);
+    }
+
+    @Test
+    void deletedResourceStopsReportingMetrics() {
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+        await(() -> registry.find(ProbeMetrics.SUCCESS).tag("name", "a").gauge() != null);
+
+        client.resources(SmtpProbe.class).inNamespace(NS).withName("a").delete();
+
+        await(() -> registry.find(ProbeMetrics.SUCCESS).tag("name", "a").gauge() == null);
+        assertThat(results.get(NS, "a")).isEmpty();
+    }
+
+    @Test
+    void brokenRunnerIsReportedAsProbeError() {
+        runner.answer = r -> {
+            throw new IllegalStateException("no resolver configured");
+        };
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+
+        await(() -> status("a") != null);
+        assertThat(status("a").reason()).isEqualTo("ProbeError");
+        assertThat(status("a").message()).contains("no resolver configured");
+        assertThat(registry.find(ProbeMetrics.PROBES).tag("reason", "ProbeError").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void ownStatusWriteDoesNotTriggerAnotherProbe() throws Exception {
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+        await(() -> status("a") != null);
+        Thread.sleep(500);
+        assertThat(runner.calls()).isEqualTo(1);
+        assertThat(writer.writes()).isEqualTo(1);
+    }
+
+    @Test
+    void specChangeProbesAgainAtOnce() {
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+        await(() -> status("a") != null);
+
+        edit("a", p -> p.getSpec().setDomains(List.of("contoso.test", "fabrikam.test")));
+
+        await(() -> runner.calls() == 2);
+        assertThat(runner.requests.get(1).domains()).containsExactly("contoso.test", "fabrikam.test");
+        await(() -> status("a").observedGeneration() == 2L);
+        assertThat(status("a").domains()).hasSize(2);
+    }
+
+    @Test
+    void failingDomainRecordsAWarningEventOnlyWhenItsResultChanges() {
+        runner.answer = r -> Reports.userUnknown("fabrikam.test");
+        startOperator();
+        create("a", spec -> {
+            spec.setDomains(List.of("fabrikam.test"));
+            spec.setInterval("200ms");
+        });
+        await(() -> runner.calls() >= 3);
+        await(() -> status("a").consecutiveFailures() >= 3);
+        assertThat(status("a").message()).isEqualTo("fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
+        var events = client.v1().events().inNamespace(NS).list().getItems();
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).getType()).isEqualTo("Warning");
+        assertThat(events.get(0).getReason()).isEqualTo("RecipientUnknown");
+    }
+
+    @Test
+    void suspendStopsProbingAndSaysSo() throws Exception {
+        startOperator();
+        create("a", spec -> {
+            spec.setDomains(List.of("contoso.test"));
+            spec.setInterval("150ms");
+        });
+        await(() -> runner.calls() >= 2);
+
+        edit("a", p -> p.getSpec().setSuspend(true));
+        await(() -> Conditions.find(status("a").conditions(), "Suspended").isPresent());
+        int calls = runner.calls();
+        Thread.sleep(600);
+        assertThat(runner.calls()).isEqualTo(calls);
+        assertThat(status("a").nextProbeTime()).isNull();
+
+        edit("a", p -> p.getSpec().setSuspend(false));
+        await(() -> runner.calls() > calls);
+    }
+
+    @Test
+    void deleteCancelsTheProbeInFlight() {
+        runner.hold = true;
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+        await(() -> runner.calls() == 1);
+
+        client.resources(SmtpProbe.class).inNamespace(NS).withName("a").delete();
+
+        await(() -> runner.probes.get(0).isCancelled());
+    }
+
+    @Test
+    void conflictOnStatusWriteIsRetriedOnTheFreshObject() {
+        server.expect().put().withPath("/apis/smtpprobe.io/v1alpha1/namespaces/mail/smtpprobes/a/status")
+                .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").withMessage("the object has been modified").build())
+                .once();
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+
+        await(() -> status("a") != null);
+        assertThat(status("a").result()).isEqualTo(Outcome.Success);
+        assertThat(writer.conflicts()).isEqualTo(1);
+        assertThat(writer.writes()).isEqualTo(1);
+    }
+
+    @Test
+    void everyResourceIsWrittenAboutOncePerInterval() throws Exception {
+        startOperator();
+        for (String name : List.of("a", "b", "c")) {
+            create(name, spec -> {
+                spec.setDomains(List.of(name + ".test"));
+                spec.setInterval("300ms");
+            });
+        }
+        await(() -> writer.writes() >= 3);
+        long start = writer.writes();
+        Thread.sleep(1500);
+        long perResourceAndInterval = (writer.writes() - start) / 3 / 5;
+        assertThat(writer.writes() - start).isBetween(3L * 3, 3L * 6);
+        assertThat(perResourceAndInterval).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void labelEditsAndRepeatedInvalidSpecDoNotRewriteStatus() throws Exception {
+        startOperator();
+        create("ok", spec -> spec.setDomains(List.of("contoso.test")));
+        create("bad", spec -> spec.setDomains(List.of("contoso.test")));
+        await(() -> writer.writes() == 2);
+        edit("bad", p -> p.getSpec().setMailFrom("a@b.test\r\nDATA"));
+        await(() -> status("bad") != null && "InvalidSpec".equals(status("bad").reason()));
+        long writes = writer.writes();
+
+        for (String name : List.of("ok", "bad")) {
+            edit(name, p -> p.getMetadata().setLabels(java.util.Map.of("team", "mail")));
+        }
+        Thread.sleep(500);
+        assertThat(writer.writes()).isEqualTo(writes);
+        assertThat(runner.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void invalidSpecIsReportedInTheReadyCondition() {
+        startOperator();
+        create("a", spec -> {
+            spec.setDomains(List.of("contoso.test"));
+            spec.setInterval("10ms");
+        });
+
+        await(() -> status("a") != null);
+        var ready = Conditions.find(status("a").conditions(), "Ready").orElseThrow();
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).contains("spec.interval: 10ms is shorter than the minimum");
+        assertThat(runner.calls()).isZero();
+    }
+
+    @Test
+    void globalLimitCapsProbesInFlight() throws Exception {
+        settings = settings.withMaxConcurrentProbes(1);
+        runner.hold = true;
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("a.test")));
+        create("b", spec -> spec.setDomains(List.of("b.test")));
+        await(() -> runner.calls() == 1);
+        Thread.sleep(300);
+        assertThat(runner.calls()).isEqualTo(1);
+
+        runner.probes.get(0).complete(Reports.allAccepted(runner.requests.get(0).domains().get(0)));
+        await(() -> runner.calls() == 2);
+    }
+
+    void create(String name, Consumer<SmtpProbeSpec> spec) {
+        var probe = new SmtpProbe();
+        probe.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        probe.setSpec(new SmtpProbeSpec());
+        spec.accept(probe.getSpec());
+        client.resources(SmtpProbe.class).inNamespace(NS).resource(probe).create();
+    }
+
+    void edit(String name, Consumer<SmtpProbe> change) {
+        client.resources(SmtpProbe.class).inNamespace(NS).withName(name).edit(p -> {
+            change.accept(p);
+            return p;
+        });
+    }
+
+    SmtpProbeStatus status(String name) {
+        var probe = client.resources(SmtpProbe.class).inNamespace(NS).withName(name).get();
+        return probe == null ? null : probe.getStatus();
+    }
+
+    static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+}
