@@ -1,20 +1,56 @@
 package io.smtpprobe.operator;
 
+import io.smtpprobe.dns.DnsSettings;
+import io.smtpprobe.probe.Cidr;
+import io.smtpprobe.probe.EgressPolicy;
+import io.smtpprobe.probe.ProbeEngine;
 import io.smtpprobe.probe.ProbeRunner;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.concurrent.CompletableFuture;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
- * TODO(probe layer): placeholder until the real ProbeRunner producer lands; replace this class.
- * Every probe fails with ProbeError so that a build without the probe layer is visibly unfinished
- * rather than silently green.
+ * The probe engine on Quarkus's Vert.x, with the egress policy and resolver from configuration.
+ * A bad setting fails start-up with the property's name rather than probing with a surprise policy.
  */
 public class ProbeRunnerProducer {
+    private static final Logger LOG = Logger.getLogger(ProbeRunnerProducer.class);
+
+    @ConfigProperty(name = "smtpprobe.dns.servers")
+    Optional<List<String>> dnsServers;
+    @ConfigProperty(name = "smtpprobe.dns.timeout", defaultValue = "5s")
+    String dnsTimeout;
+    @ConfigProperty(name = "smtpprobe.policy.allowed-ports", defaultValue = "25,465,587,2525")
+    List<Integer> allowedPorts;
+    @ConfigProperty(name = "smtpprobe.policy.denied-networks")
+    Optional<List<String>> deniedNetworks;
+    @ConfigProperty(name = "smtpprobe.per-host-limit", defaultValue = "2")
+    int perHostLimit;
+
     @Produces
     @Singleton
-    ProbeRunner probeRunner() {
-        return request -> CompletableFuture.failedFuture(
-                new UnsupportedOperationException("TODO: no ProbeRunner implementation is wired yet"));
+    ProbeRunner probeRunner(Vertx vertx) {
+        EgressPolicy policy = policy();
+        DnsSettings dns = DnsSettings.defaults()
+                .withServers(dnsServers.orElse(List.of()))
+                .withQueryTimeout(Durations.parse(dnsTimeout));
+        LOG.infof("probe engine: allowed ports %s, denied networks %s, resolvers %s, %d connection(s) per server",
+                policy.allowedPorts(), policy.deniedNetworks(), dns.servers().isEmpty() ? "system" : dns.servers(), perHostLimit);
+        return ProbeEngine.create(vertx, dns, policy, perHostLimit, Clock.systemUTC());
+    }
+
+    EgressPolicy policy() {
+        List<String> denied = deniedNetworks.orElse(EgressPolicy.DEFAULT_DENIED);
+        try {
+            return new EgressPolicy(new HashSet<>(allowedPorts), denied.stream().filter(s -> !s.isBlank()).map(Cidr::parse).toList());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("smtpprobe.policy.denied-networks: " + e.getMessage(), e);
+        }
     }
 }
