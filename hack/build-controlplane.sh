@@ -44,10 +44,13 @@ up_to_date() { # <binary> <expected stamp>
   ! $FORCE && [ -x "$1" ] && [ -f "$1.stamp" ] && [ "$(cat "$1.stamp")" = "$2" ]
 }
 
+# Bumped whenever the build flags below change, so cached binaries built differently are rebuilt.
+RECIPE=2
+
 # go build from a helper module; -mod=readonly so a go.mod/go.sum drift fails instead of
-# silently resolving different versions than the ones committed.
-go_build() { # <module dir> <package> <output> <stamp>
-  local dir="$1" pkg="$2" out="$3" stamp="$4" started
+# silently resolving different versions than the ones committed. Static (no cgo) like upstream.
+go_build() { # <module dir> <package> <output> <stamp> [extra ldflags]
+  local dir="$1" pkg="$2" out="$3" stamp="recipe:$RECIPE $4" ldflags="-s -w ${5:-}" started
   if up_to_date "$out" "$stamp"; then
     log "$(basename "$out") up to date ($stamp)"
     return
@@ -55,7 +58,7 @@ go_build() { # <module dir> <package> <output> <stamp>
   log "building $pkg -> $out (slow on few cores)"
   started=$(date +%s)
   (cd "$dir" && GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0 \
-     "$GO" build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg") \
+     "$GO" build -trimpath -ldflags="$ldflags" -o "$out.tmp" "$pkg") \
     || die "go build of $pkg failed (module $dir)"
   mv -f "$out.tmp" "$out"
   echo "$stamp" > "$out.stamp"
@@ -76,8 +79,26 @@ link_system() { # <source> <link> <stamp>
 
 sum_of() { sha256sum "$1" | cut -c1-16; }
 
+# Upstream stamps the release into the binary with -X; without it /version says v0.0.0-master and
+# clients that check the server version get confused. Commit and date come from the module proxy's
+# record of the tag, so the stamp is reproducible.
+k8s_version_ldflags() {
+  local info commit date minor pkg flags=""
+  info="$(cd "$K8S_MOD" && "$GO" mod download -json "k8s.io/kubernetes@$K8S_VERSION")" \
+    || die "cannot resolve k8s.io/kubernetes@$K8S_VERSION"
+  commit="$(sed -n 's/.*"Hash": "\([0-9a-f]*\)".*/\1/p' <<<"$info" | head -1)"
+  date="$(sed -n 's/.*"Time": "\([^"]*\)".*/\1/p' "$(sed -n 's/.*"Info": "\([^"]*\)".*/\1/p' <<<"$info")")"
+  minor="$(cut -d. -f2 <<<"$K8S_VERSION")"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    flags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    flags+=" -X $pkg.gitCommit=$commit -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date"
+  done
+  echo "$flags"
+}
+K8S_LDFLAGS="$(k8s_version_ldflags)"
+
 go_build "$K8S_MOD" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_DIR/kube-apiserver" \
-  "kube-apiserver $K8S_VERSION go.sum:$(sum_of "$K8S_MOD/go.sum")"
+  "kube-apiserver $K8S_VERSION go.sum:$(sum_of "$K8S_MOD/go.sum")" "$K8S_LDFLAGS"
 
 ETCD_SRC=/usr/bin/etcd
 [ -x "$ETCD_SRC" ] || die "$ETCD_SRC missing: run hack/install-deps.sh (Debian package etcd-server)"
@@ -95,7 +116,7 @@ else
   log "$KUBECTL_SRC not found, building kubectl from k8s.io/kubernetes $K8S_VERSION"
   [ -L "$K8S_DIR/kubectl" ] && rm -f "$K8S_DIR/kubectl"
   go_build "$K8S_MOD" k8s.io/kubernetes/cmd/kubectl "$K8S_DIR/kubectl" \
-    "kubectl $K8S_VERSION go.sum:$(sum_of "$K8S_MOD/go.sum")"
+    "kubectl $K8S_VERSION go.sum:$(sum_of "$K8S_MOD/go.sum")" "$K8S_LDFLAGS"
 fi
 
 go_build "$HELM_MOD" helm.sh/helm/v3/cmd/helm "$BIN_DIR/helm" \

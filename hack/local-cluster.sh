@@ -58,7 +58,7 @@ api_ready() {
 wait_until() { # <description> <log> <command...>
   local what="$1" logfile="$2" deadline=$((SECONDS + START_TIMEOUT))
   shift 2
-  until "$@"; do
+  until "$@" 2>/dev/null; do
     if [ $SECONDS -ge $deadline ]; then
       tail -20 "$logfile" >&2 || true
       die "$what not ready after ${START_TIMEOUT}s (log: $logfile)"
@@ -120,7 +120,7 @@ start() {
   prepare_state
 
   log "starting etcd on 127.0.0.1:$ETCD_PORT"
-  setsid "$dir/etcd" --name=default --data-dir="$STATE/etcd" \
+  setsid "$dir/etcd" --name=default --logger=zap --data-dir="$STATE/etcd" \
     --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -133,6 +133,7 @@ start() {
   setsid "$dir/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --endpoint-reconciler-type=none \
     --cert-dir="$STATE/pki" \
     --token-auth-file="$STATE/tokens.csv" \
     --authorization-mode=RBAC \

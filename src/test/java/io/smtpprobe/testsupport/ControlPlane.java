@@ -250,6 +250,7 @@ public final class ControlPlane implements AutoCloseable {
 
             ControlPlaneProcess etcd = ControlPlaneProcess.start("etcd", List.of(binaries.etcd().toString(),
                     "--name=default",
+                    "--logger=zap",
                     "--data-dir=" + workDir.resolve("etcd"),
                     "--listen-client-urls=" + etcdUrl,
                     "--advertise-client-urls=" + etcdUrl,
@@ -299,6 +300,8 @@ public final class ControlPlane implements AutoCloseable {
                 "--bind-address=127.0.0.1",
                 "--advertise-address=127.0.0.1",
                 "--secure-port=" + port,
+                // Endpoints may not hold loopback addresses, so the "kubernetes" Service would fail to sync forever
+                "--endpoint-reconciler-type=none",
                 // the apiserver self-signs a serving certificate for 127.0.0.1 and localhost into this directory
                 "--cert-dir=" + workDir.resolve("pki"),
                 "--token-auth-file=" + workDir.resolve("tokens.csv"),

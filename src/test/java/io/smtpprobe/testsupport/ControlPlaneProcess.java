@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +12,16 @@ import java.util.concurrent.TimeUnit;
 final class ControlPlaneProcess {
 
     private static final int LOG_LINES_IN_ERRORS = 30;
+
+    /*
+     * Runs the command under a shell that stops it when the JVM disappears: a JVM killed by a test timeout
+     * runs no shutdown hook, and an orphaned etcd and apiserver would otherwise live on. TERM to the shell
+     * is forwarded, so stop() still shuts the child down cleanly.
+     */
+    private static final String WATCHDOG = "jvm=$1; shift; \"$@\" & child=$!; "
+            + "trap 'kill -TERM $child 2>/dev/null; wait $child; exit 143' TERM INT; "
+            + "while kill -0 $jvm 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
+            + "kill -TERM $child 2>/dev/null; wait $child";
 
     private final String name;
     private final Process process;
@@ -23,7 +34,10 @@ final class ControlPlaneProcess {
     }
 
     static ControlPlaneProcess start(String name, List<String> command, Path log) {
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> watched = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "watchdog",
+                Long.toString(ProcessHandle.current().pid())));
+        watched.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(watched)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // Nothing may leave loopback: make sure no inherited proxy setting could route a request elsewhere.
@@ -41,10 +55,6 @@ final class ControlPlaneProcess {
         }
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -58,11 +68,13 @@ final class ControlPlaneProcess {
     void stop() {
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
