@@ -45,7 +45,7 @@ up_to_date() { # <binary> <expected stamp>
 }
 
 # Bumped whenever the build flags below change, so cached binaries built differently are rebuilt.
-RECIPE=2
+RECIPE=3
 
 # go build from a helper module; -mod=readonly so a go.mod/go.sum drift fails instead of
 # silently resolving different versions than the ones committed. Static (no cgo) like upstream.
@@ -79,15 +79,19 @@ link_system() { # <source> <link> <stamp>
 
 sum_of() { sha256sum "$1" | cut -c1-16; }
 
+# The commit and date the module proxy recorded for a release tag, so version stamps are reproducible.
+module_origin() { # <module dir> <module@version>  ->  "<commit> <date>"
+  local info
+  info="$(cd "$1" && "$GO" mod download -json "$2")" || die "cannot resolve $2"
+  echo "$(sed -n 's/.*"Hash": "\([0-9a-f]*\)".*/\1/p' <<<"$info" | head -1)" \
+    "$(sed -n 's/.*"Time": "\([^"]*\)".*/\1/p' "$(sed -n 's/.*"Info": "\([^"]*\)".*/\1/p' <<<"$info")")"
+}
+
 # Upstream stamps the release into the binary with -X; without it /version says v0.0.0-master and
-# clients that check the server version get confused. Commit and date come from the module proxy's
-# record of the tag, so the stamp is reproducible.
+# clients that check the server version get confused.
 k8s_version_ldflags() {
-  local info commit date minor pkg flags=""
-  info="$(cd "$K8S_MOD" && "$GO" mod download -json "k8s.io/kubernetes@$K8S_VERSION")" \
-    || die "cannot resolve k8s.io/kubernetes@$K8S_VERSION"
-  commit="$(sed -n 's/.*"Hash": "\([0-9a-f]*\)".*/\1/p' <<<"$info" | head -1)"
-  date="$(sed -n 's/.*"Time": "\([^"]*\)".*/\1/p' "$(sed -n 's/.*"Info": "\([^"]*\)".*/\1/p' <<<"$info")")"
+  local commit date minor pkg flags=""
+  read -r commit date <<<"$(module_origin "$K8S_MOD" "k8s.io/kubernetes@$K8S_VERSION")"
   minor="$(cut -d. -f2 <<<"$K8S_VERSION")"
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     flags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
@@ -95,6 +99,21 @@ k8s_version_ldflags() {
   done
   echo "$flags"
 }
+
+# Like helm's Makefile: its version, and the Kubernetes version `helm template` assumes without a
+# cluster, derived from the client-go it is built with (v0.N.x is Kubernetes 1.N).
+helm_version_ldflags() {
+  local commit date k8s_minor
+  read -r commit date <<<"$(module_origin "$HELM_MOD" "helm.sh/helm/v3@$HELM_VERSION")"
+  k8s_minor="$(module_version "$HELM_MOD/go.mod" k8s.io/client-go | cut -d. -f2)"
+  [ -n "$k8s_minor" ] || die "cannot read the k8s.io/client-go version from $HELM_MOD/go.mod"
+  echo "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "-X helm.sh/helm/v3/internal/version.gitCommit=$commit" \
+    "-X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+    "-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$k8s_minor" \
+    "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$k8s_minor"
+}
+
 K8S_LDFLAGS="$(k8s_version_ldflags)"
 
 go_build "$K8S_MOD" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_DIR/kube-apiserver" \
@@ -120,6 +139,6 @@ else
 fi
 
 go_build "$HELM_MOD" helm.sh/helm/v3/cmd/helm "$BIN_DIR/helm" \
-  "helm $HELM_VERSION go.sum:$(sum_of "$HELM_MOD/go.sum")"
+  "helm $HELM_VERSION go.sum:$(sum_of "$HELM_MOD/go.sum")" "$(helm_version_ldflags)"
 
 log "control plane ready in $K8S_DIR, helm in $BIN_DIR"
