@@ -57,6 +57,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final String CLUSTER_NAME = "smtp-probe-e2e";
 
     private static ControlPlane shared;
+    private static RuntimeException sharedStartFailure;
 
     private final ControlPlaneBinaries binaries;
     private final Path workDir;
@@ -84,8 +85,17 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The control plane shared by every test in this JVM: started on first use, stopped when the JVM exits. */
     public static synchronized ControlPlane shared() {
+        // A start that failed once fails fast afterwards instead of costing every e2e test the full timeout.
+        if (sharedStartFailure != null) {
+            throw new IllegalStateException("the shared control plane failed to start", sharedStartFailure);
+        }
         if (shared == null) {
-            shared = launch(true);
+            try {
+                shared = launch(true);
+            } catch (RuntimeException e) {
+                sharedStartFailure = e;
+                throw e;
+            }
         }
         return shared;
     }
