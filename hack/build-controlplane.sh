@@ -127,7 +127,7 @@ link_system "$ETCD_SRC" "$K8S_DIR/etcd" "etcd $ETCD_VERSION"
 
 # kubectl must be within one minor of the apiserver; the SDK's 1.33 build is, and building it
 # ourselves would add several minutes for no gain. Fall back to building it from the same module.
-KUBECTL_SRC=/usr/lib/google-cloud-sdk/bin/kubectl.1.33
+KUBECTL_SRC="${SMTPPROBE_SYSTEM_KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}"
 if [ -x "$KUBECTL_SRC" ]; then
   KUBECTL_VERSION="$("$KUBECTL_SRC" version --client 2>/dev/null | awk '/Client Version/ { print $3 }')"
   link_system "$KUBECTL_SRC" "$K8S_DIR/kubectl" "kubectl ${KUBECTL_VERSION:-unknown}"

@@ -8,6 +8,9 @@
 #        hack/local-cluster.sh status   exit 0 when running and ready
 #        hack/local-cluster.sh kubeconfig   print the kubeconfig path
 #        hack/local-cluster.sh reset    stop and delete all state (etcd data, keys, certificates)
+#        hack/local-cluster.sh auto     for `make run`: print the caller's kubeconfig when it has a current
+#                                       context, else start the local cluster and print its kubeconfig
+#                                       (run.sh: export KUBECONFIG="$(hack/local-cluster.sh auto)")
 #
 # State lives in $SMTPPROBE_CACHE/local-cluster. Ports: LOCAL_CLUSTER_APISERVER_PORT (16443),
 # LOCAL_CLUSTER_ETCD_PORT (23790, peer port is +1). Binaries come from hack/build-controlplane.sh.
@@ -179,5 +182,13 @@ case "${1:-}" in
     fi ;;
   kubeconfig) echo "$KUBECONFIG_FILE" ;;
   reset) stop_processes; rm -rf "$STATE"; log "state deleted" ;;
-  *) echo "usage: $0 start|stop|status|kubeconfig|reset" >&2; exit 2 ;;
+  auto)
+    # `config current-context` only reads the file; nothing is contacted to decide.
+    if context="$("$(k8s_dir)/kubectl" config current-context 2>/dev/null)" && [ -n "$context" ]; then
+      log "using the configured kube context $context"
+      echo "${KUBECONFIG:-$HOME/.kube/config}"
+    else
+      start
+    fi ;;
+  *) echo "usage: $0 start|stop|status|kubeconfig|reset|auto" >&2; exit 2 ;;
 esac
