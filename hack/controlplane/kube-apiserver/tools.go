@@ -1,0 +1,10 @@
+//go:build tools
+
+// Anchors the commands this module builds so `go mod tidy` keeps their whole dependency graph;
+// kubectl is only built when the system has no kubectl of the matching minor version.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)
