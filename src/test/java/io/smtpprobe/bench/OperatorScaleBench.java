@@ -102,7 +102,7 @@ class OperatorScaleBench {
             HttpClient http = HttpClient.newHttpClient();
             while (Duration.between(steadyStart, Instant.now()).compareTo(steady) < 0) {
                 createdAt.put("fresh-" + fresh, Instant.now());
-                create(client, resources + fresh, 1, "fresh-" + fresh);
+                createProbe(client, resources + fresh, "fresh-" + fresh);
                 fresh++;
                 maxHeap = Math.max(maxHeap, heapBytes(http, httpPort));
                 Thread.sleep(3000);
@@ -142,13 +142,13 @@ class OperatorScaleBench {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         for (int i = from; i < from + count; i++) {
             int n = i;
-            pool.submit(() -> create(client, n, 1, "p" + n));
+            pool.submit(() -> createProbe(client, n, "p" + n));
         }
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.MINUTES);
     }
 
-    private void create(KubernetesClient client, int domainIndex, int unused, String name) {
+    private void createProbe(KubernetesClient client, int domainIndex, String name) {
         SmtpProbeSpec spec = new SmtpProbeSpec();
         spec.setDomains(List.of("d" + domainIndex + ".scale.test"));
         spec.setRcptTo(List.of("user@d" + domainIndex + ".scale.test"));
