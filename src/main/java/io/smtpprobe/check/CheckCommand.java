@@ -2,6 +2,7 @@ package io.smtpprobe.check;
 
 import io.smtpprobe.dns.DnsSettings;
 import io.smtpprobe.probe.Cidr;
+import io.smtpprobe.probe.DefaultProbeRunner;
 import io.smtpprobe.probe.ProbeEngine;
 import io.smtpprobe.probe.EgressPolicy;
 import io.smtpprobe.probe.InvalidInputException;
@@ -26,11 +27,6 @@ public final class CheckCommand {
     public static final int EXIT_TRANSIENT = 1;
     public static final int EXIT_FAILED = 2;
     public static final int EXIT_USAGE = 3;
-
-    /** On a laptop loopback is the user's own business, but cloud metadata never is. */
-    static final List<String> ALWAYS_DENIED = List.of(
-            "169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128", "224.0.0.0/4", "ff00::/8",
-            "fd00:ec2::254/128", "100.100.100.200/32");
 
     /** One connection per server at a time, as a single telnet user would. */
     private static final int PER_HOST_LIMIT = 1;
@@ -91,13 +87,14 @@ public final class CheckCommand {
     }
 
     static EgressPolicy policy(CheckArguments a) {
-        List<Cidr> denied = new ArrayList<>(ALWAYS_DENIED.stream().map(Cidr::parse).toList());
+        // On a laptop loopback and private networks are the user's own business; metadata never is.
+        List<Cidr> denied = new ArrayList<>(EgressPolicy.ALWAYS_DENIED.stream().map(Cidr::parse).toList());
         denied.addAll(a.deniedNetworks);
         return new EgressPolicy(Set.of(), denied);
     }
 
     private static long deadlineSeconds(CheckArguments a) {
-        // Every MX host may be tried in turn, each bounded by the total timeout, plus DNS.
-        return 60 + (a.totalTimeout.toSeconds() + 1) * 20;
+        // Every attempt may run to its total deadline in turn; plus DNS.
+        return 60 + (a.totalTimeout.toSeconds() + a.connectTimeout.toSeconds() + 6) * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
     }
 }

@@ -30,6 +30,8 @@ public class ProbeRunnerProducer {
     List<Integer> allowedPorts;
     @ConfigProperty(name = "smtpprobe.policy.denied-networks")
     Optional<List<String>> deniedNetworks;
+    @ConfigProperty(name = "smtpprobe.policy.allowed-networks")
+    Optional<List<String>> allowedNetworks;
     @ConfigProperty(name = "smtpprobe.per-host-limit", defaultValue = "2")
     int perHostLimit;
 
@@ -46,11 +48,16 @@ public class ProbeRunnerProducer {
     }
 
     EgressPolicy policy() {
-        List<String> denied = deniedNetworks.orElse(EgressPolicy.DEFAULT_DENIED);
+        return new EgressPolicy(new HashSet<>(allowedPorts),
+                networks("smtpprobe.policy.denied-networks", deniedNetworks.orElse(EgressPolicy.DEFAULT_DENIED)),
+                networks("smtpprobe.policy.allowed-networks", allowedNetworks.orElse(List.of())));
+    }
+
+    private static List<Cidr> networks(String property, List<String> cidrs) {
         try {
-            return new EgressPolicy(new HashSet<>(allowedPorts), denied.stream().filter(s -> !s.isBlank()).map(Cidr::parse).toList());
+            return cidrs.stream().filter(s -> !s.isBlank()).map(Cidr::parse).toList();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("smtpprobe.policy.denied-networks: " + e.getMessage(), e);
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
         }
     }
 }

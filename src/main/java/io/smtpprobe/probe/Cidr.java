@@ -1,7 +1,6 @@
 package io.smtpprobe.probe;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /** An address block; IPv4-mapped IPv6 addresses are matched as the IPv4 address they carry. */
@@ -29,27 +28,52 @@ public record Cidr(byte[] network, int prefix, String text) {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] bytes = unmapped(address.getAddress());
-        return bytes.length == network.length && Arrays.equals(mask(bytes, prefix), network);
+        return containsBytes(address.getAddress());
     }
 
-    /** Parses an IP literal without touching DNS; returns null for anything else. */
+    /**
+     * Parses an IP literal without touching DNS; returns null for anything else. dnsjava's parser is
+     * used because {@code InetAddress.getByName} silently falls back to a system lookup for
+     * strings such as {@code 999.1.1.1}.
+     */
     static byte[] literalBytes(String addr) {
-        if (addr.isEmpty() || !(addr.contains(":") || addr.matches("[0-9.]+"))) {
+        if (addr == null || addr.isEmpty()) {
             return null;
         }
-        if (addr.contains(":") && !addr.matches("[0-9A-Fa-f:.]+")) {
+        byte[] bytes = org.xbill.DNS.Address.toByteArray(addr, addr.contains(":") ? org.xbill.DNS.Address.IPv6 : org.xbill.DNS.Address.IPv4);
+        return bytes == null ? null : unmapped(bytes);
+    }
+
+    /**
+     * The IPv4 address an IPv6 address carries in the transition formats (IPv4-compatible,
+     * NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16), so that a policy on IPv4 networks
+     * cannot be bypassed by spelling the address in IPv6; null for other addresses.
+     */
+    static byte[] embeddedIpv4(byte[] v6) {
+        if (v6.length != 16) {
             return null;
         }
-        if (!addr.contains(":") && !addr.matches("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})")) {
-            return null;
+        boolean compatible = true;
+        for (int i = 0; i < 12; i++) {
+            compatible &= v6[i] == 0;
         }
-        try {
-            // Only literals reach here (checked above), so this never performs a lookup.
-            return unmapped(InetAddress.getByName(addr).getAddress());
-        } catch (UnknownHostException e) {
-            return null;
+        boolean nat64 = v6[0] == 0x00 && v6[1] == 0x64 && v6[2] == (byte) 0xff && v6[3] == (byte) 0x9b;
+        if (compatible || nat64) {
+            // ::/96 holds :: and ::1 too, which are not IPv4 and have rules of their own
+            if (compatible && v6[12] == 0 && v6[13] == 0 && v6[14] == 0) {
+                return null;
+            }
+            return Arrays.copyOfRange(v6, 12, 16);
         }
+        if (v6[0] == 0x20 && v6[1] == 0x02) {
+            return Arrays.copyOfRange(v6, 2, 6);
+        }
+        return null;
+    }
+
+    boolean containsBytes(byte[] bytes) {
+        byte[] plain = unmapped(bytes);
+        return plain.length == network.length && Arrays.equals(mask(plain, prefix), network);
     }
 
     private static byte[] unmapped(byte[] bytes) {

@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * DNS, then policy, then dialogues, per domain. Addresses come only from the one resolution made
  * here: the engine connects to exactly the address that passed the egress policy.
  */
 public final class DefaultProbeRunner implements ProbeRunner {
+
+    private static final long WATCHDOG_SLACK_MS = 5_000;
 
     private final MxResolver resolver;
     private final SmtpProber prober;
@@ -37,8 +40,19 @@ public final class DefaultProbeRunner implements ProbeRunner {
         this.hostLimiter = hostLimiter;
     }
 
+    /**
+     * Connection attempts per domain. Ten MX hosts with four addresses each, every one timing out,
+     * would otherwise keep a domain busy for forty total deadlines.
+     */
+    public static final int MAX_ATTEMPTS_PER_DOMAIN = 10;
+
     @Override
     public CompletionStage<ProbeReport> run(ProbeRequest request) {
+        try {
+            request.servers().forEach(server -> InputValidator.server("servers", server));
+        } catch (InvalidInputException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         List<CompletableFuture<DomainResult>> perDomain = new ArrayList<>();
         for (String domain : request.domains()) {
             perDomain.add(probeDomain(domain, request).toCompletableFuture());
@@ -149,22 +163,20 @@ public final class DefaultProbeRunner implements ProbeRunner {
         String key = a.address.getHostAddress() + "|" + a.port;
         return hostLimiter.acquire(key).thenCompose(release -> {
             CompletableFuture<ServerResult> result = new CompletableFuture<>();
+            // The engine enforces its own deadlines; this watchdog only makes sure that a bug there
+            // can never keep the host permit (and every later probe of that server) forever.
+            long watchdogMs = options.timeouts().total().plus(options.timeouts().connect()).toMillis() + WATCHDOG_SLACK_MS;
+            result.orTimeout(watchdogMs, TimeUnit.MILLISECONDS);
             try {
                 prober.probe(new SmtpTarget(a.host.host(), a.address, a.port, a.preference), options)
-                        .onComplete(ar -> {
-                            release.run();
-                            if (ar.succeeded()) {
-                                result.complete(ar.result());
-                            } else {
-                                result.complete(synthetic(a, Stage.Connect, Reason.ConnectionClosed,
-                                        "probe failed: " + ar.cause()));
-                            }
-                        });
+                        .onComplete(ar -> result.complete(ar.succeeded() ? ar.result()
+                                : synthetic(a, Stage.Connect, Reason.ConnectionClosed, "probe failed: " + ar.cause())));
             } catch (RuntimeException e) {
-                release.run();
                 result.complete(synthetic(a, Stage.Connect, Reason.ConnectionClosed, "probe failed: " + e));
             }
-            return result;
+            // Released before the caller sees the result, so its next probe of this server never waits on us.
+            return result.whenComplete((r, e) -> release.run()).exceptionally(e -> synthetic(a, Stage.Connect, Reason.CommandTimeout,
+                    "the probe did not finish within " + watchdogMs + " ms"));
         });
     }
 
@@ -206,18 +218,23 @@ public final class DefaultProbeRunner implements ProbeRunner {
             case Timeout -> Reason.DnsTimeout;
             default -> Reason.DnsServerFailure;
         };
-        String detail = mx.detail() != null ? mx.detail() : reason.name();
+        String detail = mx.detail() != null ? Findings.safe(mx.detail()) : reason.name();
         return new DomainResult(domain, Outcome.PermanentFailure, reason, domain + ": DNS " + detail, mx.hosts(), List.of());
     }
 
     private static List<Attempt> attempts(List<Candidate> candidates) {
         List<Attempt> out = new ArrayList<>();
         for (Candidate c : candidates) {
+            if (out.size() >= MAX_ATTEMPTS_PER_DOMAIN) {
+                break;
+            }
             if (c.host.addresses().isEmpty()) {
                 out.add(new Attempt(c.host, null, c.port, c.preference));
             }
             for (InetAddress address : c.host.addresses()) {
-                out.add(new Attempt(c.host, address, c.port, c.preference));
+                if (out.size() < MAX_ATTEMPTS_PER_DOMAIN) {
+                    out.add(new Attempt(c.host, address, c.port, c.preference));
+                }
             }
         }
         return out;

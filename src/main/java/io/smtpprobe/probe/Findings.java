@@ -3,6 +3,7 @@ package io.smtpprobe.probe;
 import io.smtpprobe.smtp.Reason;
 import io.smtpprobe.smtp.Reply;
 import io.smtpprobe.smtp.ServerResult;
+import io.smtpprobe.smtp.ServerText;
 import io.smtpprobe.smtp.Stage;
 
 /** One human line per finding, in the words a mail admin uses reading a telnet session. */
@@ -13,7 +14,7 @@ public final class Findings {
     }
 
     public static String of(String domain, ServerResult server) {
-        StringBuilder sb = new StringBuilder(domain).append(": ").append(server.host());
+        StringBuilder sb = new StringBuilder(safe(domain)).append(": ").append(safe(server.host()));
         if (server.address() != null && !server.address().equals(server.host())) {
             sb.append(" (").append(server.address()).append(':').append(server.port()).append(')');
         }
@@ -53,6 +54,11 @@ public final class Findings {
     }
 
     private static String cut(String s) {
-        return s.length() <= MAX_REPLY_TEXT ? s : s.substring(0, MAX_REPLY_TEXT) + "…";
+        return ServerText.sanitize(s, MAX_REPLY_TEXT);
+    }
+
+    /** Text from anywhere but this program (DNS details, exception messages) made safe to print. */
+    static String safe(String s) {
+        return ServerText.sanitize(s, 2 * MAX_REPLY_TEXT);
     }
 }

@@ -40,10 +40,15 @@ public final class InputValidator {
         if (ascii.length() > 253) {
             throw new InvalidInputException(field, "domain name longer than 253 characters");
         }
-        for (String label : ascii.split("\\.", -1)) {
+        String[] labels = ascii.split("\\.", -1);
+        for (String label : labels) {
             if (!LABEL.matcher(label).matches()) {
                 throw new InvalidInputException(field, "invalid domain name '" + printable(value) + "'");
             }
+        }
+        // An all-numeric top-level label is an IP address gone wrong (999.1.1.1), never a name.
+        if (labels[labels.length - 1].matches("[0-9]+")) {
+            throw new InvalidInputException(field, "'" + printable(value) + "' is neither a valid IP address nor a domain name");
         }
         return ascii;
     }

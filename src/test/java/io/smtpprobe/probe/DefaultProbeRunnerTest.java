@@ -167,4 +167,48 @@ class DefaultProbeRunnerTest {
         runner.run(new ProbeRequest(List.of("a.test"), List.of(), 25, MxPolicy.Preferred, options)).toCompletableFuture().join();
         assertThat(recipients).containsExactly(List.of("postmaster@a.test"));
     }
+
+    @Test
+    void attemptsPerDomainAreCappedWhateverDnsReturns() {
+        List<MxHost> hosts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            hosts.add(host("mx" + i + ".many.test", i, "192.0.2." + (i * 4 + 1), "192.0.2." + (i * 4 + 2),
+                    "192.0.2." + (i * 4 + 3), "192.0.2." + (i * 4 + 4)));
+            for (int k = 1; k <= 4; k++) {
+                verdictByAddress.put("192.0.2." + (i * 4 + k), Reason.ConnectTimeout);
+            }
+        }
+        mx("many.test", hosts.toArray(MxHost[]::new));
+
+        run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "many.test");
+
+        assertThat(connected).hasSize(DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN);
+    }
+
+    @Test
+    void aProbeThatNeverCompletesReleasesItsHostPermitAtTheWatchdog() {
+        mx("hang.test", host("mx.hang.test", 10, "192.0.2.1"));
+        HostLimiter limiter = new HostLimiter(1);
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, options) -> io.vertx.core.Promise.<ServerResult>promise().future(),
+                EgressPolicy.unrestricted(), limiter);
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
+                new Timeouts(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100)),
+                Limits.DEFAULT);
+
+        DomainResult d = runner.run(new ProbeRequest(List.of("hang.test"), List.of(), 25, MxPolicy.Preferred, options))
+                .toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().domains().get(0);
+
+        assertThat(d.reason()).isEqualTo(Reason.CommandTimeout);
+        assertThat(limiter.inUse("192.0.2.1|25")).isZero();
+    }
+
+    @Test
+    void anInvalidServerFailsTheRunInsteadOfThrowing() {
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (t, o) -> { throw new AssertionError("no probe"); },
+                EgressPolicy.unrestricted(), new HostLimiter(1));
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of("a@b.test"), Set.of(), TlsMode.Disabled, false, null,
+                Timeouts.DEFAULT, Limits.DEFAULT);
+        var stage = runner.run(new ProbeRequest(List.of(), List.of("999.1.1.1"), 25, MxPolicy.Preferred, options));
+        assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
+    }
 }

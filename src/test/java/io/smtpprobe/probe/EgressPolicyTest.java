@@ -46,4 +46,36 @@ class EgressPolicyTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void privateAndSharedRangesAreDeniedByDefaultSoInternalRelaysCannotBeReached() throws Exception {
+        for (String internal : new String[] {"10.0.0.5", "172.16.3.4", "192.168.1.1", "100.64.0.1", "fd12::25"}) {
+            assertThat(policy.violation(ip(internal), 25)).as(internal).isPresent();
+        }
+    }
+
+    @Test
+    void ipv4HiddenInIpv6TransitionFormatsIsCheckedAsIpv4() throws Exception {
+        assertThat(policy.violation(ip("64:ff9b::a9fe:a9fe"), 25)).as("NAT64 metadata").isPresent();
+        assertThat(policy.violation(ip("64:ff9b::a00:5"), 25)).as("NAT64 10.0.0.5").isPresent();
+        assertThat(policy.violation(ip("::a9fe:a9fe"), 25)).as("IPv4-compatible").isPresent();
+        assertThat(policy.violation(ip("2002:a9fe:a9fe::1"), 25)).as("6to4").isPresent();
+        assertThat(policy.violation(ip("64:ff9b::c000:20a"), 25)).as("NAT64 of a public address").isEmpty();
+    }
+
+    @Test
+    void allowedNetworksOpenExceptionsInTheDeniedOnes() throws Exception {
+        EgressPolicy withException = new EgressPolicy(EgressPolicy.SMTP_PORTS,
+                EgressPolicy.DEFAULT_DENIED.stream().map(Cidr::parse).toList(), java.util.List.of(Cidr.parse("10.1.2.3/32")));
+        assertThat(withException.violation(ip("10.1.2.3"), 25)).isEmpty();
+        assertThat(withException.violation(ip("10.1.2.4"), 25)).isPresent();
+        assertThat(withException.violation(ip("10.1.2.3"), 6379)).as("ports still apply").isPresent();
+    }
+
+    @Test
+    void outOfRangeDottedQuadsAreNotAddressesAndNeverLookedUp() {
+        assertThat(Cidr.literalBytes("999.1.1.1")).isNull();
+        assertThat(Cidr.literalBytes("1.2.3.256")).isNull();
+        assertThat(Cidr.literalBytes("localhost")).isNull();
+    }
 }

@@ -63,7 +63,7 @@ class InputValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mx.test:0", "mx.test:70000", "mx.test:abc", "[::1", "[zz]:25"})
+    @ValueSource(strings = {"mx.test:0", "mx.test:70000", "mx.test:abc", "[::1", "[zz]:25", "999.1.1.1", "1.2.3.256:25"})
     void invalidServersAreRefused(String server) {
         assertThatThrownBy(() -> InputValidator.server("--server", server)).isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("--server:");
