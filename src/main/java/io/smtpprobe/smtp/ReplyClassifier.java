@@ -34,10 +34,16 @@ public final class ReplyClassifier {
         if (code == 535 || subject.equals("7.8")) {
             return Reason.AuthenticationFailed;
         }
-        // 454 4.7.0 to STARTTLS means "TLS not available", not a demand to log in
-        boolean authSubject = subject.equals("7.0") && stage != Stage.StartTls;
-        if (code == 530 || authSubject || text.contains("authentication required")) {
+        if (code == 530 || demandsAuthentication(subject, text)) {
             return Reason.AuthenticationRequired;
+        }
+        // Postfix reports HELO restrictions at RCPT TO (smtpd_delay_reject), often as 450 4.7.1
+        if (text.contains("helo command rejected")) {
+            return Reason.InvalidHeloName;
+        }
+        // x.1.7 and x.1.8 are about the sender's address whatever command drew them
+        if (subject.equals("1.7") || subject.equals("1.8")) {
+            return Reason.SenderRejected;
         }
         if (isGreylisting(code, subject, text)) {
             return Reason.Greylisted;
@@ -45,8 +51,11 @@ public final class ReplyClassifier {
         if (isRelayDenial(subject, text)) {
             return Reason.RelayDenied;
         }
-        if (code == 452 || code == 552 || subject.equals("2.2")) {
+        if (subject.equals("2.2") || (subject.isEmpty() && stage == Stage.RcptTo && (code == 452 || code == 552))) {
             return Reason.MailboxFull;
+        }
+        if (subject.equals("3.4") || subject.equals("2.3") || (stage == Stage.Data && code == 552)) {
+            return Reason.MessageRejected;
         }
         switch (stage) {
             case MailFrom:
@@ -70,9 +79,23 @@ public final class ReplyClassifier {
         return code < 500 ? Reason.TemporaryFailure : Reason.PermanentFailure;
     }
 
+    /**
+     * x.7.0 alone is too broad (content policy uses it too), so it counts only with words about
+     * logging in; 454 4.7.0 to STARTTLS ("TLS not available") never does.
+     */
+    private static boolean demandsAuthentication(String subject, String text) {
+        boolean wordsAboutAuth = text.contains("authentication required") || text.contains("not authenticated")
+                || text.contains("must authenticate") || text.contains("authentication is required");
+        return wordsAboutAuth && (subject.isEmpty() || subject.equals("7.0") || subject.equals("7.1"));
+    }
+
+    /** 4.7.1 alone also covers policy rejections; greylisters say so, or ask to try again later. */
     private static boolean isGreylisting(int code, String subject, String text) {
-        return text.contains("greylist") || text.contains("graylist")
-                || ((code == 450 || code == 451) && subject.equals("7.1"));
+        if (text.contains("greylist") || text.contains("graylist")) {
+            return true;
+        }
+        boolean retryLater = text.contains("try again later") || text.contains("try later");
+        return (code == 450 || code == 451) && (subject.equals("7.1") || subject.isEmpty()) && retryLater;
     }
 
     private static boolean isRelayDenial(String subject, String text) {

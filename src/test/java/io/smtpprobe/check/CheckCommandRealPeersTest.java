@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtpprobe.testsupport.Dnsmasq;
+import io.smtpprobe.testsupport.PemCertificates;
 import io.smtpprobe.testsupport.Postfix;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,6 +30,8 @@ class CheckCommandRealPeersTest {
 
     static Postfix postfix;
     static Postfix noDsn;
+    static Postfix withTls;
+    static Path tlsDir;
     static Dnsmasq dns;
     static Path heloMap;
 
@@ -48,6 +51,10 @@ class CheckCommandRealPeersTest {
                 .mainCf("smtpd_helo_required", "yes")
                 .mainCf("smtpd_helo_restrictions", "check_helo_access texthash:" + heloMap)
                 .start();
+        tlsDir = Files.createTempDirectory("tls");
+        PemCertificates.selfSigned(tlsDir, "mx1.tls.test");
+        withTls = Postfix.builder().myhostname("mx1.tls.test").domain("tls.test", "postmaster")
+                .startTls(tlsDir.resolve("cert.pem"), tlsDir.resolve("key.pem")).start();
         noDsn = Postfix.builder().myhostname("mx.nodsn.test").catchAllDomain("nodsn.test").dsn(false).start();
         dns = Dnsmasq.builder()
                 .mx("contoso.test", "mx1.contoso.test", 10)
@@ -63,6 +70,8 @@ class CheckCommandRealPeersTest {
                 .mx("backup.test", "down.backup.test", 10)
                 .host("down.backup.test", "127.0.0.3")
                 .mx("backup.test", "mx1.contoso.test", 20)
+                .mx("tls.test", "mx1.tls.test", 10)
+                .host("mx1.tls.test", "127.0.0.1")
                 .start();
     }
 
@@ -70,6 +79,9 @@ class CheckCommandRealPeersTest {
     static void stopPeers() throws Exception {
         if (dns != null) {
             dns.close();
+        }
+        if (withTls != null) {
+            withTls.close();
         }
         if (noDsn != null) {
             noDsn.close();
@@ -264,5 +276,39 @@ class CheckCommandRealPeersTest {
         assertThat(run.out).contains("220 mx1.contoso.test ESMTP").contains("EHLO probe.contoso.test")
                 .contains("RCPT TO:<nobody@contoso.test>").contains("550 5.1.1")
                 .contains("=== Summary").contains("RecipientUnknown").contains("The recipient does not exist");
+    }
+
+    @Test
+    void requiredTlsRefusesASelfSignedCertificateButReportsItsFacts() throws Exception {
+        Run run = check("--json", "--port", String.valueOf(withTls.port()), "--tls", "required", "tls.test");
+
+        assertThat(run.exit).isEqualTo(2);
+        JsonNode server = run.server(0, 0);
+        assertThat(server.get("reason").asText()).isEqualTo("CertificateUntrusted");
+        assertThat(server.get("tls").get("trusted").asBoolean()).isFalse();
+        assertThat(server.get("tls").get("certificate").get("subject").asText()).contains("CN=mx1.tls.test");
+        assertThat(server.get("tls").get("protocol").asText()).startsWith("TLSv1.");
+        assertThat(server.get("transcript").toString()).doesNotContain("MAIL FROM");
+    }
+
+    @Test
+    void insecureSkipsVerificationAndTheDialogueContinuesOverTls() throws Exception {
+        Run run = check("--json", "--port", String.valueOf(withTls.port()), "--tls", "required", "--insecure", "tls.test");
+
+        assertThat(run.exit).as(run.out).isZero();
+        JsonNode server = run.server(0, 0);
+        assertThat(server.get("tls").get("cipher").asText()).isNotBlank();
+        String transcript = server.get("transcript").toString();
+        assertThat(transcript.indexOf("C: STARTTLS")).isPositive().isLessThan(transcript.lastIndexOf("C: EHLO"));
+        assertThat(transcript.indexOf("C: MAIL FROM")).isGreaterThan(transcript.indexOf("C: STARTTLS"));
+    }
+
+    @Test
+    void requiredTlsAgainstAServerWithoutStartTlsNeverSendsMailFrom() throws Exception {
+        Run run = check("--json", "--tls", "required", "--rcpt-to", "user@contoso.test", "contoso.test");
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.server(0, 0).get("reason").asText()).isEqualTo("StartTlsNotOffered");
+        assertThat(run.server(0, 0).get("transcript").toString()).doesNotContain("MAIL FROM");
     }
 }

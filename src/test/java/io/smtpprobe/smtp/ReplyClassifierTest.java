@@ -34,7 +34,16 @@ class ReplyClassifierTest {
             RcptTo   | 451 4.7.1 Please try again later     | Greylisted
             RcptTo   | 450 4.2.0 Greylisted, see https://postgrey.test | Greylisted
             RcptTo   | 450 4.2.1 mailbox busy               | TemporaryFailure
-            RcptTo   | 554 5.7.0 policy says no             | AuthenticationRequired
+            RcptTo   | 554 5.7.0 policy says no             | PermanentFailure
+            Data     | 550 5.7.0 message rejected           | MessageRejected
+            RcptTo   | 530 5.7.1 Client was not authenticated | AuthenticationRequired
+            RcptTo   | 450 4.7.1 <smtp-probe.invalid>: Helo command rejected: Host not found | InvalidHeloName
+            RcptTo   | 451 4.7.1 Temporary local policy failure | TemporaryFailure
+            MailFrom | 452 4.3.1 Insufficient system storage | TemporaryFailure
+            RcptTo   | 452 4.5.3 Too many recipients        | TemporaryFailure
+            Data     | 552 5.3.4 Message size exceeds fixed limit | MessageRejected
+            RcptTo   | 550 5.1.8 <a@b.test>: Sender address rejected: Domain not found | SenderRejected
+            RcptTo   | 552 Mailbox full                     | MailboxFull
             RcptTo   | 554 5.6.0 nope                       | PermanentFailure
             Data     | 554 5.7.1 spam detected              | MessageRejected
             Data     | 451 4.3.0 local error                | TemporaryFailure

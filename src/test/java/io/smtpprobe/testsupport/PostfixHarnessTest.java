@@ -6,31 +6,22 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +106,7 @@ class PostfixHarnessTest {
 
     @Test
     void offersStartTlsWithTheGivenCertificate(@TempDir Path dir) throws Exception {
-        X509Certificate certificate = selfSigned(dir, "mx1.accept.test");
+        X509Certificate certificate = PemCertificates.selfSigned(dir, "mx1.accept.test");
         try (Postfix tls = Postfix.builder().domain("accept.test", "alice")
                 .startTls(dir.resolve("cert.pem"), dir.resolve("key.pem")).start();
              RawSmtp smtp = RawSmtp.connect(tls)) {
@@ -155,27 +146,6 @@ class PostfixHarnessTest {
     void concurrentInstancesGetTheirOwnPorts() {
         try (Postfix a = Postfix.builder().start(); Postfix b = Postfix.builder().start()) {
             assertThat(a.port()).isNotEqualTo(b.port()).isNotEqualTo(mx.port());
-        }
-    }
-
-    private static X509Certificate selfSigned(Path dir, String hostname) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        X500Name name = new X500Name("CN=" + hostname);
-        Instant now = Instant.now();
-        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minusSeconds(60)),
-                        Date.from(now.plusSeconds(3600)), name, keys.getPublic())
-                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
-        writePem(dir.resolve("cert.pem"), certificate);
-        writePem(dir.resolve("key.pem"), keys.getPrivate());
-        return certificate;
-    }
-
-    private static void writePem(Path file, Object object) throws IOException {
-        try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(file))) {
-            writer.writeObject(object);
         }
     }
 

@@ -1,0 +1,241 @@
+package io.smtpprobe.bench;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.smtpprobe.api.SmtpProbe;
+import io.smtpprobe.api.SmtpProbeSpec;
+import io.smtpprobe.testsupport.ControlPlane;
+import io.smtpprobe.testsupport.Dnsmasq;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Operator scale, for {@code make bench} (excluded from {@code make test}): N SmtpProbe resources,
+ * one domain each, against the real kube-apiserver, with the packaged operator as its own process
+ * probing smtp-sink through dnsmasq, all on loopback. Measures status writes per resource per
+ * cycle, time to first status for resources applied while N run, cycle lateness and operator heap.
+ */
+@Tag("bench")
+class OperatorScaleBench {
+    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+
+    private final int resources = Integer.getInteger("bench.resources", 5000);
+    private final Duration interval = Duration.ofSeconds(Long.getLong("bench.intervalSeconds", 60));
+    private final Duration steady = Duration.ofSeconds(Long.getLong("bench.steadySeconds", 150));
+
+    /** Per resource: status writes seen, and lateness of each probe against the previous nextProbeTime. */
+    private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastNext = new ConcurrentHashMap<>();
+    private final List<Long> latenessMs = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Instant> createdAt = new ConcurrentHashMap<>();
+    private final List<Long> firstStatusMs = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean measuring;
+
+    @Test
+    void operatorAtScale() throws Exception {
+        Path out = Path.of("target/bench");
+        Files.createDirectories(out);
+        int sinkPort = freePort();
+        Dnsmasq.Builder zone = Dnsmasq.builder().host("mx.scale.test", "127.0.0.1");
+        for (int i = 0; i < resources + 200; i++) {
+            zone.mx("d" + i + ".scale.test", "mx.scale.test", 10);
+        }
+        Process sink = new ProcessBuilder("smtp-sink", "-u", "nobody", "127.0.0.1:" + sinkPort, "1024")
+                .redirectErrorStream(true).redirectOutput(out.resolve("scale-sink.log").toFile()).start();
+        Process operator = null;
+        try (ControlPlane cp = ControlPlane.start(); Dnsmasq dns = zone.start()) {
+            KubernetesClient client = cp.kubernetesClient();
+            cp.kubectl("apply", "-f", "crds/");
+            cp.kubectl("wait", "--for=condition=Established", "crd/smtpprobes.smtpprobe.io", "--timeout=60s");
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("scale").endMetadata().build()).create();
+
+            int httpPort = freePort();
+            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx1g", "-jar", "target/quarkus-app/quarkus-run.jar", "operator")
+                    .redirectErrorStream(true).redirectOutput(out.resolve("scale-operator.log").toFile());
+            pb.environment().put("KUBECONFIG", cp.kubeconfigPath().toString());
+            pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+            pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            pb.environment().put("SMTPPROBE_DNS_SERVERS", dns.endpoint());
+            pb.environment().put("SMTPPROBE_POLICY_DENIED_NETWORKS", "169.254.0.0/16");
+            pb.environment().put("SMTPPROBE_POLICY_ALLOWED_PORTS", String.valueOf(sinkPort));
+            pb.environment().put("SMTPPROBE_LEADER_ELECTION_ENABLED", "false");
+            operator = pb.start();
+
+            client.resources(SmtpProbe.class).inNamespace("scale").inform(new StatusCounter(), 0);
+
+            Instant t0 = Instant.now();
+            create(client, 0, resources);
+            Duration createTime = Duration.between(t0, Instant.now());
+            awaitAllProbed(Duration.ofMinutes(5));
+            Duration firstCycle = Duration.between(t0, Instant.now());
+
+            writes.values().forEach(w -> w.set(0));
+            latenessMs.clear();
+            measuring = true;
+            Instant steadyStart = Instant.now();
+            double maxHeap = 0;
+            int fresh = 0;
+            HttpClient http = HttpClient.newHttpClient();
+            while (Duration.between(steadyStart, Instant.now()).compareTo(steady) < 0) {
+                createdAt.put("fresh-" + fresh, Instant.now());
+                createProbe(client, resources + fresh, "fresh-" + fresh);
+                fresh++;
+                maxHeap = Math.max(maxHeap, heapBytes(http, httpPort));
+                Thread.sleep(3000);
+            }
+            measuring = false;
+            double cycles = Duration.between(steadyStart, Instant.now()).toMillis() / (double) interval.toMillis();
+            long totalWrites = writes.entrySet().stream().filter(e -> !e.getKey().startsWith("fresh-"))
+                    .mapToLong(e -> e.getValue().get()).sum();
+            long maxWritesOne = writes.entrySet().stream().filter(e -> !e.getKey().startsWith("fresh-"))
+                    .mapToLong(e -> e.getValue().get()).max().orElse(0);
+
+            String json = String.format(Locale.ROOT,
+                    "{\"scenario\":\"operator-scale\",\"resources\":%d,\"intervalSeconds\":%d,\"createSeconds\":%.1f,"
+                            + "\"firstCycleSeconds\":%.1f,\"steadySeconds\":%d,\"cycles\":%.2f,"
+                            + "\"statusWritesPerResourcePerCycle\":%.3f,\"maxStatusWritesOneResource\":%d,"
+                            + "\"firstStatusP50Ms\":%d,\"firstStatusP99Ms\":%d,\"firstStatusSamples\":%d,"
+                            + "\"maxLatenessMs\":%d,\"maxLatenessPercentOfInterval\":%.1f,\"latenessSamples\":%d,"
+                            + "\"maxHeapMiB\":%.1f}",
+                    resources, interval.toSeconds(), createTime.toMillis() / 1000.0, firstCycle.toMillis() / 1000.0,
+                    steady.toSeconds(), cycles, totalWrites / (resources * cycles), maxWritesOne,
+                    pct(firstStatusMs, 0.5), pct(firstStatusMs, 0.99), firstStatusMs.size(),
+                    pct(latenessMs, 1.0), pct(latenessMs, 1.0) * 100.0 / interval.toMillis(), latenessMs.size(),
+                    maxHeap / 1048576.0);
+            System.out.println(json);
+            Files.writeString(out.resolve("operator-scale.json"), json + "\n");
+        } finally {
+            if (operator != null) {
+                operator.destroy();
+                operator.waitFor(10, TimeUnit.SECONDS);
+                operator.destroyForcibly();
+            }
+            sink.destroy();
+        }
+    }
+
+    private void create(KubernetesClient client, int from, int count) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int i = from; i < from + count; i++) {
+            int n = i;
+            pool.submit(() -> createProbe(client, n, "p" + n));
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+    }
+
+    private void createProbe(KubernetesClient client, int domainIndex, String name) {
+        SmtpProbeSpec spec = new SmtpProbeSpec();
+        spec.setDomains(List.of("d" + domainIndex + ".scale.test"));
+        spec.setRcptTo(List.of("user@d" + domainIndex + ".scale.test"));
+        spec.setInterval(interval.toSeconds() + "s");
+        SmtpProbe probe = new SmtpProbe();
+        probe.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("scale").build());
+        probe.setSpec(spec);
+        client.resources(SmtpProbe.class).inNamespace("scale").resource(probe).create();
+    }
+
+    private void awaitAllProbed(Duration max) throws InterruptedException {
+        Instant end = Instant.now().plus(max);
+        while (lastNext.size() < resources && Instant.now().isBefore(end)) {
+            Thread.sleep(500);
+        }
+        if (lastNext.size() < resources) {
+            throw new AssertionError("only " + lastNext.size() + " of " + resources + " resources got a status");
+        }
+    }
+
+    private final class StatusCounter implements ResourceEventHandler<SmtpProbe> {
+        @Override
+        public void onAdd(SmtpProbe probe) {
+            onUpdate(null, probe);
+        }
+
+        @Override
+        public void onUpdate(SmtpProbe old, SmtpProbe now) {
+            var status = now.getStatus();
+            if (status == null || status.lastProbeTime() == null) {
+                return;
+            }
+            String name = now.getMetadata().getName();
+            boolean statusChanged = old == null || old.getStatus() == null || !status.equals(old.getStatus());
+            if (!statusChanged) {
+                return;
+            }
+            writes.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+            Instant probed = Instant.parse(status.lastProbeTime());
+            Instant previousNext = status.nextProbeTime() == null ? null : lastNext.put(name, Instant.parse(status.nextProbeTime()));
+            if (status.nextProbeTime() == null) {
+                lastNext.putIfAbsent(name, probed);
+            }
+            if (measuring && previousNext != null && probed.isAfter(previousNext.minusSeconds(1))) {
+                latenessMs.add(Math.max(0, Duration.between(previousNext, probed).toMillis()));
+            }
+            Instant created = createdAt.remove(name);
+            if (created != null) {
+                firstStatusMs.add(Duration.between(created, Instant.now()).toMillis());
+            }
+        }
+
+        @Override
+        public void onDelete(SmtpProbe probe, boolean unknown) {
+        }
+    }
+
+    private static double heapBytes(HttpClient http, int port) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            double sum = 0;
+            Matcher m = HEAP.matcher(body);
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+            return sum;
+        } catch (IOException | InterruptedException e) {
+            return 0;
+        }
+    }
+
+    private static long pct(List<Long> values, double p) {
+        List<Long> sorted;
+        synchronized (values) {
+            sorted = new ArrayList<>(values);
+        }
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        Collections.sort(sorted);
+        return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
