@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # Built tools (kube-apiserver, helm) are cached outside the repository and survive `git clean`.
 export SMTPPROBE_CACHE ?= $(HOME)/.cache/smtp-probe-operator
 
-.PHONY: all build test deps controlplane run bench clean
+.PHONY: all build test e2e deps controlplane run bench clean
 
 all: build
 
@@ -19,6 +19,10 @@ build:
 
 test: deps controlplane
 	$(MVN) verify
+
+# Only the e2e tier: the e2e package's unit tests, then the *IT tests against the packaged jar.
+e2e: deps controlplane
+	$(MVN) verify -Dtest='io/smtpprobe/e2e/*Test' -Dsurefire.failIfNoSpecifiedTests=false
 
 run: deps controlplane build
 	bash hack/run.sh

@@ -1,0 +1,278 @@
+package io.smtpprobe.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.smtpprobe.testsupport.ControlPlane;
+
+/**
+ * The README's quick start, end to end, on a real kube-apiserver: {@code helm install} of the chart, the packaged
+ * operator running as the chart's ServiceAccount, {@code kubectl apply -f examples/smtpprobes.yaml} against the
+ * demo mail world of {@code make run} (real dnsmasq and Postfix on loopback), then what kubectl shows, what the
+ * API refuses, and leader failover between operator processes.
+ *
+ * <p>The steps build on each other (one install, one set of resources), hence the fixed order.
+ */
+@Tag("e2e")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorIT {
+
+    private static final String RELEASE = "smtp-probe-operator";
+    private static final String NAMESPACE = "smtp-probe";
+    private static final String SERVICE_ACCOUNT = "smtp-probe-operator";
+    private static final String LEASE = "smtp-probe-operator";
+    private static final Path CHART = Path.of("helm/smtp-probe-operator");
+    private static final Path EXAMPLES = Path.of("examples/smtpprobes.yaml");
+    private static final Map<String, String> EXPECTED = new LinkedHashMap<>(Map.of(
+            "contoso", "Success Accepted",
+            "fabrikam", "PermanentFailure RecipientUnknown",
+            "nosuch", "PermanentFailure DnsNameNotFound",
+            "refused", "PermanentFailure ConnectRefused"));
+    // The chart's defaults; takeover after a crash needs the lease to expire plus one retry.
+    private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+    private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+    // The shortest interval the CRD accepts, for the resource the failover steps watch.
+    private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+
+    private ControlPlane controlPlane;
+    private DemoPeers peers;
+    private Helm helm;
+    private Path serviceAccountKubeconfig;
+    private final List<OperatorProcess> operators = new ArrayList<>();
+    private Path scratch;
+
+    @BeforeAll
+    void startClusterAndMailWorld() throws IOException {
+        controlPlane = ControlPlane.shared();
+        peers = DemoPeers.start();
+        helm = new Helm(controlPlane.kubeconfigPath());
+        scratch = Files.createTempDirectory("operator-it-");
+    }
+
+    @AfterAll
+    void stopEverything() {
+        operators.forEach(OperatorProcess::close);
+        if (peers != null) {
+            peers.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void chartLintsCleanAndInstallsEveryObject() {
+        Helm.Result lint = helm.run("lint", "--strict", CHART.toString());
+        assertThat(lint.exitCode()).as(lint.output()).isZero();
+        assertThat(lint.output()).contains("1 chart(s) linted, 0 chart(s) failed")
+                .doesNotContain("[WARNING]").doesNotContain("[ERROR]");
+
+        Helm.Result install = helm.run("install", RELEASE, CHART.toString(), "-n", NAMESPACE, "--create-namespace");
+        assertThat(install.exitCode()).as(install.output()).isZero();
+        assertThat(install.output()).contains("STATUS: deployed");
+
+        // Every object of the release exists: kubectl get -f fails on the first one the API server lacks.
+        Path manifest = write("manifest.yaml", helm.run("get", "manifest", RELEASE, "-n", NAMESPACE).output());
+        List<String> objects = controlPlane.kubectl("get", "-f", manifest.toString(), "-o", "name").lines().toList();
+        assertThat(objects).contains("serviceaccount/smtp-probe-operator", "deployment.apps/smtp-probe-operator",
+                "service/smtp-probe-operator", "clusterrole.rbac.authorization.k8s.io/smtp-probe-operator",
+                "clusterrolebinding.rbac.authorization.k8s.io/smtp-probe-operator",
+                "role.rbac.authorization.k8s.io/smtp-probe-operator-leader-election",
+                "rolebinding.rbac.authorization.k8s.io/smtp-probe-operator-leader-election");
+        controlPlane.kubectl("wait", "--for=condition=Established", "--timeout=30s", "crd/smtpprobes.smtpprobe.io");
+    }
+
+    @Test
+    @Order(2)
+    void operatorRunsAsTheChartsServiceAccountAndNeedsNoMore() {
+        serviceAccountKubeconfig = controlPlane.kubeconfigForServiceAccount(NAMESPACE, SERVICE_ACCOUNT);
+        OperatorProcess operator = startOperator("operator-a");
+        controlPlane.kubectl("apply", "-f", EXAMPLES.toString());
+
+        // Sufficient: it watched, probed, wrote status, recorded events and holds its lease.
+        awaitUntil(Duration.ofSeconds(60), () -> EXPECTED.keySet().stream().allMatch(n -> !result(n).isEmpty()),
+                () -> controlPlane.kubectl("get", "smtpprobes") + operator.log());
+        assertThat(leaseHolder()).isEqualTo("operator-a");
+        assertThat(controlPlane.kubectl("get", "events", "-o", "jsonpath={.items[*].reason}"))
+                .contains("RecipientUnknown", "DnsNameNotFound", "ConnectRefused");
+        assertThat(operator.log()).doesNotContainIgnoringCase("forbidden");
+
+        // Not broader: no secrets, and the spec of a probe is the user's, not the operator's.
+        assertThatThrownBy(() -> controlPlane.kubectlWith(serviceAccountKubeconfig, "get", "secrets", "-A"))
+                .hasMessageContaining("Forbidden");
+        assertThatThrownBy(() -> controlPlane.kubectlWith(serviceAccountKubeconfig, "patch", "smtpprobe", "contoso",
+                "-n", "default", "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}"))
+                .hasMessageContaining("Forbidden");
+        assertThatThrownBy(() -> controlPlane.kubectlWith(serviceAccountKubeconfig, "delete", "smtpprobe", "contoso",
+                "-n", "default")).hasMessageContaining("Forbidden");
+        assertThat(controlPlane.kubectlWith(serviceAccountKubeconfig, "auth", "can-i", "patch", "smtpprobes",
+                "--subresource=status", "-n", "default")).isEqualTo("yes\n");
+    }
+
+    @Test
+    @Order(3)
+    void kubectlShowsResultReasonEventsAndDocumentation() {
+        Map<String, String> rows = controlPlane.kubectl("get", "smtpprobes").lines().skip(1)
+                .map(line -> line.split("\\s{2,}"))
+                .collect(Collectors.toMap(cells -> cells[0], cells -> cells[2] + " " + cells[3]));
+        assertThat(rows).isEqualTo(EXPECTED);
+        assertThat(controlPlane.kubectl("get", "smtpprobes").lines().findFirst().orElseThrow())
+                .containsSubsequence("NAME", "DOMAINS", "RESULT", "REASON", "LAST PROBE", "AGE");
+        assertThat(controlPlane.kubectl("get", "smtpprobes", "-o", "wide"))
+                .contains("MESSAGE")
+                .contains("<nobody@fabrikam.test>: Recipient address rejected: User unknown")
+                .contains("nosuch.test: DNS NXDOMAIN");
+
+        String described = controlPlane.kubectl("describe", "smtpprobe", "fabrikam");
+        assertThat(described).contains("Events:").containsPattern(
+                "Warning\\s+RecipientUnknown\\s+\\S+\\s+smtp-probe-operator\\s+fabrikam.test: mx.fabrikam.test RCPT 550 5.1.1");
+        assertThat(described).containsPattern("Enhanced Code:\\s+5.1.1");
+
+        assertThat(controlPlane.kubectl("explain", "smtpprobe.spec.tls"))
+                .contains("FIELD: tls <string>", "Opportunistic", "Required", "Implicit", "Disabled")
+                .contains("Opportunistic: STARTTLS when offered");
+    }
+
+    static Stream<Arguments> invalidSpecs() {
+        String hundredAndOneDomains = IntStream.rangeClosed(1, 101).mapToObj(i -> "\"d" + i + ".test\"")
+                .collect(Collectors.joining(", ", "[", "]"));
+        return Stream.of(
+                Arguments.of("CRLF in mailFrom", "mailFrom: \"probe@contoso.test\\r\\nRCPT TO:<x@contoso.test>\"",
+                        "spec.mailFrom"),
+                Arguments.of("port 70000", "port: 70000", "spec.port"),
+                Arguments.of("interval 0", "interval: \"0\"", "spec.interval"),
+                Arguments.of("interval 0s", "interval: 0s", "spec.interval"),
+                Arguments.of("101 domains", "domains: " + hundredAndOneDomains, "spec.domains"),
+                Arguments.of("unknown tls mode", "tls: Sometimes", "spec.tls"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidSpecs")
+    @Order(4)
+    void invalidResourcesAreRefusedNamingTheField(String what, String specLine, String field) {
+        String domains = specLine.startsWith("domains:") ? "" : "  domains: [\"contoso.test\"]\n";
+        Path file = write("invalid.yaml", "apiVersion: smtpprobe.io/v1alpha1\nkind: SmtpProbe\nmetadata:\n"
+                + "  name: invalid\nspec:\n" + domains + "  " + specLine + "\n");
+        assertThatThrownBy(() -> controlPlane.kubectl("apply", "-f", file.toString()))
+                .hasMessageContaining("is invalid").hasMessageContaining(field);
+    }
+
+    @Test
+    @Order(5)
+    void restartedOperatorsShareWorkThroughTheLeaseAndTakeOverFromACrashedLeader() {
+        Path heartbeat = write("heartbeat.yaml", "apiVersion: smtpprobe.io/v1alpha1\nkind: SmtpProbe\n"
+                + "metadata:\n  name: heartbeat\nspec:\n  domains: [\"contoso.test\"]\n"
+                + "  rcptTo: [\"user@contoso.test\"]\n  port: 2525\n  interval: 30s\n");
+        controlPlane.kubectl("apply", "-f", heartbeat.toString());
+        Duration probeWait = HEARTBEAT_INTERVAL.plus(Duration.ofSeconds(15));
+        awaitUntil(Duration.ofSeconds(30), () -> !lastProbeTime("heartbeat").isEmpty(), () -> operators.get(0).log());
+
+        // Restart: the status survives the operator, and the new processes resume the schedule from it.
+        operators.get(0).stop();
+        String beforeRestart = lastProbeTime("heartbeat");
+        assertThat(results()).isEqualTo(EXPECTED);
+        OperatorProcess first = startOperator("operator-b");
+        OperatorProcess second = startOperator("operator-c");
+        awaitUntil(probeWait, () -> !lastProbeTime("heartbeat").equals(beforeRestart),
+                () -> first.log() + second.log());
+        assertThat(results()).isEqualTo(EXPECTED);
+
+        // Two processes, one lease: only its holder probes.
+        OperatorProcess leader = leaseHolder().equals(first.identity()) ? first : second;
+        OperatorProcess standby = leader == first ? second : first;
+        assertThat(leader.probesCompleted()).as("probes run by the leader %s", leader.identity()).isPositive();
+        assertThat(standby.probesCompleted()).as("probes run by the standby %s", standby.identity()).isZero();
+
+        // A crashed leader releases nothing; the standby takes over once the lease expires, and probes.
+        String beforeCrash = lastProbeTime("heartbeat");
+        leader.kill();
+        long crashed = System.nanoTime();
+        // The lease runs out at most LEASE_DURATION after the crash; the standby notices on its next retry, which
+        // fabric8 jitters up to 2.2 retry periods, and this test polls on a busy machine.
+        Duration takeoverBound = LEASE_DURATION.plus(RETRY_PERIOD.multipliedBy(3)).plus(Duration.ofSeconds(3));
+        awaitUntil(takeoverBound.plus(Duration.ofSeconds(10)), () -> standby.identity().equals(leaseHolder()),
+                standby::log);
+        Duration takeover = Duration.ofNanos(System.nanoTime() - crashed);
+        System.out.printf("%s took over from crashed %s after %d ms%n", standby.identity(), leader.identity(),
+                takeover.toMillis());
+        assertThat(takeover).isLessThanOrEqualTo(takeoverBound);
+        awaitUntil(probeWait, () -> !lastProbeTime("heartbeat").equals(beforeCrash), standby::log);
+        assertThat(standby.probesCompleted()).isPositive();
+        assertThat(results()).isEqualTo(EXPECTED);
+    }
+
+    private OperatorProcess startOperator(String identity) {
+        // The chart's environment, plus what the local demo world needs: its resolver, and loopback allowed.
+        OperatorProcess operator = OperatorProcess.start(identity, serviceAccountKubeconfig, Map.of(
+                "SMTPPROBE_DNS_SERVERS", peers.resolver(),
+                "SMTPPROBE_POLICY_ALLOWED_PORTS", "2525",
+                "SMTPPROBE_POLICY_DENIED_NETWORKS", "169.254.0.0/16",
+                "SMTPPROBE_LEADER_ELECTION_NAMESPACE", NAMESPACE,
+                "SMTPPROBE_LEADER_ELECTION_LEASE_NAME", LEASE));
+        operators.add(operator);
+        return operator;
+    }
+
+    private Map<String, String> results() {
+        Map<String, String> results = new LinkedHashMap<>();
+        EXPECTED.keySet().forEach(name -> results.put(name, result(name)));
+        return results;
+    }
+
+    private String result(String name) {
+        return controlPlane.kubectl("get", "smtpprobe", name, "-o", "jsonpath={.status.result} {.status.reason}")
+                .strip();
+    }
+
+    private String lastProbeTime(String name) {
+        return controlPlane.kubectl("get", "smtpprobe", name, "-o", "jsonpath={.status.lastProbeTime}").strip();
+    }
+
+    private String leaseHolder() {
+        return controlPlane.kubectl("get", "lease", LEASE, "-n", NAMESPACE, "-o", "jsonpath={.spec.holderIdentity}")
+                .strip();
+    }
+
+    private Path write(String name, String content) {
+        try {
+            return Files.writeString(scratch.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitUntil(Duration timeout, Supplier<Boolean> condition, Supplier<String> diagnostics) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not true within " + timeout + ":\n" + diagnostics.get());
+            }
+            OperatorProcess.sleep(250);
+        }
+    }
+}
