@@ -100,10 +100,11 @@ log "installing the CRD"
 resolver="$(bash "$HERE/demo-peers.sh" start)"
 
 log "starting the operator (log: $STATE/operator.log, http://127.0.0.1:$HTTP_PORT/q/metrics)"
-# The default egress policy refuses loopback; the demo world lives there, on port 2525 only.
+# The default egress policy refuses loopback; the demo world lives there, on port 2525 only, so
+# loopback is opened as an exception and every other default denial stays in force.
 SMTPPROBE_DNS_SERVERS="$resolver" \
 SMTPPROBE_POLICY_ALLOWED_PORTS=2525 \
-SMTPPROBE_POLICY_DENIED_NETWORKS="169.254.0.0/16,fe80::/10,0.0.0.0/8,::/128,224.0.0.0/4,ff00::/8" \
+SMTPPROBE_POLICY_ALLOWED_NETWORKS="127.0.0.0/8" \
 SMTPPROBE_LEADER_ELECTION_IDENTITY=make-run \
 QUARKUS_HTTP_HOST=127.0.0.1 \
 QUARKUS_HTTP_PORT="$HTTP_PORT" \

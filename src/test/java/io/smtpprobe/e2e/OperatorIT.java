@@ -231,7 +231,7 @@ class OperatorIT {
         OperatorProcess operator = OperatorProcess.start(identity, serviceAccountKubeconfig, Map.of(
                 "SMTPPROBE_DNS_SERVERS", peers.resolver(),
                 "SMTPPROBE_POLICY_ALLOWED_PORTS", "2525",
-                "SMTPPROBE_POLICY_DENIED_NETWORKS", "169.254.0.0/16",
+                "SMTPPROBE_POLICY_ALLOWED_NETWORKS", "127.0.0.0/8",
                 "SMTPPROBE_LEADER_ELECTION_NAMESPACE", NAMESPACE,
                 "SMTPPROBE_LEADER_ELECTION_LEASE_NAME", LEASE));
         operators.add(operator);
