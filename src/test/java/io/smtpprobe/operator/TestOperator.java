@@ -32,6 +32,7 @@ final class TestOperator implements AutoCloseable {
     final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
     final StatusWriter writer;
     final SmtpProbeOperator operator;
+    private boolean closed;
 
     private TestOperator(KubernetesClient client, ProbeRunner runner, OperatorSettings settings) {
         this.client = client;
@@ -106,6 +107,10 @@ final class TestOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         operator.close();
         control.shutdownNow();
     }
