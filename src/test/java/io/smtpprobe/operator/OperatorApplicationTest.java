@@ -40,7 +40,7 @@ class OperatorApplicationTest {
 
     @Test
     void probesAResourceAndServesTheResult() throws Exception {
-        SmtpProbeReconcilerTest.await(() -> get("/q/health/ready").statusCode() == 200);
+        TestOperator.await(() -> get("/q/health/ready").statusCode() == 200);
 
         try (var client = MockApiServerResource.server.createClient()) {
             var probe = new SmtpProbe();
@@ -51,7 +51,7 @@ class OperatorApplicationTest {
             client.resources(SmtpProbe.class).inNamespace("mail").resource(probe).create();
         }
 
-        SmtpProbeReconcilerTest.await(() -> get("/api/v1/smtpprobes").body().contains("\"result\":\"PermanentFailure\""));
+        TestOperator.await(() -> get("/api/v1/smtpprobes").body().contains("\"result\":\"PermanentFailure\""));
         assertThat(get("/api/v1/smtpprobes").body())
                 .contains("\"name\":\"fabrikam\"", "\"reason\":\"RecipientUnknown\"",
                         "fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
