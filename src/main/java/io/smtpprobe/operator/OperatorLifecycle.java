@@ -110,12 +110,6 @@ public class OperatorLifecycle {
         return results;
     }
 
-    /** Used by the ad-hoc check API, with the same validation as resources. */
-    public ProbeRequestMapper mapper() {
-        var s = settings != null ? settings : settings();
-        return new ProbeRequestMapper(s.defaultEhloName(), s.defaultMailFrom(), s.minInterval());
-    }
-
     /** The pod name; replicas without one must still differ, or both would think they hold the lease. */
     static String defaultIdentity() {
         return Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())

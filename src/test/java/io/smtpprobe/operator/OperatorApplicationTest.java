@@ -2,6 +2,8 @@ package io.smtpprobe.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -16,6 +18,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -56,9 +59,27 @@ class OperatorApplicationTest {
                 .contains("\"name\":\"fabrikam\"", "\"reason\":\"RecipientUnknown\"",
                         "fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
 
+        var list = new ObjectMapper().readTree(get("/api/v1/smtpprobes").body());
+        assertThat(list).singleElement().satisfies(item -> {
+            assertThat(fieldNames(item)).containsExactlyInAnyOrder("namespace", "name", "result", "reason", "message", "lastProbeTime");
+            assertThat(item.get("namespace").asText()).isEqualTo("mail");
+            assertThat(item.get("lastProbeTime").asText()).isNotBlank();
+        });
+
         var detail = get("/api/v1/namespaces/mail/smtpprobes/fabrikam");
         assertThat(detail.statusCode()).isEqualTo(200);
-        assertThat(detail.body()).contains("\"transcript\"", "550 5.1.1 User unknown");
+        JsonNode report = new ObjectMapper().readTree(detail.body());
+        assertThat(report.get("namespace").asText()).isEqualTo("mail");
+        assertThat(report.get("name").asText()).isEqualTo("fabrikam");
+        assertThat(report.get("generation").asLong()).isEqualTo(1);
+        assertThat(Instant.parse(report.get("probedAt").asText())).isBefore(Instant.now().plusSeconds(1));
+        // The check --json contract: addresses as plain strings, reasons with their explanation, transcripts.
+        assertThat(report.get("result").asText()).isEqualTo("PermanentFailure");
+        assertThat(report.get("explanation").asText()).isNotBlank();
+        JsonNode server = report.get("domains").get(0).get("servers").get(0);
+        assertThat(server.get("address").asText()).isEqualTo("127.0.0.1");
+        assertThat(server.get("reply").get("code").asInt()).isEqualTo(550);
+        assertThat(server.get("transcript").toString()).contains("550 5.1.1 User unknown");
         assertThat(get("/api/v1/namespaces/mail/smtpprobes/nope").statusCode()).isEqualTo(404);
 
         var metrics = get("/q/metrics").body();
@@ -74,6 +95,12 @@ class OperatorApplicationTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"domains\":[\"contoso.test\"]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        var names = new java.util.ArrayList<String>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     HttpResponse<String> get(String path) {
