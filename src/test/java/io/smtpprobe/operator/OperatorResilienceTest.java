@@ -111,7 +111,10 @@ class OperatorResilienceTest {
 
         var after = new FakeRunner();
         after.answer = before.answer;
-        start(client, after);
+        var second = start(client, after);
+        // Alerts on failures in a row see the stored count at once, not a reset to zero.
+        await(() -> second.registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge() != null);
+        assertThat(second.registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge().value()).isEqualTo(1.0);
 
         // The probe is not due yet: the new instance waits for it instead of probing at start.
         sleep(1000);

@@ -76,6 +76,7 @@ class SmtpProbeReconcilerTest {
         client.resources(SmtpProbe.class).inNamespace(NS).withName("a").delete();
 
         await(() -> registry.find(ProbeMetrics.SUCCESS).tag("name", "a").gauge() == null);
+        assertThat(registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge()).isNull();
         assertThat(results.get(NS, "a")).isEmpty();
     }
 
@@ -132,6 +133,8 @@ class SmtpProbeReconcilerTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).getType()).isEqualTo("Warning");
         assertThat(events.get(0).getReason()).isEqualTo("RecipientUnknown");
+        await(() -> registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge().value()
+                == status("a").consecutiveFailures());
     }
 
     @Test
