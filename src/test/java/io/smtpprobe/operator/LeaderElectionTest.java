@@ -37,7 +37,8 @@ class LeaderElectionTest {
 
     SmtpProbeOperator replica(String identity, FakeRunner runner) {
         var settings = TestOperator.settings().withLeaderElection(true, "smtp-probe-operator", "ops", identity,
-                Duration.ofMillis(1000), Duration.ofMillis(800), Duration.ofMillis(100));
+                // A lease long enough that a busy build machine does not make the leader miss its renewals.
+                Duration.ofMillis(3000), Duration.ofMillis(2000), Duration.ofMillis(100));
         var replica = TestOperator.start(client, runner, settings);
         cleanup.add(0, replica);
         return replica.operator;

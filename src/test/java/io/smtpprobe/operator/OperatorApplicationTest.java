@@ -54,7 +54,7 @@ class OperatorApplicationTest {
             client.resources(SmtpProbe.class).inNamespace("mail").resource(probe).create();
         }
 
-        TestOperator.await(() -> get("/api/v1/smtpprobes").body().contains("\"result\":\"PermanentFailure\""));
+        TestOperator.await(() -> get("/api/v1/smtpprobes").body().contains("fabrikam.test: mx1.fabrikam.test RCPT 550"));
         assertThat(get("/api/v1/smtpprobes").body())
                 .contains("\"name\":\"fabrikam\"", "\"reason\":\"RecipientUnknown\"",
                         "fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
