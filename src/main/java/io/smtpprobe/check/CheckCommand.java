@@ -80,7 +80,7 @@ public final class CheckCommand {
         };
     }
 
-    static ProbeRequest request(CheckArguments a) {
+    public static ProbeRequest request(CheckArguments a) {
         ProbeOptions options = new ProbeOptions(a.ehlo, a.mailFrom, a.rcptTo, a.notify, a.tls, a.insecure,
                 a.message(), new Timeouts(a.connectTimeout, a.commandTimeout, a.totalTimeout), Limits.DEFAULT);
         return new ProbeRequest(a.domains, a.servers, a.port, a.mxPolicy, options);

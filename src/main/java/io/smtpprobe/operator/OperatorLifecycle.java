@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smtpprobe.probe.Durations;
 import io.smtpprobe.probe.ProbeRunner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -109,12 +110,6 @@ public class OperatorLifecycle {
         return results;
     }
 
-    /** Used by the ad-hoc check API, with the same validation as resources. */
-    public ProbeRequestMapper mapper() {
-        var s = settings != null ? settings : settings();
-        return new ProbeRequestMapper(s.defaultEhloName(), s.defaultMailFrom(), s.minInterval());
-    }
-
     /** The pod name; replicas without one must still differ, or both would think they hold the lease. */
     static String defaultIdentity() {
         return Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
@@ -123,11 +118,13 @@ public class OperatorLifecycle {
 
     OperatorSettings settings() {
         String podNamespace = Optional.ofNullable(client.getNamespace()).orElse("default");
-        return new OperatorSettings(watchNamespaces.orElse(List.of()), maxConcurrentProbes, Durations.parse(minInterval), jitter,
+        return new OperatorSettings(watchNamespaces.orElse(List.of()), maxConcurrentProbes, Durations.parse("smtpprobe.min-interval", minInterval), jitter,
                 defaultEhloName, defaultMailFrom.orElse(""), statusWriteAttempts, leaderElection, leaseName,
                 leaseNamespace.orElse(podNamespace),
                 identity.orElseGet(OperatorLifecycle::defaultIdentity),
-                Durations.parse(leaseDuration), Durations.parse(renewDeadline), Durations.parse(retryPeriod));
+                Durations.parse("smtpprobe.leader-election.lease-duration", leaseDuration),
+                Durations.parse("smtpprobe.leader-election.renew-deadline", renewDeadline),
+                Durations.parse("smtpprobe.leader-election.retry-period", retryPeriod));
     }
 
 }

@@ -2,9 +2,11 @@ package io.smtpprobe.operator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.smtpprobe.api.OperatorReason;
 import io.smtpprobe.probe.DomainResult;
 import io.smtpprobe.probe.ProbeReport;
 import io.smtpprobe.smtp.Outcome;
@@ -26,11 +28,16 @@ public final class ProbeMetrics {
     static final String REPLY_CODE = "smtpprobe.last.reply.code";
     static final String CERT_EXPIRY = "smtpprobe.certificate.expiry.timestamp";
     static final String PROBES = "smtpprobe.probes";
+    static final String CONSECUTIVE_FAILURES = "smtpprobe.consecutive.failures";
+
+    private record GaugeValue(Meter.Id id, AtomicReference<Double> value) {
+    }
 
     private final MeterRegistry registry;
-    /** Gauge values by meter id, and which gauges belong to which resource, so deletion removes them. */
-    private final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
-    private final Map<String, Set<io.micrometer.core.instrument.Meter.Id>> byResource = new ConcurrentHashMap<>();
+    /** Gauges by metric and tags, and which belong to which resource, so that deletion removes them. */
+    private final Map<String, GaugeValue> gauges = new ConcurrentHashMap<>();
+    private final Map<String, Set<Meter.Id>> byResource = new ConcurrentHashMap<>();
+    private final Map<String, Meter.Id> failuresByResource = new ConcurrentHashMap<>();
 
     public ProbeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,7 +45,7 @@ public final class ProbeMetrics {
 
     public void record(String namespace, String name, ProbeReport report) {
         String resource = namespace + "/" + name;
-        var seen = new HashSet<io.micrometer.core.instrument.Meter.Id>();
+        var seen = new HashSet<Meter.Id>();
         for (DomainResult domain : report.domains()) {
             var tags = Tags.of("namespace", namespace, "name", name, "domain", domain.domain());
             seen.add(gauge(SUCCESS, null, tags, domain.result() == Outcome.Success ? 1 : 0));
@@ -60,9 +67,7 @@ public final class ProbeMetrics {
                             .record(Duration.ofMillis(ms)));
                 }
             }
-            Counter.builder(PROBES).description("Domain probes by verdict")
-                    .tags("result", domain.result().name(), "reason", domain.reason() == null ? "" : domain.reason().name())
-                    .register(registry).increment();
+            probes(domain.result().name(), domain.reason() == null ? "" : domain.reason().name());
         }
         var previous = byResource.put(resource, seen);
         if (previous != null) {
@@ -72,29 +77,51 @@ public final class ProbeMetrics {
 
     /** The runner broke instead of returning a verdict; counted so alerts on the error rate see it. */
     public void failed() {
-        Counter.builder(PROBES).description("Domain probes by verdict")
-                .tags("result", io.smtpprobe.smtp.Outcome.PermanentFailure.name(), "reason", io.smtpprobe.api.OperatorReason.ProbeError.name())
-                .register(registry).increment();
+        probes(Outcome.PermanentFailure.name(), OperatorReason.ProbeError.name());
+    }
+
+    /** As in status, so that an alert on failures in a row survives an operator restart. */
+    public void consecutiveFailures(String namespace, String name, int failures) {
+        var id = gauge(CONSECUTIVE_FAILURES, null, Tags.of("namespace", namespace, "name", name), failures);
+        failuresByResource.put(namespace + "/" + name, id);
     }
 
     /** A deleted resource must not keep reporting its last verdict. */
     public void forget(String namespace, String name) {
-        var ids = byResource.remove(namespace + "/" + name);
+        String resource = namespace + "/" + name;
+        var ids = byResource.remove(resource);
         if (ids != null) {
             ids.forEach(this::removeGauge);
         }
+        var failures = failuresByResource.remove(resource);
+        if (failures != null) {
+            removeGauge(failures);
+        }
     }
 
-    private io.micrometer.core.instrument.Meter.Id gauge(String metric, String unit, Tags tags, double value) {
-        String key = metric + tags;
-        var holder = values.computeIfAbsent(key, k -> new AtomicReference<>(value));
-        holder.set(value);
-        var gauge = Gauge.builder(metric, holder, AtomicReference::get).tags(tags).baseUnit(unit).strongReference(true).register(registry);
-        return gauge.getId();
+    private void probes(String result, String reason) {
+        Counter.builder(PROBES).description("Domain probes by verdict")
+                .tags("result", result, "reason", reason)
+                .register(registry).increment();
     }
 
-    private void removeGauge(io.micrometer.core.instrument.Meter.Id id) {
+    private Meter.Id gauge(String metric, String unit, Tags tags, double value) {
+        var gauge = gauges.computeIfAbsent(key(metric, tags), k -> {
+            var holder = new AtomicReference<>(value);
+            var registered = Gauge.builder(metric, holder, AtomicReference::get).tags(tags).baseUnit(unit)
+                    .strongReference(true).register(registry);
+            return new GaugeValue(registered.getId(), holder);
+        });
+        gauge.value().set(value);
+        return gauge.id();
+    }
+
+    private void removeGauge(Meter.Id id) {
         registry.remove(id);
-        values.remove(id.getName() + Tags.of(id.getTags()));
+        gauges.remove(key(id.getName(), Tags.of(id.getTags())));
+    }
+
+    private static String key(String metric, Tags tags) {
+        return metric + tags;
     }
 }

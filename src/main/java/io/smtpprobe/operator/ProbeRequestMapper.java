@@ -4,6 +4,8 @@ import io.smtpprobe.api.MessageData;
 import io.smtpprobe.api.ProbeTimeouts;
 import io.smtpprobe.api.SmtpProbeSpec;
 import io.smtpprobe.api.WireText;
+import io.smtpprobe.probe.Durations;
+import io.smtpprobe.probe.InputValidator;
 import io.smtpprobe.probe.MxPolicy;
 import io.smtpprobe.probe.ProbeRequest;
 import io.smtpprobe.smtp.Limits;
@@ -126,7 +128,7 @@ public final class ProbeRequestMapper {
                     ascii.add(name);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(field + ": '" + printable(domain) + "' is not a valid internationalised name");
+                problems.add(field + ": '" + InputValidator.printable(domain) + "' is not a valid internationalised name");
             }
         }
         return ascii;
@@ -175,47 +177,25 @@ public final class ProbeRequestMapper {
     }
 
     private static Duration timeout(String field, String text, Duration fallback, List<String> problems) {
-        if (text == null) {
-            return fallback;
-        }
-        Duration d = duration(field, text, problems);
-        if (d != null && d.isZero()) {
-            problems.add(field + ": must be greater than zero");
-        }
-        return d;
+        return text == null ? fallback : duration(field, text, problems);
     }
 
+    /** The message names the field and quotes the value with its control characters escaped. */
     private static Duration duration(String field, String text, List<String> problems) {
         try {
-            return Durations.parse(text);
+            return Durations.parse(field, text);
         } catch (IllegalArgumentException e) {
-            problems.add(field + ": " + printable(e.getMessage()));
+            problems.add(e.getMessage());
             return null;
         }
     }
 
     private static boolean check(String field, String value, Pattern pattern, String rule, List<String> problems) {
         if (value == null || !pattern.matcher(value).matches()) {
-            problems.add(field + ": '" + printable(value) + "' " + rule);
+            problems.add(field + ": '" + InputValidator.printable(value) + "' " + rule);
             return false;
         }
         return true;
-    }
-
-    /** Problems go into status messages and logs, so the offending value is quoted with its controls escaped. */
-    static String printable(String value) {
-        if (value == null) {
-            return "";
-        }
-        var out = new StringBuilder();
-        value.codePoints().limit(80).forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\x%02x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return value.codePointCount(0, value.length()) > 80 ? out + "..." : out.toString();
     }
 
     private static <T> List<T> listOf(List<T> list) {

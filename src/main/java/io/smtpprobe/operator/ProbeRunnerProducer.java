@@ -2,6 +2,7 @@ package io.smtpprobe.operator;
 
 import io.smtpprobe.dns.DnsSettings;
 import io.smtpprobe.probe.Cidr;
+import io.smtpprobe.probe.Durations;
 import io.smtpprobe.probe.EgressPolicy;
 import io.smtpprobe.probe.ProbeEngine;
 import io.smtpprobe.probe.ProbeRunner;
@@ -41,7 +42,7 @@ public class ProbeRunnerProducer {
         EgressPolicy policy = policy();
         DnsSettings dns = DnsSettings.defaults()
                 .withServers(dnsServers.orElse(List.of()))
-                .withQueryTimeout(Durations.parse(dnsTimeout));
+                .withQueryTimeout(Durations.parse("smtpprobe.dns.timeout", dnsTimeout));
         LOG.infof("probe engine: allowed ports %s, denied networks %s, resolvers %s, %d connection(s) per server",
                 policy.allowedPorts(), policy.deniedNetworks(), dns.servers().isEmpty() ? "system" : dns.servers(), perHostLimit);
         return ProbeEngine.create(vertx, dns, policy, perHostLimit, Clock.systemUTC());

@@ -1,11 +1,15 @@
 package io.smtpprobe.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtpprobe.api.SmtpProbe;
-import io.smtpprobe.api.SmtpProbeSpec;
-import io.smtpprobe.api.SmtpProbeStatus;
-import io.smtpprobe.probe.ProbeReport;
+import io.smtpprobe.probe.InvalidInputException;
+import io.smtpprobe.probe.ProbeRequest;
 import io.smtpprobe.probe.ProbeRunner;
+import io.smtpprobe.probe.ReportJson;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -14,21 +18,23 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Read-only view of the probes plus, when enabled, ad-hoc checks. Ad-hoc checks let any caller
- * make the operator connect to arbitrary mail servers, so they are off unless configured.
+ * Read-only view of the probes plus, when enabled, ad-hoc checks. Reports use the JSON contract of
+ * {@code check --json} ({@link ReportJson}), so one parser reads both. Ad-hoc checks let any caller
+ * make the operator connect to mail servers, so they are off unless configured, and they go
+ * through the operator's own resolver and egress policy.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class SmtpProbeApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Inject
     OperatorLifecycle lifecycle;
     @Inject
@@ -37,16 +43,8 @@ public class SmtpProbeApi {
     @ConfigProperty(name = "smtpprobe.api.checks.enabled", defaultValue = "false")
     boolean checksEnabled;
 
-    public record Summary(String namespace, String name, List<String> domains, List<String> servers, String result,
-            String reason, String message, String lastProbeTime) {
-    }
-
-    public record Detail(String namespace, String name, Long generation, SmtpProbeSpec spec, SmtpProbeStatus status,
-            Latest latest) {
-    }
-
-    /** The last full report, transcripts included, as kept in memory since this replica probed it. */
-    public record Latest(Instant time, long generation, ProbeReport report) {
+    /** The verdict stored in a resource's status. */
+    public record Summary(String namespace, String name, String result, String reason, String message, String lastProbeTime) {
     }
 
     @GET
@@ -58,33 +56,49 @@ public class SmtpProbeApi {
                 .toList();
     }
 
+    /**
+     * The last full report, transcripts included, with the resource it belongs to. Reports live in
+     * the memory of the replica that probed (transcripts are too large for etcd), so another
+     * replica, or this one before its first probe, answers 404 while status still holds the verdict.
+     */
     @GET
     @Path("/namespaces/{namespace}/smtpprobes/{name}")
-    public Detail get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
-        var probe = operator().get(namespace, name);
-        if (probe == null) {
+    public Response get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
+        if (operator().get(namespace, name) == null) {
             throw new NotFoundException();
         }
-        var latest = lifecycle.results().get(namespace, name)
-                .map(l -> new Latest(l.time(), l.generation(), l.report()))
-                .orElse(null);
-        return new Detail(namespace, name, probe.getMetadata().getGeneration(), probe.getSpec(), probe.getStatus(), latest);
+        var latest = lifecycle.results().get(namespace, name);
+        if (latest.isEmpty()) {
+            return Response.status(Response.Status.NOT_FOUND).entity(JSON.createObjectNode()
+                    .put("namespace", namespace).put("name", name)
+                    .put("message", "no report held by this replica yet; .status holds the last verdict")).build();
+        }
+        var l = latest.get();
+        ObjectNode body = JSON.createObjectNode()
+                .put("namespace", l.namespace())
+                .put("name", l.name())
+                .put("generation", l.generation())
+                .put("probedAt", Timestamps.format(l.time()));
+        body.setAll(ReportJson.report(l.report(), true));
+        return Response.ok(body).build();
     }
 
+    /** Takes the {@code check} command's options as JSON (see {@link AdHocCheck}) and answers with its report. */
     @POST
     @Path("/checks")
-    public CompletionStage<Response> check(SmtpProbeSpec spec) {
+    @Consumes(MediaType.APPLICATION_JSON)
+    public CompletionStage<Response> check(JsonNode options) {
         if (!checksEnabled) {
             throw new NotFoundException();
         }
-        ProbePlan plan;
+        ProbeRequest request;
         try {
-            plan = lifecycle.mapper().map(spec);
-        } catch (InvalidSpecException e) {
-            return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST)
-                    .entity(Map.of("reason", "InvalidSpec", "problems", e.problems())).build());
+            request = AdHocCheck.request(options);
+        } catch (InvalidInputException e) {
+            return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).entity(JSON.createObjectNode()
+                    .put("reason", "InvalidInput").put("field", e.field()).put("message", e.getMessage())).build());
         }
-        return runner.run(plan.request()).thenApply(report -> Response.ok(report).build());
+        return runner.run(request).thenApply(report -> Response.ok(ReportJson.report(report, true)).build());
     }
 
     private SmtpProbeOperator operator() {
@@ -92,11 +106,8 @@ public class SmtpProbeApi {
     }
 
     private static Summary summary(SmtpProbe p) {
-        var spec = p.getSpec();
         var status = p.getStatus();
         return new Summary(p.getMetadata().getNamespace(), p.getMetadata().getName(),
-                spec == null || spec.getDomains() == null ? List.of() : spec.getDomains(),
-                spec == null || spec.getServers() == null ? List.of() : spec.getServers(),
                 status == null || status.result() == null ? null : status.result().name(),
                 status == null ? null : status.reason(),
                 status == null ? null : status.message(),

@@ -2,6 +2,7 @@ package io.smtpprobe.operator;
 
 import io.smtpprobe.api.OperatorReason;
 import io.smtpprobe.api.SmtpProbe;
+import io.smtpprobe.api.SmtpProbeStatus;
 import io.smtpprobe.probe.ProbeReport;
 import io.smtpprobe.probe.ProbeRunner;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -134,6 +136,11 @@ public final class SmtpProbeReconciler {
         cancel(t);
         t.generation = generation;
         t.plan = null;
+        var stored = resource.getStatus();
+        if (stored != null && stored.consecutiveFailures() != null) {
+            metrics.consecutiveFailures(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
+                    stored.consecutiveFailures());
+        }
         if (Boolean.TRUE.equals(resource.getSpec() == null ? null : resource.getSpec().getSuspend())) {
             writer.write(resource, previous -> aggregator.suspended(previous, generation), false);
             return;
@@ -204,15 +211,23 @@ public final class SmtpProbeReconciler {
         if (cause != null) {
             LOG.warnf(cause, "probe of %s failed", key);
             metrics.failed();
-            writer.write(resource, prev -> aggregator.failed(cause, prev, generation, delay), true);
+            written(resource, writer.write(resource, prev -> aggregator.failed(cause, prev, generation, delay), true));
         } else {
             results.put(new LatestResults.Latest(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                     generation, clock.instant(), report));
             metrics.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), report);
-            writer.write(resource, prev -> aggregator.probed(report, prev, generation, delay), true);
+            written(resource, writer.write(resource, prev -> aggregator.probed(report, prev, generation, delay), true));
             events.resultsChanged(resource, previous, report);
         }
         scheduleRun(key, t, delay);
+    }
+
+    /** The gauge follows the stored status: a write that did not go through changed nothing. */
+    private void written(SmtpProbe resource, SmtpProbeStatus stored) {
+        if (stored != null) {
+            metrics.consecutiveFailures(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
+                    Objects.requireNonNullElse(stored.consecutiveFailures(), 0));
+        }
     }
 
     private boolean current(String key, Tracked t, long epoch) {

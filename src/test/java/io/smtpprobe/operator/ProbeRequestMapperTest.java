@@ -111,7 +111,7 @@ class ProbeRequestMapperTest {
         spec.setInterval("10s");
         assertThatThrownBy(() -> mapper.map(spec)).hasMessage("spec.interval: 10s is shorter than the minimum 30s");
         spec.setInterval("5 minutes");
-        assertThatThrownBy(() -> mapper.map(spec)).hasMessageStartingWith("spec.interval: '5 minutes' is not a duration");
+        assertThatThrownBy(() -> mapper.map(spec)).hasMessageStartingWith("spec.interval: invalid duration '5 minutes'");
     }
 
     @Test
@@ -127,6 +127,6 @@ class ProbeRequestMapperTest {
         var timeouts = new ProbeTimeouts();
         timeouts.setTotal("0s");
         spec.setTimeouts(timeouts);
-        assertThatThrownBy(() -> mapper.map(spec)).hasMessage("spec.timeouts.total: must be greater than zero");
+        assertThatThrownBy(() -> mapper.map(spec)).hasMessage("spec.timeouts.total: duration must be greater than zero");
     }
 }

@@ -9,7 +9,9 @@ import io.smtpprobe.smtp.Reason;
 import io.smtpprobe.smtp.Reply;
 import io.smtpprobe.smtp.ServerResult;
 import io.smtpprobe.smtp.Stage;
+import io.smtpprobe.smtp.TlsInfo;
 import io.smtpprobe.smtp.TranscriptLine;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,16 @@ final class Reports {
 
     static ProbeReport userUnknown(String domain) {
         return report(domain(domain, server("mx1." + domain, Stage.RcptTo, Reason.RecipientUnknown, 550, "5.1.1 User unknown")));
+    }
+
+    /** A 550 after STARTTLS, with the server certificate expiring at {@code notAfter}. */
+    static ProbeReport userUnknownOverTls(String domain, Instant notAfter) {
+        var plain = server("mx1." + domain, Stage.RcptTo, Reason.RecipientUnknown, 550, "5.1.1 User unknown");
+        var tls = new TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256", new TlsInfo.Certificate("CN=mx1." + domain, "CN=Test CA",
+                List.of("mx1." + domain), notAfter.minusSeconds(90L * 86400), notAfter, 30), true, true, null);
+        return report(domain(domain, new ServerResult(plain.host(), plain.address(), plain.port(), plain.preference(), plain.stage(),
+                plain.reply(), plain.reason(), plain.extensions(), plain.dsnSupported(), tls, null, null, plain.latencyMs(),
+                plain.transcript())));
     }
 
     static MxHost mx(String host) {

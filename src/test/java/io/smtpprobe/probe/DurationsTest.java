@@ -14,10 +14,11 @@ class DurationsTest {
         assertThat(Durations.parse("f", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("f", "10s")).isEqualTo(Duration.ofSeconds(10));
         assertThat(Durations.parse("f", "1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Durations.parse("f", "1h30m15s500ms")).isEqualTo(Duration.ofMillis(5_415_500));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "10", "1d", "-5s", "0s", "5 s", "1.5s"})
+    @ValueSource(strings = {"", "10", "1d", "-5s", "0s", "5 s", "1.5s", "99999999999999999999h"})
     void badDurationsAreRefusedNamingTheField(String text) {
         assertThatThrownBy(() -> Durations.parse("--timeout", text)).isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("--timeout:");

@@ -1,0 +1,117 @@
+package io.smtpprobe.operator;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smtpprobe.api.SmtpProbe;
+import io.smtpprobe.api.SmtpProbeSpec;
+import io.smtpprobe.api.SmtpProbeStatus;
+import io.smtpprobe.probe.ProbeRunner;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One operator instance wired as {@link OperatorLifecycle} wires it, but with test settings and
+ * no jitter, plus the resource edits tests make. Closing it is an operator shutdown; the
+ * resources and their status stay on the API server.
+ */
+final class TestOperator implements AutoCloseable {
+    static final String NS = "mail";
+
+    final KubernetesClient client;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final LatestResults results = new LatestResults();
+    final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
+    final StatusWriter writer;
+    final SmtpProbeOperator operator;
+    private boolean closed;
+
+    private TestOperator(KubernetesClient client, ProbeRunner runner, OperatorSettings settings) {
+        this.client = client;
+        this.writer = new StatusWriter(client, settings.statusRetries());
+        var holder = new SmtpProbeOperator[1];
+        var reconciler = new SmtpProbeReconciler(runner, control, Clock.systemUTC(), settings, new Schedule(new Random(7), 0),
+                writer, new ProbeEvents(client, Clock.systemUTC()), new ProbeMetrics(registry), results,
+                key -> holder[0].get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)));
+        this.operator = new SmtpProbeOperator(client, settings, reconciler);
+        holder[0] = operator;
+    }
+
+    /** Starts watching and returns once the informer caches are filled. */
+    static TestOperator start(KubernetesClient client, ProbeRunner runner, OperatorSettings settings) {
+        var started = new TestOperator(client, runner, settings);
+        started.operator.start();
+        await(started.operator::isWatching);
+        return started;
+    }
+
+    /** Settings with a minimum interval short enough for tests. */
+    static OperatorSettings settings() {
+        return OperatorSettings.defaults().withMinInterval(Duration.ofMillis(100));
+    }
+
+    static void installCrd(KubernetesClient client) {
+        try (var in = new FileInputStream("crds/smtpprobes.smtpprobe.io-v1.yml")) {
+            client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void create(KubernetesClient client, String name, Consumer<SmtpProbeSpec> spec) {
+        var probe = new SmtpProbe();
+        probe.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        probe.setSpec(new SmtpProbeSpec());
+        spec.accept(probe.getSpec());
+        client.resources(SmtpProbe.class).inNamespace(NS).resource(probe).create();
+    }
+
+    static void edit(KubernetesClient client, String name, Consumer<SmtpProbe> change) {
+        client.resources(SmtpProbe.class).inNamespace(NS).withName(name).edit(p -> {
+            change.accept(p);
+            return p;
+        });
+    }
+
+    static SmtpProbeStatus status(KubernetesClient client, String name) {
+        var probe = client.resources(SmtpProbe.class).inNamespace(NS).withName(name).get();
+        return probe == null ? null : probe.getStatus();
+    }
+
+    static void await(BooleanSupplier condition) {
+        await(condition, Duration.ofSeconds(5));
+    }
+
+    static void await(BooleanSupplier condition, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + bound);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        operator.close();
+        control.shutdownNow();
+    }
+}
