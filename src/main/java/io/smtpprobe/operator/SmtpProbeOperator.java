@@ -27,6 +27,7 @@ public final class SmtpProbeOperator implements AutoCloseable {
     private final SmtpProbeReconciler reconciler;
     private final List<SharedIndexInformer<SmtpProbe>> informers = new ArrayList<>();
     private volatile CompletableFuture<?> election;
+    private volatile io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector elector;
     private volatile boolean stopping;
 
     public SmtpProbeOperator(KubernetesClient client, OperatorSettings settings, SmtpProbeReconciler reconciler) {
@@ -118,7 +119,9 @@ public final class SmtpProbeOperator implements AutoCloseable {
                         },
                         leader -> LOG.debugf("lease %s is held by %s", settings.leaseName(), leader)))
                 .build();
-        var started = client.leaderElector().withConfig(config).build().start();
+        var built = client.leaderElector().withConfig(config).build();
+        elector = built;
+        var started = built.start();
         election = started;
         // The elector gives up after losing the lease; stand for election again so a replica that lost
         // it through a network blip can take over later.
@@ -140,6 +143,16 @@ public final class SmtpProbeOperator implements AutoCloseable {
         var e = election;
         if (e != null) {
             e.cancel(true);
+        }
+        // Cancelling alone leaves the Lease naming us until it expires, so a rolling update would
+        // leave nobody probing for a whole lease duration; releasing hands it over at once.
+        var held = elector;
+        if (held != null) {
+            try {
+                held.release();
+            } catch (RuntimeException ex) {
+                LOG.warnf("could not release lease %s/%s: %s", settings.leaseNamespace(), settings.leaseName(), ex.getMessage());
+            }
         }
         informers.forEach(SharedIndexInformer::stop);
         informers.clear();

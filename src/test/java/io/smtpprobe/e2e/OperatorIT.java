@@ -194,6 +194,8 @@ class OperatorIT {
 
         // Restart: the status survives the operator, and the new processes resume the schedule from it.
         operators.get(0).stop();
+        assertThat(leaseHolder()).as("a stopped operator hands its lease back at once")
+                .isNotEqualTo(operators.get(0).identity());
         String beforeRestart = lastProbeTime("heartbeat");
         assertThat(results()).isEqualTo(EXPECTED);
         OperatorProcess first = startOperator("operator-b");

@@ -84,6 +84,21 @@ class LeaderElectionTest {
         await(() -> runnerB.calls() == 1);
     }
 
+    @Test
+    void aLeaderThatShutsDownHandsTheLeaseOverWithoutWaitingForItToExpire() {
+        var a = TestOperator.start(client, new FakeRunner(), TestOperator.settings().withLeaderElection(true,
+                "smtp-probe-operator", "ops", "a", Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(100)));
+        var b = TestOperator.start(client, new FakeRunner(), TestOperator.settings().withLeaderElection(true,
+                "smtp-probe-operator", "ops", "b", Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(100)));
+        cleanup.add(0, b);
+        await(a.operator::isLeader);
+
+        a.operator.close();
+
+        // far below the 60 s lease: b took over because a released it
+        await(b.operator::isLeader, Duration.ofSeconds(10));
+    }
+
     void createProbe() {
         var probe = new SmtpProbe();
         probe.setMetadata(new ObjectMetaBuilder().withName("p").withNamespace("mail").build());
