@@ -149,7 +149,8 @@ public final class SmtpProbeOperator implements AutoCloseable {
         var held = elector;
         if (held != null) {
             try {
-                held.release();
+                boolean released = held.release();
+                LOG.infof("%s lease %s/%s on shutdown", released ? "released" : "did not hold", settings.leaseNamespace(), settings.leaseName());
             } catch (RuntimeException ex) {
                 LOG.warnf("could not release lease %s/%s: %s", settings.leaseNamespace(), settings.leaseName(), ex.getMessage());
             }
