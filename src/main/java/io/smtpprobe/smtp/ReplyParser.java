@@ -104,7 +104,7 @@ public final class ReplyParser {
             throw new ProtocolViolationException(
                     "malformed reply line: " + ServerText.sanitize(text, Math.min(80, limits.maxTextLength())));
         }
-        return Integer.parseInt(text.substring(0, 3));
+        return (text.charAt(0) - '0') * 100 + (text.charAt(1) - '0') * 10 + (text.charAt(2) - '0');
     }
 
     private static boolean isDigit(char c) {
