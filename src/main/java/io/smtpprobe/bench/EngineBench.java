@@ -102,9 +102,10 @@ public final class EngineBench {
         VertxSmtpProber prober = new VertxSmtpProber(vertx);
         try {
             double warmupSeconds = 0;
+            long warmupDialogues = 0;
             if (probes == 0) {
                 long w0 = System.nanoTime();
-                warmUp(prober, smtpTarget, options, Math.min(concurrency, 256), warmup);
+                warmupDialogues = warmUp(prober, smtpTarget, options, Math.min(concurrency, 256), warmup);
                 warmupSeconds = (System.nanoTime() - w0) / 1e9;
             }
             resetPeaks();
@@ -114,7 +115,7 @@ public final class EngineBench {
                     : closedLoop(prober, smtpTarget, options, concurrency, duration, count);
             long cpu = processCpuNanos() - cpu0;
             out.println(json(probes > 0 ? "burst" : "dialogue", probes > 0 ? probes : concurrency, r, cpu,
-                    peakHeapBytes(), blocked.count(), warmupSeconds, timeout));
+                    peakHeapBytes(), blocked.count(), warmupSeconds, warmupDialogues, timeout));
             return 0;
         } finally {
             prober.close();
@@ -127,23 +128,24 @@ public final class EngineBench {
     }
 
     /** Runs the dialogue in one-second slices until a slice costs the JIT compiler under 5% of its time. */
-    private static void warmUp(SmtpProber prober, SmtpTarget target, ProbeOptions options, int concurrency,
+    private static long warmUp(SmtpProber prober, SmtpTarget target, ProbeOptions options, int concurrency,
                                String warmup) throws InterruptedException {
         if (warmup.equals("0") || warmup.equals("0s") || warmup.equals("none")) {
-            return;
+            return 0;
         }
         if (!warmup.equals("auto")) {
-            closedLoop(prober, target, options, concurrency, Durations.parse("--warmup", warmup), 0);
-            return;
+            return closedLoop(prober, target, options, concurrency, Durations.parse("--warmup", warmup), 0).completed();
         }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long dialogues = 0;
         for (int slice = 0; slice < 20; slice++) {
             long compiling0 = jit.getTotalCompilationTime();
-            closedLoop(prober, target, options, concurrency, Duration.ofSeconds(1), 0);
+            dialogues += closedLoop(prober, target, options, concurrency, Duration.ofSeconds(1), 0).completed();
             if (slice >= 1 && jit.getTotalCompilationTime() - compiling0 < 50) {
-                return;
+                break;
             }
         }
+        return dialogues;
     }
 
     private static Result closedLoop(SmtpProber prober, SmtpTarget target, ProbeOptions options, int concurrency,
@@ -238,19 +240,19 @@ public final class EngineBench {
     }
 
     private static String json(String scenario, int concurrency, Result r, long cpuNanos, long peakHeap, int blocked,
-                               double warmupSeconds, Duration timeout) {
+                               double warmupSeconds, long warmupDialogues, Duration timeout) {
         double seconds = r.nanos / 1e9;
         StringBuilder reasons = new StringBuilder();
         r.reasons.forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ",").append('"').append(k).append("\":").append(v));
         return String.format(Locale.ROOT,
-                "{\"tool\":\"smtp-probe\",\"scenario\":\"%s\",\"concurrency\":%d,\"dialogues\":%d,\"seconds\":%.3f,"
+                "{\"tool\":\"smtp-probe\",\"scenario\":\"%s\",\"concurrency\":%d,\"dialogues\":%d,\"failed\":%d,\"seconds\":%.3f,"
                         + "\"rate\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,\"cpuMsPerDialogue\":%.4f,"
                         + "\"peakHeapMiB\":%.1f,\"liveHeapInFlightMiB\":%.1f,\"maxHeapMiB\":%.1f,\"blockedThreadWarnings\":%d,"
-                        + "\"warmupSeconds\":%.1f,\"timeoutMs\":%d,\"maxBannerMs\":%d,\"reasons\":{%s}}",
-                scenario, concurrency, r.completed, seconds, r.completed / seconds, pct(r.latencies, 0.50),
+                        + "\"warmupSeconds\":%.1f,\"warmupDialogues\":%d,\"timeoutMs\":%d,\"maxBannerMs\":%d,\"reasons\":{%s}}",
+                scenario, concurrency, r.completed, r.completed - r.reasons.getOrDefault(Reason.Accepted, 0L), seconds, r.completed / seconds, pct(r.latencies, 0.50),
                 pct(r.latencies, 0.99), r.maxLatencyNanos / 1e6, r.completed == 0 ? 0 : cpuNanos / 1e6 / r.completed,
                 peakHeap / 1048576.0, r.liveHeapInFlight < 0 ? -1 : r.liveHeapInFlight / 1048576.0,
-                Runtime.getRuntime().maxMemory() / 1048576.0, blocked, warmupSeconds, timeout.toMillis(), r.maxBannerMs,
+                Runtime.getRuntime().maxMemory() / 1048576.0, blocked, warmupSeconds, warmupDialogues, timeout.toMillis(), r.maxBannerMs,
                 reasons);
     }
 
