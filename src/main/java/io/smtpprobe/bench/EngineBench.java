@@ -50,6 +50,9 @@ import java.util.logging.Logger;
  * steady state of a long-running operator; the caller's process CPU covers start-up and JIT.
  */
 public final class EngineBench {
+    /** Bounds the whole {@code make bench}: on a busy machine the JIT may never go fully quiet. */
+    private static final int MAX_WARMUP_SLICES = 12;
+
     private EngineBench() {
     }
 
@@ -138,7 +141,7 @@ public final class EngineBench {
         }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long dialogues = 0;
-        for (int slice = 0; slice < 20; slice++) {
+        for (int slice = 0; slice < MAX_WARMUP_SLICES; slice++) {
             long compiling0 = jit.getTotalCompilationTime();
             dialogues += closedLoop(prober, target, options, concurrency, Duration.ofSeconds(1), 0).completed();
             if (slice >= 1 && jit.getTotalCompilationTime() - compiling0 < 50) {
