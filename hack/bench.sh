@@ -1,28 +1,46 @@
 #!/usr/bin/env bash
-# Benchmarks one SMTP probe dialogue per tool against smtp-sink on loopback: Postfix's smtp-source,
-# prometheus blackbox_exporter (driven over HTTP by bench/driver), and our engine once
-# io.smtpprobe.bench.EngineBench exists. Prints a table and writes target/bench/results.json.
+# Benchmarks the probe engine against its peers, all on loopback:
+#  1. dialogue: one EHLO/MAIL/RCPT/QUIT dialogue per connection against smtp-sink, by Postfix's
+#     smtp-source, by prometheus blackbox_exporter (driven over HTTP by bench/driver) and by our
+#     engine (`quarkus-run.jar bench`), at each concurrency;
+#  2. tarpit: 10,000 probes held open at once against bench/peer in tarpit mode, engine heap capped
+#     at 128 MiB: each must end as BannerTimeout on time, with no blocked-thread warning;
+#  3. politeness: 1,000 domains sharing one MX (bench/peer in counting SMTP mode) through the real
+#     DefaultProbeRunner: the peer must never see more connections than the per-host limit.
+# Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
+# target/bench/table.md. About 3-5 minutes on 2 cores.
 #
-# Usage: hack/bench.sh            (about 1-3 minutes on 2 cores)
+# Usage: hack/bench.sh
 #   BENCH_N=20000                 dialogues per run at concurrency > 1 (concurrency 1 runs N/5)
-#   BENCH_CONCURRENCY="1 64 256"
-#   BENCH_SINK_PORT=2525 BENCH_EXPORTER_PORT=19115
+#   BENCH_CONCURRENCY="1 64 256 4096"
+#   BENCH_TARPIT_PROBES=10000 BENCH_POLITE_DOMAINS=1000 BENCH_PER_HOST=4
+#   BENCH_SINK_PORT=2525 BENCH_TARPIT_PORT=2526 BENCH_POLITE_PORT=2527 BENCH_EXPORTER_PORT=19115
 #
-# Engine hook contract: `java -cp <app> io.smtpprobe.bench.EngineBench --target HOST:PORT
-# --concurrency C --count N` runs the EHLO/MAIL/RCPT/QUIT dialogue N times, C at a time, and prints
-# one JSON line with at least "rate", "p50Ms", "p99Ms" (and "failed"); this script measures its CPU.
+# Engine hook contract: `java -jar target/quarkus-app/quarkus-run.jar bench --target HOST:PORT
+# --concurrency C --count N` warms up until the JIT is quiet, then runs the dialogue N times, C at
+# a time, and prints one JSON line with "rate", "p50Ms", "p99Ms", "cpuMsPerDialogue" (its process
+# CPU over the measured window), "warmupDialogues" and the reasons; this script also measures the
+# whole process's CPU, start-up and JIT included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${BENCH_N:-20000}
-CONCURRENCY=${BENCH_CONCURRENCY:-"1 64 256"}
+CONCURRENCY=${BENCH_CONCURRENCY:-"1 64 256 4096"}
+TARPIT_PROBES=${BENCH_TARPIT_PROBES:-10000}
+POLITE_DOMAINS=${BENCH_POLITE_DOMAINS:-1000}
+PER_HOST=${BENCH_PER_HOST:-4}
 SINK_PORT=${BENCH_SINK_PORT:-2525}
+TARPIT_PORT=${BENCH_TARPIT_PORT:-2526}
+POLITE_PORT=${BENCH_POLITE_PORT:-2527}
 EXPORTER_PORT=${BENCH_EXPORTER_PORT:-19115}
 RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-90}
 HOST=127.0.0.1
 OUT=target/bench
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 CLK_TCK=$(getconf CLK_TCK)
+ENGINE_JAR=target/quarkus-app/quarkus-run.jar
+# 10,000 probes in flight need as many descriptors in the engine and in the peer
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 export TIMEFORMAT='%R %U %S'   # bash `time`: wall, user, sys seconds of the command and its children
 
 pids=()
@@ -63,11 +81,11 @@ install_packages() {
   return 0
 }
 
-build_driver() {
-  local bin=$OUT/driver
-  if [ ! -x "$bin" ] || [ -n "$(find bench/driver -newer "$bin" -type f)" ]; then
-    log "building bench/driver"
-    (cd bench/driver && GOTOOLCHAIN=local "$GO" build -o "../../$bin" .)
+build_go() {
+  local name=$1 bin=$OUT/$1
+  if [ ! -x "$bin" ] || [ -n "$(find "bench/$name" -newer "$bin" -type f)" ]; then
+    log "building bench/$name"
+    (cd "bench/$name" && GOTOOLCHAIN=local "$GO" build -o "../../$bin" .)
   fi
 }
 
@@ -112,10 +130,11 @@ start_exporter() {
 }
 
 rows=()
-# add_row tool concurrency dialogues seconds failed p50|null p99|null tool_cpu_ms sink_cpu_ms [driver_cpu_ms]
+# add_row tool concurrency dialogues seconds failed p50|null p99|null tool_cpu_ms sink_cpu_ms
+#         [driver_cpu_ms [process_cpu_ms [peak_heap_mib]]]
 add_row() {
   local fields=("$@")
-  [ $# -lt 10 ] && fields+=(null)
+  while [ ${#fields[@]} -lt 12 ]; do fields+=(null); done
   rows+=("${fields[*]}")
 }
 
@@ -145,29 +164,20 @@ run_blackbox() {
     "$(awk -v u="$user" -v s="$sys" 'BEGIN{print (u+s)*1000}')"
 }
 
-engine_classpath() {
-  local app=target/quarkus-app
-  [ -d "$app" ] || return 1
-  if [ -f target/classes/io/smtpprobe/bench/EngineBench.class ] \
-      || unzip -l "$app"/app/*.jar 2>/dev/null | grep -q 'io/smtpprobe/bench/EngineBench.class'; then
-    echo "$app/app/*:$app/lib/main/*"
-    return 0
-  fi
-  return 1
-}
-
 run_engine() {
-  local c=$1 n=$2 cp=$3 sink0 times json
+  local c=$1 n=$2 sink0 times json
   sink0=$(cpu_ms "$sink_pid")
-  # Bash `time` covers the whole JVM, start-up and JIT included: an upper bound on the engine's cost.
-  times=$( { time timeout "$RUN_TIMEOUT" java -cp "$cp" io.smtpprobe.bench.EngineBench \
-      --target "$HOST:$SINK_PORT" --concurrency "$c" --count "$n" >"$OUT/engine-$c.json"; } 2>&1 )
+  times=$( { time timeout "$RUN_TIMEOUT" java -jar "$ENGINE_JAR" bench \
+      --target "$HOST:$SINK_PORT" --concurrency "$c" --count "$n" >"$OUT/engine-$c.json" 2>"$OUT/engine-$c.log"; } 2>&1 ) || true
   read -r wall user sys <<<"$times"
   json=$(tail -n 1 "$OUT/engine-$c.json")
-  local rate; rate=$(field "$json" rate)
+  local rate warm; rate=$(field "$json" rate); warm=$(field "$json" warmupDialogues 0)
+  # the sink also served the warm-up: its CPU is shared out over every dialogue it saw
   add_row engine "$c" "$n" "$(awk -v n="$n" -v r="$rate" 'BEGIN{printf "%.3f", n/r}')" \
     "$(field "$json" failed 0)" "$(field "$json" p50Ms)" "$(field "$json" p99Ms)" \
-    "$(awk -v u="$user" -v s="$sys" 'BEGIN{print (u+s)*1000}')" $(( $(cpu_ms "$sink_pid") - sink0 ))
+    "$(awk -v c="$(field "$json" cpuMsPerDialogue)" -v n="$n" 'BEGIN{print c*n}')" \
+    "$(awk -v s=$(( $(cpu_ms "$sink_pid") - sink0 )) -v n="$n" -v w="$warm" 'BEGIN{printf "%.0f", s*n/(n+w)}')" \
+    null "$(awk -v u="$user" -v s="$sys" 'BEGIN{print (u+s)*1000}')" "$(field "$json" peakHeapMiB)"
 }
 
 # field JSON NAME [DEFAULT]: a numeric field of a flat JSON object.
@@ -177,41 +187,174 @@ field() {
   echo "${v:-${3:-null}}"
 }
 
+# ratio A B: A/B with two decimals, or null
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a == "null" || b == "null" || b == 0) print "null"; else printf "%.2f", a/b }'; }
+
+# verdict VALUE OP LIMIT: "met" or "MISSED (value vs limit)"
+verdict() {
+  if [ "$1" = null ]; then echo "not measured"; return; fi
+  if awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN{ exit !((op == ">=") ? v >= l : v <= l) }'; then
+    echo "met"
+  else
+    awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN{ printf "MISSED (%s, target %s %s, off by %.0f%%)", v, op, l, (op == ">=") ? (1 - v/l)*100 : (v/l - 1)*100 }'
+  fi
+}
+
+declare -A rate_of cpu_of
 report() {
-  local row tool c n secs failed p50 p99 cpu sink driver first=1
-  printf '\n%-18s %5s %7s %10s %9s %9s %12s %12s %12s %6s\n' tool conc dialogs "rate/s" "p50 ms" "p99 ms" \
-    "cpu ms/dlg" "sink ms/dlg" "drv ms/dlg" failed
+  local row tool c n secs failed p50 p99 cpu sink driver proc heap first=1 md=$OUT/table.md
   {
     printf '{\n  "dialogue": "banner, EHLO, MAIL FROM, RCPT TO, QUIT (smtp-source: HELO instead of EHLO, plus DATA with a headers-only message)",\n'
-    printf '  "sink": "smtp-sink %s:%s",\n  "results": [\n' "$HOST" "$SINK_PORT"
+    printf '  "sink": "smtp-sink %s:%s",\n  "loadAverage": {"start": "%s", "end": "%s"},\n  "results": [\n' \
+      "$HOST" "$SINK_PORT" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
   } >"$OUT/results.json"
+  {
+    printf '| tool | conc | dialogues | rate/s | p50 ms | p99 ms | cpu ms/dlg | sink ms/dlg | failed |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  } >"$md"
+  printf '\n%-18s %5s %7s %10s %9s %9s %11s %11s %11s %6s\n' tool conc dialogs "rate/s" "p50 ms" "p99 ms" \
+    "cpu ms/dlg" "sink ms/dlg" "drv ms/dlg" failed
   for row in "${rows[@]}"; do
-    read -r tool c n secs failed p50 p99 cpu sink driver <<<"$row"
+    read -r tool c n secs failed p50 p99 cpu sink driver proc heap <<<"$row"
     local rate cpu_per sink_per driver_per=null
     rate=$(awk -v n="$n" -v s="$secs" 'BEGIN{printf "%.1f", n/s}')
     cpu_per=$(awk -v c="$cpu" -v n="$n" 'BEGIN{printf "%.4f", c/n}')
     sink_per=$(awk -v c="$sink" -v n="$n" 'BEGIN{printf "%.4f", c/n}')
     [ "$driver" != null ] && driver_per=$(awk -v c="$driver" -v n="$n" 'BEGIN{printf "%.4f", c/n}')
-    printf '%-18s %5s %7s %10s %9s %9s %12s %12s %12s %6s\n' "$tool" "$c" "$n" "$rate" "$p50" "$p99" \
+    rate_of[$tool,$c]=$rate
+    cpu_of[$tool,$c]=$cpu_per
+    printf '%-18s %5s %7s %10s %9s %9s %11s %11s %11s %6s\n' "$tool" "$c" "$n" "$rate" "$p50" "$p99" \
       "$cpu_per" "$sink_per" "$driver_per" "$failed"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$tool" "$c" "$n" "$rate" "$p50" "$p99" "$cpu_per" \
+      "$sink_per" "$failed" >>"$md"
     [ -z "$first" ] && printf ',\n' >>"$OUT/results.json"
     first=
-    printf '    {"scenario": "ehlo-mail-rcpt-quit", "tool": "%s", "concurrency": %s, "dialogues": %s, "failed": %s, "seconds": %s, "rate": %s, "p50": %s, "p99": %s, "cpuMsPerDialogue": %s, "sinkCpuMsPerDialogue": %s, "driverCpuMsPerDialogue": %s}' \
-      "$tool" "$c" "$n" "$failed" "$secs" "$rate" "$p50" "$p99" "$cpu_per" "$sink_per" "$driver_per" >>"$OUT/results.json"
+    printf '    {"scenario": "ehlo-mail-rcpt-quit", "tool": "%s", "concurrency": %s, "dialogues": %s, "failed": %s, "seconds": %s, "rate": %s, "p50Ms": %s, "p99Ms": %s, "cpuMsPerDialogue": %s, "sinkCpuMsPerDialogue": %s, "driverCpuMsPerDialogue": %s, "processCpuMs": %s, "peakHeapMiB": %s}' \
+      "$tool" "$c" "$n" "$failed" "$secs" "$rate" "$p50" "$p99" "$cpu_per" "$sink_per" "$driver_per" "$proc" "$heap" \
+      >>"$OUT/results.json"
   done
-  printf '\n  ]\n}\n' >>"$OUT/results.json"
+  for row in "${scenario_rows[@]}"; do
+    printf ',\n    %s' "$row" >>"$OUT/results.json"
+  done
+
+  local targets=() c r_bb r_ss
+  for c in $CONCURRENCY; do
+    r_bb=$(ratio "${rate_of[engine,$c]:-null}" "${rate_of[blackbox_exporter,$c]:-null}")
+    r_ss=$(ratio "${rate_of[engine,$c]:-null}" "${rate_of[smtp-source,$c]:-null}")
+    ratios+=("c=$c: engine/blackbox_exporter ${r_bb}x, engine/smtp-source ${r_ss}x")
+    if [ "$c" = 64 ] || [ "$c" = 256 ]; then
+      targets+=("c=$c engine >= 2.5x blackbox_exporter: ${r_bb}x, $(verdict "$r_bb" '>=' 2.5)")
+      targets+=("c=$c engine >= 0.8x smtp-source: ${r_ss}x, $(verdict "$r_ss" '>=' 0.8)")
+      targets+=("c=$c engine CPU <= 0.3 ms/dialogue: ${cpu_of[engine,$c]:-null}, $(verdict "${cpu_of[engine,$c]:-null}" '<=' 0.3)")
+    fi
+  done
+  targets+=("${scenario_targets[@]}")
+  printf '\n  ],\n  "ratios": [' >>"$OUT/results.json"
+  first=1
+  for row in "${ratios[@]}"; do
+    [ -z "$first" ] && printf ', ' >>"$OUT/results.json"; first=
+    printf '"%s"' "$row" >>"$OUT/results.json"
+  done
+  printf '],\n  "targets": [' >>"$OUT/results.json"
+  first=1
+  for row in "${targets[@]}"; do
+    [ -z "$first" ] && printf ', ' >>"$OUT/results.json"; first=
+    printf '"%s"' "$row" >>"$OUT/results.json"
+  done
+  printf ']\n}\n' >>"$OUT/results.json"
+
+  {
+    printf '\n%s\n' "${scenario_lines[@]}"
+    printf '\nRatios (same run):\n'
+    printf -- '- %s\n' "${ratios[@]}"
+    printf '\nTargets:\n'
+    printf -- '- %s\n' "${targets[@]}"
+    printf '\nLoad average at start %s, at end %s (2 cores, shared).\n' "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee -a "$md" >&2
   log ""
-  log "p50/p99 in ms; cpu = the tool's user+sys CPU, sink = smtp-sink's, drv = the HTTP load driver's."
-  log "Written to $OUT/results.json"
+  log "p50/p99 in ms. cpu = the tool's user+sys CPU per dialogue; for the engine, its process CPU over the"
+  log "measured window after the JIT warm-up (whole-process CPU incl. start-up is processCpuMs in the JSON);"
+  log "sink = smtp-sink's; drv = the HTTP load driver's."
+  log "Written to $OUT/results.json and $OUT/table.md"
+}
+
+# --- scenarios beyond the dialogue ---------------------------------------------------------------
+
+scenario_rows=() scenario_lines=() scenario_targets=() ratios=()
+
+# start_peer MODE PORT [ARGS...]: bench/peer on loopback; its pid in peer_pid
+start_peer() {
+  local mode=$1 port=$2; shift 2
+  port_in_use "$port" && { log "$HOST:$port is already taken"; exit 1; }
+  "$OUT/peer" -mode "$mode" -addr "$HOST:$port" "$@" >"$OUT/peer-$mode.json" 2>"$OUT/peer-$mode.log" &
+  peer_pid=$!
+  pids+=("$peer_pid")
+  await_port "$port"
+}
+
+stop_peer() {
+  kill -TERM "$peer_pid" 2>/dev/null || true
+  wait "$peer_pid" 2>/dev/null || true
+}
+
+run_tarpit() {
+  log "tarpit: $TARPIT_PROBES probes held open at once, -Xmx128m"
+  start_peer tarpit "$TARPIT_PORT"
+  local times json peer blocked
+  times=$( { time timeout "$RUN_TIMEOUT" java -Xmx128m -jar "$ENGINE_JAR" bench --target "$HOST:$TARPIT_PORT" \
+      --probes "$TARPIT_PROBES" --timeout 5s >"$OUT/engine-tarpit.json" 2>"$OUT/engine-tarpit.log"; } 2>&1 ) || true
+  stop_peer
+  read -r wall user sys <<<"$times"
+  json=$(tail -n 1 "$OUT/engine-tarpit.json")
+  peer=$(cat "$OUT/peer-tarpit.json")
+  # counted both by the engine's logger hook and in its stderr, whichever logging backend is active
+  blocked=$(( $(field "$json" blockedThreadWarnings 0) + $(grep -c 'has been blocked for' "$OUT/engine-tarpit.log" || true) ))
+  local timeouts maxBanner timeoutMs peak live late
+  timeouts=$(field "$json" BannerTimeout 0)
+  maxBanner=$(field "$json" maxBannerMs)
+  timeoutMs=$(field "$json" timeoutMs)
+  peak=$(field "$json" peakHeapMiB)
+  live=$(field "$json" liveHeapInFlightMiB)
+  late=$(awk -v m="$maxBanner" -v t="$timeoutMs" 'BEGIN{print m - t}')
+  scenario_rows+=("$(printf '{"scenario": "tarpit", "tool": "engine", "concurrency": %s, "dialogues": %s, "bannerTimeouts": %s, "timeoutMs": %s, "maxBannerWaitMs": %s, "p50Ms": %s, "p99Ms": %s, "maxMs": %s, "cpuMsPerDialogue": %s, "processCpuMs": %s, "peakHeapMiB": %s, "liveHeapInFlightMiB": %s, "maxHeapMiB": %s, "blockedThreadWarnings": %s, "peerMaxConcurrent": %s}' \
+    "$TARPIT_PROBES" "$(field "$json" dialogues)" "$timeouts" "$timeoutMs" "$maxBanner" "$(field "$json" p50Ms)" \
+    "$(field "$json" p99Ms)" "$(field "$json" maxMs)" "$(field "$json" cpuMsPerDialogue)" \
+    "$(awk -v u="$user" -v s="$sys" 'BEGIN{print (u+s)*1000}')" "$peak" "$live" "$(field "$json" maxHeapMiB)" "$blocked" \
+    "$(field "$peer" maxConcurrent)")")
+  scenario_lines+=("tarpit: $TARPIT_PROBES probes, peer held $(field "$peer" maxConcurrent) at once; $timeouts ended as BannerTimeout; banner wait max ${maxBanner} ms for a ${timeoutMs} ms timeout (end to end p50 $(field "$json" p50Ms) ms, max $(field "$json" maxMs) ms incl. connect); peak heap ${peak} MiB, live heap with all in flight ${live} MiB (-Xmx128m); blocked-thread warnings: $blocked")
+  scenario_targets+=("tarpit: heap <= 128 MiB: peak ${peak} MiB, $(verdict "$peak" '<=' 128)")
+  scenario_targets+=("tarpit: every probe BannerTimeout: $timeouts of $TARPIT_PROBES, $(verdict "$timeouts" '>=' "$TARPIT_PROBES")")
+  scenario_targets+=("tarpit: on time (banner wait <= timeout + 1000 ms): late by ${late} ms, $(verdict "$late" '<=' 1000)")
+  scenario_targets+=("tarpit: no blocked-thread warnings: $blocked, $(verdict "$blocked" '<=' 0)")
+}
+
+run_politeness() {
+  log "politeness: $POLITE_DOMAINS domains sharing one MX, per-host limit $PER_HOST"
+  # 5 ms per reply: a dialogue holds its connection for 25 ms or more, so connections overlap
+  start_peer smtp "$POLITE_PORT" -delay 5ms -grace 5ms
+  local json peer max
+  timeout "$RUN_TIMEOUT" java -jar "$ENGINE_JAR" bench --target "$HOST:$POLITE_PORT" --domains "$POLITE_DOMAINS" \
+      --per-host "$PER_HOST" >"$OUT/engine-politeness.json" 2>"$OUT/engine-politeness.log" || true
+  stop_peer
+  json=$(tail -n 1 "$OUT/engine-politeness.json")
+  peer=$(cat "$OUT/peer-smtp.json")
+  max=$(field "$peer" maxConcurrent)
+  scenario_rows+=("$(printf '{"scenario": "politeness", "tool": "engine", "domains": %s, "perHostLimit": %s, "accepted": %s, "seconds": %s, "rate": %s, "peerConnections": %s, "peerMaxConcurrent": %s}' \
+    "$POLITE_DOMAINS" "$PER_HOST" "$(field "$json" Accepted 0)" "$(field "$json" seconds)" "$(field "$json" rate)" \
+    "$(field "$peer" accepted)" "$max")")
+  scenario_lines+=("politeness: $POLITE_DOMAINS domains on one MX, $(field "$json" Accepted 0) accepted in $(field "$json" seconds) s; the peer saw $(field "$peer" accepted) connections, at most $max at once (limit $PER_HOST)")
+  scenario_targets+=("politeness: peer max concurrent <= per-host limit $PER_HOST: $max, $(verdict "$max" '<=' "$PER_HOST")")
 }
 
 mkdir -p "$OUT"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 install_packages
-build_driver
+build_go driver
+build_go peer
+[ -f "$ENGINE_JAR" ] || { log "$ENGINE_JAR is missing: run make build"; exit 1; }
 probe_url="http://$HOST:$EXPORTER_PORT/probe?module=smtp&target=$HOST:$SINK_PORT"
 start_sink
 start_exporter
-engine_cp=$(engine_classpath) || { engine_cp=; log "engine: not built"; }
 
 for c in $CONCURRENCY; do
   n=$N
@@ -219,6 +362,8 @@ for c in $CONCURRENCY; do
   log "concurrency $c, $n dialogues"
   run_smtp_source "$c" "$n"
   run_blackbox "$c" "$n"
-  [ -n "$engine_cp" ] && run_engine "$c" "$n" "$engine_cp"
+  run_engine "$c" "$n"
 done
+run_tarpit
+run_politeness
 report

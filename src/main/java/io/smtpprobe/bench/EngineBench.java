@@ -7,6 +7,7 @@ import io.smtpprobe.smtp.ProbeOptions;
 import io.smtpprobe.smtp.Reason;
 import io.smtpprobe.smtp.ServerResult;
 import io.smtpprobe.smtp.SmtpProber;
+import io.smtpprobe.smtp.Stage;
 import io.smtpprobe.smtp.SmtpTarget;
 import io.smtpprobe.smtp.Timeouts;
 import io.smtpprobe.smtp.TlsMode;
@@ -14,6 +15,7 @@ import io.smtpprobe.smtp.VertxSmtpProber;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -37,11 +39,20 @@ import java.util.logging.Logger;
  * Drives the real engine as fast as it goes against one loopback target, for {@code make bench}.
  * A whole-process run: CPU is the process's own, so it is comparable with the peer tools' CPU.
  *
- * <pre>bench --target 127.0.0.1:2525 --concurrency 64 --duration 10s [--probes N] [--timeout 5s]</pre>
- * With {@code --probes N} it starts exactly N dialogues at once (the tarpit scenario) instead of a
- * closed loop. Prints one JSON object.
+ * <pre>bench --target 127.0.0.1:2525 --concurrency 64 (--duration 10s | --count N) [--timeout 5s] [--warmup auto|0s|DURATION]
+ * bench --target 127.0.0.1:2526 --probes N [--timeout 5s]
+ * bench --target 127.0.0.1:2527 --domains N --per-host L</pre>
+ * A closed loop by default; {@code --probes N} starts exactly N dialogues at once (the tarpit
+ * scenario); {@code --domains} runs the full probe runner (see {@link PolitenessBench}).
+ * Prints one JSON object.
+ *
+ * <p>The default warm-up lasts until the JIT compiler goes quiet, so that the measured window is the
+ * steady state of a long-running operator; the caller's process CPU covers start-up and JIT.
  */
 public final class EngineBench {
+    /** Bounds the whole {@code make bench}: on a busy machine the JIT may never go fully quiet. */
+    private static final int MAX_WARMUP_SLICES = 12;
+
     private EngineBench() {
     }
 
@@ -51,13 +62,24 @@ public final class EngineBench {
         Duration duration = Duration.ofSeconds(10);
         int probes = 0;
         Duration timeout = Duration.ofSeconds(5);
+        long count = 0;
+        String warmup = "auto";
+        int domains = 0;
+        int perHost = 4;
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("options come in pairs: --name value");
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--target" -> target = args[i + 1];
                 case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
                 case "--duration" -> duration = Durations.parse("--duration", args[i + 1]);
+                case "--count" -> count = Long.parseLong(args[i + 1]);
                 case "--probes" -> probes = Integer.parseInt(args[i + 1]);
                 case "--timeout" -> timeout = Durations.parse("--timeout", args[i + 1]);
+                case "--warmup" -> warmup = args[i + 1];
+                case "--domains" -> domains = Integer.parseInt(args[i + 1]);
+                case "--per-host" -> perHost = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -72,54 +94,93 @@ public final class EngineBench {
 
         BlockedThreadCounter blocked = BlockedThreadCounter.install();
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        SmtpProber prober = new VertxSmtpProber(vertx);
+        if (domains > 0) {
+            try {
+                out.println(PolitenessBench.run(vertx, hp.host() + ":" + smtpTarget.port(), domains, perHost, options));
+                return 0;
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+        VertxSmtpProber prober = new VertxSmtpProber(vertx);
         try {
-            // Warm-up so that JIT compilation does not count against the engine.
-            closedLoop(prober, smtpTarget, options, Math.min(concurrency, 16), Duration.ofSeconds(2));
+            double warmupSeconds = 0;
+            long warmupDialogues = 0;
+            if (probes == 0) {
+                long w0 = System.nanoTime();
+                warmupDialogues = warmUp(prober, smtpTarget, options, Math.min(concurrency, 256), warmup);
+                warmupSeconds = (System.nanoTime() - w0) / 1e9;
+            }
             resetPeaks();
             long cpu0 = processCpuNanos();
             Result r = probes > 0
-                    ? burst(prober, smtpTarget, options, probes)
-                    : closedLoop(prober, smtpTarget, options, concurrency, duration);
+                    ? burst(prober, smtpTarget, options, probes, timeout)
+                    : closedLoop(prober, smtpTarget, options, concurrency, duration, count);
             long cpu = processCpuNanos() - cpu0;
             out.println(json(probes > 0 ? "burst" : "dialogue", probes > 0 ? probes : concurrency, r, cpu,
-                    peakHeapBytes(), blocked.count()));
+                    peakHeapBytes(), blocked.count(), warmupSeconds, warmupDialogues, timeout));
             return 0;
         } finally {
+            prober.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 
-    private record Result(long completed, long nanos, long[] latencies, Map<Reason, Long> reasons, long maxLatencyNanos) {
+    private record Result(long completed, long nanos, long[] latencies, Map<Reason, Long> reasons, long maxLatencyNanos,
+                          long maxBannerMs, long liveHeapInFlight) {
+    }
+
+    /** Runs the dialogue in one-second slices until a slice costs the JIT compiler under 5% of its time. */
+    private static long warmUp(SmtpProber prober, SmtpTarget target, ProbeOptions options, int concurrency,
+                               String warmup) throws InterruptedException {
+        if (warmup.equals("0") || warmup.equals("0s") || warmup.equals("none")) {
+            return 0;
+        }
+        if (!warmup.equals("auto")) {
+            return closedLoop(prober, target, options, concurrency, Durations.parse("--warmup", warmup), 0).completed();
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long dialogues = 0;
+        for (int slice = 0; slice < MAX_WARMUP_SLICES; slice++) {
+            long compiling0 = jit.getTotalCompilationTime();
+            dialogues += closedLoop(prober, target, options, concurrency, Duration.ofSeconds(1), 0).completed();
+            if (slice >= 1 && jit.getTotalCompilationTime() - compiling0 < 50) {
+                break;
+            }
+        }
+        return dialogues;
     }
 
     private static Result closedLoop(SmtpProber prober, SmtpTarget target, ProbeOptions options, int concurrency,
-                                     Duration duration) throws InterruptedException {
+                                     Duration duration, long count) throws InterruptedException {
         long start = System.nanoTime();
-        long end = start + duration.toNanos();
+        long end = count > 0 ? Long.MAX_VALUE : start + duration.toNanos();
+        AtomicLong budget = new AtomicLong(count > 0 ? count : Long.MAX_VALUE);
         LatencyRecorder recorder = new LatencyRecorder();
-        CountDownLatch done = new CountDownLatch(concurrency);
-        for (int i = 0; i < concurrency; i++) {
-            loop(prober, target, options, end, recorder, done);
+        int chains = (int) Math.min(concurrency, budget.get());
+        CountDownLatch done = new CountDownLatch(chains);
+        for (int i = 0; i < chains; i++) {
+            budget.decrementAndGet();
+            loop(prober, target, options, end, budget, recorder, done);
         }
         done.await();
-        return recorder.result(System.nanoTime() - start);
+        return recorder.result(System.nanoTime() - start, -1);
     }
 
-    private static void loop(SmtpProber prober, SmtpTarget target, ProbeOptions options, long end,
+    private static void loop(SmtpProber prober, SmtpTarget target, ProbeOptions options, long end, AtomicLong budget,
                              LatencyRecorder recorder, CountDownLatch done) {
         long t0 = System.nanoTime();
         prober.probe(target, options).onComplete(ar -> {
             recorder.record(System.nanoTime() - t0, ar.succeeded() ? ar.result() : null);
-            if (System.nanoTime() < end) {
-                loop(prober, target, options, end, recorder, done);
+            if (System.nanoTime() < end && budget.getAndDecrement() > 0) {
+                loop(prober, target, options, end, budget, recorder, done);
             } else {
                 done.countDown();
             }
         });
     }
 
-    private static Result burst(SmtpProber prober, SmtpTarget target, ProbeOptions options, int probes)
+    private static Result burst(SmtpProber prober, SmtpTarget target, ProbeOptions options, int probes, Duration timeout)
             throws InterruptedException {
         long start = System.nanoTime();
         LatencyRecorder recorder = new LatencyRecorder();
@@ -131,8 +192,14 @@ public final class EngineBench {
                 done.countDown();
             });
         }
+        // halfway through the banner wait every probe is connected and waiting: what they hold is live
+        long liveHeap = -1;
+        if (!done.await(timeout.toMillis() * 3 / 4, TimeUnit.MILLISECONDS)) {
+            System.gc();
+            liveHeap = heapUsedBytes();
+        }
         done.await();
-        return recorder.result(System.nanoTime() - start);
+        return recorder.result(System.nanoTime() - start, liveHeap);
     }
 
     /** Keeps at most a fixed sample of latencies, so the recorder itself stays bounded. */
@@ -141,6 +208,7 @@ public final class EngineBench {
         private final long[] samples = new long[SAMPLE];
         private final AtomicLong count = new AtomicLong();
         private final AtomicLong max = new AtomicLong();
+        private final AtomicLong maxBannerMs = new AtomicLong(-1);
         private final Map<Reason, AtomicInteger> reasons = new EnumMap<>(Reason.class);
 
         LatencyRecorder() {
@@ -154,9 +222,13 @@ public final class EngineBench {
             samples[(int) (n % SAMPLE)] = nanos;
             max.accumulateAndGet(nanos, Math::max);
             reasons.get(result == null ? Reason.ConnectionClosed : result.reason()).incrementAndGet();
+            Long banner = result == null ? null : result.latencyMs().get(Stage.Banner);
+            if (banner != null) {
+                maxBannerMs.accumulateAndGet(banner, Math::max);
+            }
         }
 
-        Result result(long elapsed) {
+        Result result(long elapsed, long liveHeap) {
             int n = (int) Math.min(count.get(), SAMPLE);
             long[] sorted = Arrays.copyOf(samples, n);
             Arrays.sort(sorted);
@@ -166,21 +238,25 @@ public final class EngineBench {
                     byReason.put(r, (long) c.get());
                 }
             });
-            return new Result(count.get(), elapsed, sorted, byReason, max.get());
+            return new Result(count.get(), elapsed, sorted, byReason, max.get(), maxBannerMs.get(), liveHeap);
         }
     }
 
-    private static String json(String scenario, int concurrency, Result r, long cpuNanos, long peakHeap, int blocked) {
+    private static String json(String scenario, int concurrency, Result r, long cpuNanos, long peakHeap, int blocked,
+                               double warmupSeconds, long warmupDialogues, Duration timeout) {
         double seconds = r.nanos / 1e9;
         StringBuilder reasons = new StringBuilder();
         r.reasons.forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ",").append('"').append(k).append("\":").append(v));
         return String.format(Locale.ROOT,
-                "{\"tool\":\"smtp-probe\",\"scenario\":\"%s\",\"concurrency\":%d,\"dialogues\":%d,\"seconds\":%.3f,"
+                "{\"tool\":\"smtp-probe\",\"scenario\":\"%s\",\"concurrency\":%d,\"dialogues\":%d,\"failed\":%d,\"seconds\":%.3f,"
                         + "\"rate\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,\"cpuMsPerDialogue\":%.4f,"
-                        + "\"peakHeapMiB\":%.1f,\"blockedThreadWarnings\":%d,\"reasons\":{%s}}",
-                scenario, concurrency, r.completed, seconds, r.completed / seconds, pct(r.latencies, 0.50),
+                        + "\"peakHeapMiB\":%.1f,\"liveHeapInFlightMiB\":%.1f,\"maxHeapMiB\":%.1f,\"blockedThreadWarnings\":%d,"
+                        + "\"warmupSeconds\":%.1f,\"warmupDialogues\":%d,\"timeoutMs\":%d,\"maxBannerMs\":%d,\"reasons\":{%s}}",
+                scenario, concurrency, r.completed, r.completed - r.reasons.getOrDefault(Reason.Accepted, 0L), seconds, r.completed / seconds, pct(r.latencies, 0.50),
                 pct(r.latencies, 0.99), r.maxLatencyNanos / 1e6, r.completed == 0 ? 0 : cpuNanos / 1e6 / r.completed,
-                peakHeap / 1048576.0, blocked, reasons);
+                peakHeap / 1048576.0, r.liveHeapInFlight < 0 ? -1 : r.liveHeapInFlight / 1048576.0,
+                Runtime.getRuntime().maxMemory() / 1048576.0, blocked, warmupSeconds, warmupDialogues, timeout.toMillis(), r.maxBannerMs,
+                reasons);
     }
 
     private static double pct(long[] sorted, double p) {
@@ -197,6 +273,10 @@ public final class EngineBench {
     private static void resetPeaks() {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long heapUsedBytes() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static long peakHeapBytes() {

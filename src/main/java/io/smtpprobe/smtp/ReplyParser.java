@@ -3,6 +3,7 @@ package io.smtpprobe.smtp;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +16,11 @@ import java.util.List;
 public final class ReplyParser {
 
     private final Limits limits;
-    private final byte[] line;
+    /** Typical reply lines are short; the buffer grows to the limit only for a server that needs it. */
+    private static final int INITIAL_LINE_CAPACITY = 128;
+
+    private final int lineCapacity;
+    private byte[] line;
     private int lineLength;
     private long totalBytes;
     private int pendingCode = -1;
@@ -24,7 +29,8 @@ public final class ReplyParser {
 
     public ReplyParser(Limits limits) {
         this.limits = limits;
-        this.line = new byte[limits.maxLineLength() + 1];
+        this.lineCapacity = limits.maxLineLength() + 1;
+        this.line = new byte[Math.min(lineCapacity, INITIAL_LINE_CAPACITY)];
     }
 
     /** Returns the replies completed by these bytes, in order; throws on the first violation. */
@@ -47,8 +53,11 @@ public final class ReplyParser {
                     }
                 } else {
                     if (lineLength == line.length) {
-                        throw new ProtocolViolationException(
-                                "reply line exceeds " + limits.maxLineLength() + " bytes");
+                        if (line.length == lineCapacity) {
+                            throw new ProtocolViolationException(
+                                    "reply line exceeds " + limits.maxLineLength() + " bytes");
+                        }
+                        line = Arrays.copyOf(line, Math.min(lineCapacity, line.length * 2));
                     }
                     line[lineLength++] = b;
                 }
@@ -104,7 +113,7 @@ public final class ReplyParser {
             throw new ProtocolViolationException(
                     "malformed reply line: " + ServerText.sanitize(text, Math.min(80, limits.maxTextLength())));
         }
-        return Integer.parseInt(text.substring(0, 3));
+        return (text.charAt(0) - '0') * 100 + (text.charAt(1) - '0') * 10 + (text.charAt(2) - '0');
     }
 
     private static boolean isDigit(char c) {

@@ -17,6 +17,9 @@ public final class ServerText {
         if (text == null) {
             return null;
         }
+        if (text.length() <= maxLength && isPlain(text)) {
+            return text;
+        }
         var out = new StringBuilder(Math.min(text.length(), maxLength) + 8);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -38,6 +41,18 @@ public final class ServerText {
             out.append(ELLIPSIS, 0, Math.min(ELLIPSIS.length(), maxLength));
         }
         return out.toString();
+    }
+
+    /** Nothing to escape: the common case of a well-behaved server, answered without copying. */
+    private static boolean isPlain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f && (c <= 0x9f || c == '\u2028' || c == '\u2029'
+                    || Character.getType(c) == Character.FORMAT)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the text has a character that must never be written into an SMTP command. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One SMTP client connection without pipelining: at most one reply is awaited at a time, and that
@@ -47,7 +48,12 @@ final class SmtpConnection {
     private final Transcript transcript;
     private final Deque<Reply> unread = new ArrayDeque<>();
     private Promise<Reply> pending;
+    private Duration pendingTimeout;
+    private long pendingDeadlineNanos;
+    // One timer serves consecutive replies: re-armed only when it would fire too late, it is set
+    // about once per connection instead of once per command (a timer costs a scheduled task).
     private long timer = -1;
+    private long timerDueNanos;
     private RuntimeException failure;
     private boolean closed;
 
@@ -96,12 +102,34 @@ final class SmtpConnection {
             return Future.failedFuture(failure);
         }
         pending = Promise.promise();
-        Future<Reply> reply = pending.future();
-        timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
-            timer = -1;
-            failPending(new ReplyTimeoutException(timeout));
-        });
-        return reply;
+        pendingTimeout = timeout;
+        long timeoutMs = Math.max(1, timeout.toMillis());
+        pendingDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        if (timer >= 0 && timerDueNanos - pendingDeadlineNanos > 0) {
+            cancelTimer();
+        }
+        if (timer < 0) {
+            armTimer(timeoutMs);
+        }
+        return pending.future();
+    }
+
+    private void armTimer(long delayMs) {
+        timerDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        timer = vertx.setTimer(delayMs, id -> onTimer());
+    }
+
+    private void onTimer() {
+        timer = -1;
+        if (pending == null) {
+            return;
+        }
+        long leftNanos = pendingDeadlineNanos - System.nanoTime();
+        if (leftNanos > 0) {
+            armTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos + 999_999)));
+            return;
+        }
+        failPending(new ReplyTimeoutException(pendingTimeout));
     }
 
     /**
@@ -172,6 +200,7 @@ final class SmtpConnection {
 
     private void onClosed() {
         closed = true;
+        cancelTimer();
         if (failure == null) {
             failure = new ClosedException("the server closed the connection");
         }
@@ -187,7 +216,7 @@ final class SmtpConnection {
     private Promise<Reply> takePending() {
         Promise<Reply> promise = pending;
         pending = null;
-        cancelTimer();
+        pendingTimeout = null;
         return promise;
     }
 

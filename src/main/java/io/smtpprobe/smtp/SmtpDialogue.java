@@ -2,8 +2,6 @@ package io.smtpprobe.smtp;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
@@ -14,7 +12,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -37,6 +34,7 @@ final class SmtpDialogue {
     private final Vertx vertx;
     private final Clock clock;
     private final TlsVerifier verifier;
+    private final NetClients.Lease lease;
     private final SmtpTarget target;
     private final ProbeOptions options;
     private final Timeouts timeouts;
@@ -47,7 +45,6 @@ final class SmtpDialogue {
     private String queueId;
     private Reply lastReply;
 
-    private NetClient client;
     private SmtpConnection connection;
     private Stage stage;
     private long stageStartedAt;
@@ -55,8 +52,10 @@ final class SmtpDialogue {
     private boolean deadlineExceeded;
     private boolean upgrading;
 
-    SmtpDialogue(Vertx vertx, Clock clock, TlsVerifier verifier, SmtpTarget target, ProbeOptions options) {
+    SmtpDialogue(Vertx vertx, Clock clock, TlsVerifier verifier, NetClients.Lease lease, SmtpTarget target,
+                 ProbeOptions options) {
         this.vertx = vertx;
+        this.lease = lease;
         this.clock = clock;
         this.verifier = verifier;
         this.target = target;
@@ -86,18 +85,9 @@ final class SmtpDialogue {
     private Future<Void> connect() {
         enter(Stage.Connect);
         boolean implicitTls = options.tlsMode() == TlsMode.Implicit;
-        long connectMs = Math.max(1, Math.min(timeouts.connect().toMillis(), timeouts.total().toMillis()));
-        client = vertx.createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectMs))
-                .setSsl(implicitTls)
-                // the handshake trusts all so a bad certificate can still be reported; TlsVerifier judges it
-                .setTrustAll(true)
-                .setHostnameVerificationAlgorithm("")
-                .setSslHandshakeTimeout(Math.max(1, timeouts.command().toMillis()))
-                .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS));
         String address = target.address().getHostAddress();
         var remote = SocketAddress.inetSocketAddress(target.port(), address);
-        return client.connect(remote, target.host())
+        return lease.client().connect(remote, target.host())
                 .recover(error -> Future.failedFuture(connectFailure(error, implicitTls)))
                 .compose(socket -> {
                     connection = new SmtpConnection(vertx, socket, options.limits(), transcript);
@@ -189,7 +179,7 @@ final class SmtpDialogue {
         } catch (SSLPeerUnverifiedException e) {
             chain = List.of();
         }
-        var verdict = verifier.verify(socket.sslSession(), chain, target.host());
+        var verdict = verifier.verify(socket.sslSession(), chain, target.host(), options.limits().maxTextLength());
         tls = verdict.info();
         transcript.info("TLS established: " + tls.protocol() + " " + tls.cipher()
                 + (tls.verificationError() == null ? "" : " (" + tls.verificationError() + ")"));
@@ -235,7 +225,7 @@ final class SmtpDialogue {
     }
 
     private String notifyParameter() {
-        if (!dsnSupported() || options.dsnNotify().isEmpty()) {
+        if (options.dsnNotify().isEmpty() || !dsnSupported()) {
             return "";
         }
         if (options.dsnNotify().contains(Notify.NEVER)) {
@@ -285,7 +275,7 @@ final class SmtpDialogue {
             leave();
             vertx.cancelTimer(deadlineTimer);
             Future<Void> closed = connection == null ? Future.succeededFuture() : connection.close();
-            return closed.eventually(x -> client == null ? Future.succeededFuture() : client.close());
+            return closed.eventually(x -> lease.release());
         }).map(v -> result(verdict));
     }
 
@@ -403,8 +393,10 @@ final class SmtpDialogue {
 
     private boolean hasExtension(String keyword) {
         for (String extension : extensions) {
-            String first = extension.split(" ", 2)[0];
-            if (first.equalsIgnoreCase(keyword)) {
+            // the keyword is the text before the first space
+            boolean keywordEnds = extension.length() == keyword.length()
+                    || (extension.length() > keyword.length() && extension.charAt(keyword.length()) == ' ');
+            if (keywordEnds && extension.regionMatches(true, 0, keyword, 0, keyword.length())) {
                 return true;
             }
         }

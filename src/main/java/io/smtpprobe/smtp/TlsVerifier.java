@@ -19,19 +19,17 @@ final class TlsVerifier {
 
     private final X509TrustManager trustManager;
     private final Clock clock;
-    private final int maxTextLength;
 
-    TlsVerifier(TlsSettings settings, Clock clock, int maxTextLength) {
+    TlsVerifier(TlsSettings settings, Clock clock) {
         this.trustManager = x509(settings.trustManagerFactory().getTrustManagers());
         this.clock = clock;
-        this.maxTextLength = maxTextLength;
     }
 
     /** The verdict plus the reason to fail with, or {@link Reason#Accepted} when valid. */
     record Verdict(TlsInfo info, Reason reason) {
     }
 
-    Verdict verify(SSLSession session, List<Certificate> peerCertificates, String host) {
+    Verdict verify(SSLSession session, List<Certificate> peerCertificates, String host, int maxTextLength) {
         X509Certificate[] chain = peerCertificates.stream()
                 .filter(X509Certificate.class::isInstance)
                 .map(X509Certificate.class::cast)
@@ -70,17 +68,15 @@ final class TlsVerifier {
             reason = Reason.CertificateNameMismatch;
         }
         var certificate = new TlsInfo.Certificate(
-                sanitize(leaf.getSubjectX500Principal().getName()),
-                sanitize(leaf.getIssuerX500Principal().getName()),
-                HostnameMatcher.describeSubjectAltNames(leaf).stream().map(this::sanitize).toList(),
+                ServerText.sanitize(leaf.getSubjectX500Principal().getName(), maxTextLength),
+                ServerText.sanitize(leaf.getIssuerX500Principal().getName(), maxTextLength),
+                HostnameMatcher.describeSubjectAltNames(leaf).stream()
+                        .map(name -> ServerText.sanitize(name, maxTextLength)).toList(),
                 leaf.getNotBefore().toInstant(),
                 leaf.getNotAfter().toInstant(),
                 Duration.between(now, leaf.getNotAfter().toInstant()).toDays());
-        return new Verdict(new TlsInfo(protocol, cipher, certificate, trusted, hostnameMatch, sanitize(error)), reason);
-    }
-
-    private String sanitize(String text) {
-        return ServerText.sanitize(text, maxTextLength);
+        return new Verdict(new TlsInfo(protocol, cipher, certificate, trusted, hostnameMatch,
+                ServerText.sanitize(error, maxTextLength)), reason);
     }
 
     private static X509TrustManager x509(TrustManager[] managers) {

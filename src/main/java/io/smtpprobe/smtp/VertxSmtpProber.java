@@ -8,12 +8,17 @@ import java.time.Clock;
 /**
  * {@link SmtpProber} on Vert.x sockets: never blocks the event loop, every wait has a timer, and
  * the returned future always succeeds with a {@link ServerResult}.
+ *
+ * <p>Probes share the prober's NetClients and trust manager; {@link #close()} releases the
+ * clients (closing the Vertx instance does too). Probes started after close still work, each
+ * with a client of its own.
  */
-public final class VertxSmtpProber implements SmtpProber {
+public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
 
     private final Vertx vertx;
     private final Clock clock;
-    private final TlsSettings tlsSettings;
+    private final TlsVerifier verifier;
+    private final NetClients clients;
 
     /** System clock and the JVM's default trusted CAs. */
     public VertxSmtpProber(Vertx vertx) {
@@ -28,17 +33,26 @@ public final class VertxSmtpProber implements SmtpProber {
     public VertxSmtpProber(Vertx vertx, Clock clock, TlsSettings tlsSettings) {
         this.vertx = vertx;
         this.clock = clock;
-        this.tlsSettings = tlsSettings;
+        this.verifier = new TlsVerifier(tlsSettings, clock);
+        this.clients = new NetClients(vertx);
     }
 
     @Override
     public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options) {
         Promise<ServerResult> result = Promise.promise();
         // one context per probe: the socket, its timers and the dialogue share one event loop thread
-        vertx.getOrCreateContext().runOnContext(v -> {
-            var verifier = new TlsVerifier(tlsSettings, clock, options.limits().maxTextLength());
-            new SmtpDialogue(vertx, clock, verifier, target, options).run().onComplete(result);
-        });
+        vertx.getOrCreateContext().runOnContext(v ->
+                new SmtpDialogue(vertx, clock, verifier, clients.lease(options), target, options).run().onComplete(result));
         return result.future();
+    }
+
+    /** Closes the shared clients; a probe still running on one ends as its socket closes. */
+    public Future<Void> closeClients() {
+        return clients.close();
+    }
+
+    @Override
+    public void close() {
+        closeClients();
     }
 }

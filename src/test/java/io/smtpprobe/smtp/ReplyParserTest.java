@@ -58,6 +58,18 @@ class ReplyParserTest {
     }
 
     @Test
+    void lineOfExactlyTheLimitIsParsedAndOneByteMoreIsNot() {
+        String atLimit = "250 " + "x".repeat(Limits.DEFAULT.maxLineLength() - 4);
+
+        var replies = new ReplyParser(Limits.DEFAULT).feed(Buffer.buffer(atLimit + "\r\n"));
+
+        assertThat(replies).singleElement().satisfies(reply -> assertThat(reply.code()).isEqualTo(250));
+        assertThatThrownBy(() -> new ReplyParser(Limits.DEFAULT).feed(Buffer.buffer(atLimit + "x\r\n")))
+                .isInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining("exceeds");
+    }
+
+    @Test
     void garbageCodeIsAProtocolViolation() {
         assertThatThrownBy(() -> feed("HTTP/1.1 400 Bad Request\r\n"))
                 .isInstanceOf(ProtocolViolationException.class)

@@ -175,6 +175,18 @@ class SmtpDialoguePeerTest {
     }
 
     @Test
+    void eachReplyGetsItsFullDeadlineAfterASlowEarlierOne() throws Exception {
+        // the EHLO reply's second counts from EHLO, not from when the slow banner was awaited
+        var timed = probe(ScriptedSmtpPeer.script()
+                .pause(Duration.ofMillis(700)).send("220 mx.example.test\r\n")
+                .expect("EHLO"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.CommandTimeout);
+        assertThat(timed.result().stage()).isEqualTo(Stage.Ehlo);
+        assertThat(timed.elapsed()).isBetween(Duration.ofMillis(1650), Duration.ofMillis(2600));
+    }
+
+    @Test
     void serverAnsweringJustInTimeStillHitsTheTotalDeadline() throws Exception {
         options.timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(2000));
         var timed = probe(ScriptedSmtpPeer.script()

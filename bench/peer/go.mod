@@ -1,0 +1,3 @@
+module smtpprobe/bench/peer
+
+go 1.21
