@@ -27,7 +27,7 @@ e2e: deps controlplane
 run: deps controlplane build
 	bash hack/run.sh
 
-bench: deps build
+bench: deps controlplane build
 	bash hack/bench.sh
 
 clean:

@@ -6,9 +6,11 @@
 #  2. tarpit: 10,000 probes held open at once against bench/peer in tarpit mode, engine heap capped
 #     at 128 MiB: each must end as BannerTimeout on time, with no blocked-thread warning;
 #  3. politeness: 1,000 domains sharing one MX (bench/peer in counting SMTP mode) through the real
-#     DefaultProbeRunner: the peer must never see more connections than the per-host limit.
+#     DefaultProbeRunner: the peer must never see more connections than the per-host limit;
+#  4. operator scale: BENCH_OPERATOR_RESOURCES (5000; 0 skips) SmtpProbes on the real kube-apiserver
+#     (OperatorScaleBench): status writes per cycle, first-status latency, lateness, heap.
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
-# target/bench/table.md. About 3-5 minutes on 2 cores.
+# target/bench/table.md. About 10 minutes on 2 cores, half of it the operator scale run.
 #
 # Usage: hack/bench.sh
 #   BENCH_N=20000                 dialogues per run at concurrency > 1 (concurrency 1 runs N/5)
@@ -346,6 +348,22 @@ run_politeness() {
   scenario_targets+=("politeness: peer max concurrent <= per-host limit $PER_HOST: $max, $(verdict "$max" '<=' "$PER_HOST")")
 }
 
+run_operator_scale() {
+  local n=${BENCH_OPERATOR_RESOURCES:-5000} json late
+  log "operator scale: $n SmtpProbe resources on the real kube-apiserver, interval 60s"
+  # A JUnit class tagged "bench": it needs the test harnesses (control plane, dnsmasq) and the packaged jar.
+  timeout 1200 mvn -B -ntp -q test -Dtest=OperatorScaleBench -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.resources="$n" >"$OUT/operator-scale.log" 2>&1 || log "operator scale run failed: see $OUT/operator-scale.log"
+  json=$(cat "$OUT/operator-scale.json" 2>/dev/null || echo '{}')
+  scenario_rows+=("$json")
+  scenario_lines+=("operator scale: $n resources created in $(field "$json" createSeconds) s, all probed after $(field "$json" firstCycleSeconds) s; status writes per resource per cycle $(field "$json" statusWritesPerResourcePerCycle) (max $(field "$json" maxStatusWritesOneResource) for one resource over $(field "$json" cycles) cycles); first status of a new resource p50 $(field "$json" firstStatusP50Ms) ms, p99 $(field "$json" firstStatusP99Ms) ms; latest cycle $(field "$json" maxLatenessMs) ms late; operator heap max $(field "$json" maxHeapMiB) MiB")
+  scenario_targets+=("operator scale: heap <= 512 MiB: $(field "$json" maxHeapMiB) MiB, $(verdict "$(field "$json" maxHeapMiB)" '<=' 512)")
+  scenario_targets+=("operator scale: <= 1 status write per resource per cycle: $(field "$json" statusWritesPerResourcePerCycle), $(verdict "$(field "$json" statusWritesPerResourcePerCycle)" '<=' 1)")
+  scenario_targets+=("operator scale: first status p99 <= 5000 ms: $(field "$json" firstStatusP99Ms) ms, $(verdict "$(field "$json" firstStatusP99Ms)" '<=' 5000)")
+  late=$(field "$json" maxLatenessPercentOfInterval)
+  scenario_targets+=("operator scale: no cycle late by > 10% of interval: ${late}%, $(verdict "$late" '<=' 10)")
+}
+
 mkdir -p "$OUT"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 install_packages
@@ -366,4 +384,5 @@ for c in $CONCURRENCY; do
 done
 run_tarpit
 run_politeness
+[ "${BENCH_OPERATOR_RESOURCES:-5000}" -gt 0 ] && run_operator_scale
 report
