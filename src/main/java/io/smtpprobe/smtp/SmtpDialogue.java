@@ -66,7 +66,9 @@ final class SmtpDialogue {
 
     Future<ServerResult> run() {
         deadlineTimer = vertx.setTimer(Math.max(1, timeouts.total().toMillis()), id -> onDeadline());
-        return connect()
+        // started inside the chain so a throwing step still ends in QUIT, close and release
+        return Future.<Void>succeededFuture()
+                .compose(v -> connect())
                 .compose(v -> banner())
                 .compose(v -> greet())
                 .compose(v -> startTls())
@@ -286,7 +288,7 @@ final class SmtpDialogue {
                 : ServerText.sanitize(verdict.getMessage(), options.limits().maxTextLength());
         return new ServerResult(
                 target.host(),
-                target.address().getHostAddress(),
+                target.address() == null ? null : target.address().getHostAddress(),
                 target.port(),
                 target.preference(),
                 reached,

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@link SmtpProber} on Vert.x sockets: never blocks the event loop, every wait has a timer, and
@@ -41,9 +43,48 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
     public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options) {
         Promise<ServerResult> result = Promise.promise();
         // one context per probe: the socket, its timers and the dialogue share one event loop thread
-        vertx.getOrCreateContext().runOnContext(v ->
-                new SmtpDialogue(vertx, clock, verifier, clients.lease(options), target, options).run().onComplete(result));
+        vertx.getOrCreateContext().runOnContext(v -> {
+            Future<ServerResult> dialogue;
+            try {
+                dialogue = start(target, options);
+            } catch (RuntimeException e) {
+                dialogue = Future.failedFuture(e);
+            }
+            // a bug must not leave the caller waiting forever: it becomes a result like any other
+            dialogue.recover(error -> Future.succeededFuture(internalError(target, options, error)))
+                    .onComplete(result);
+        });
         return result.future();
+    }
+
+    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options) {
+        NetClients.Lease lease = clients.lease(options);
+        try {
+            return new SmtpDialogue(vertx, clock, verifier, lease, target, options).run();
+        } catch (RuntimeException e) {
+            lease.release();
+            throw e;
+        }
+    }
+
+    static ServerResult internalError(SmtpTarget target, ProbeOptions options, Throwable error) {
+        int maxText = options != null && options.limits() != null
+                ? options.limits().maxTextLength() : Limits.DEFAULT.maxTextLength();
+        return new ServerResult(
+                target == null ? null : target.host(),
+                target == null || target.address() == null ? null : target.address().getHostAddress(),
+                target == null ? 0 : target.port(),
+                target == null ? null : target.preference(),
+                Stage.Connect,
+                null,
+                Reason.ConnectionClosed,
+                List.of(),
+                false,
+                null,
+                null,
+                ServerText.sanitize("internal error: " + error, maxText),
+                Map.of(),
+                List.of());
     }
 
     /** Closes the shared clients; a probe still running on one ends as its socket closes. */
