@@ -264,11 +264,13 @@ final class SmtpDialogue {
         boolean timedOut = verdict.reason == Reason.CommandTimeout || verdict.reason == Reason.BannerTimeout;
         // after a failed handshake the socket is neither plaintext nor TLS: nothing sensible to say
         boolean tlsBroken = verdict.reason == Reason.TlsHandshakeFailed || upgrading;
-        if (connection != null && connection.usable() && !timedOut && !tlsBroken) {
+        // before the banner (implicit TLS refused at Connect) QUIT's "reply" would be the greeting
+        boolean beforeBanner = verdict.stage == Stage.Connect;
+        if (connection != null && connection.usable() && !timedOut && !tlsBroken && !beforeBanner) {
             enter(Stage.Quit);
             Duration wait = timeouts.command().compareTo(MAX_QUIT_WAIT) < 0 ? timeouts.command() : MAX_QUIT_WAIT;
             quit = connection.command("QUIT", wait).otherwiseEmpty();
-        } else if (connection != null && !connection.isClosed() && timedOut && !tlsBroken) {
+        } else if (connection != null && !connection.isClosed() && timedOut && !tlsBroken && !beforeBanner) {
             // the reply stream is out of step after a timeout: say goodbye without waiting
             enter(Stage.Quit);
             quit = connection.write("QUIT\r\n", "QUIT").otherwiseEmpty();

@@ -197,4 +197,19 @@ class SmtpTlsPeerTest {
         assertThat(timed.result().stage()).isEqualTo(Stage.Connect);
         assertThat(timed.elapsed()).isLessThan(Duration.ofSeconds(2));
     }
+
+    @Test
+    void untrustedImplicitTlsCertificateClosesWithoutQuit() throws Exception {
+        options.tlsMode = TlsMode.Implicit;
+
+        var result = probe(ScriptedSmtpPeer.script()
+                .tlsOnConnect(TestCertificates.serverContext(TestCertificates.selfSigned(PeerProbe.MX_HOST)))
+                .send("220 mx.example.test ESMTP\r\n")).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.CertificateUntrusted);
+        assertThat(result.stage()).isEqualTo(Stage.Connect);
+        assertThat(result.reply()).isNull();
+        assertThat(peer.awaitClientClosed(Duration.ofSeconds(2))).isTrue();
+        assertThat(peer.received()).doesNotContain("QUIT");
+    }
 }
