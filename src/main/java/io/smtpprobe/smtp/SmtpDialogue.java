@@ -146,6 +146,8 @@ final class SmtpDialogue {
             return Future.succeededFuture();
         }
         enter(Stage.StartTls);
+        // A refused STARTTLS (454) or a failed handshake fails the probe even when opportunistic:
+        // an MTA would fall back to plaintext, but that needs a new connection this probe does not make.
         return send("STARTTLS").compose(reply -> {
             if (reply.code() != 220) {
                 return Future.failedFuture(StageFailure.of(Stage.StartTls, reply));
@@ -185,10 +187,16 @@ final class SmtpDialogue {
         tls = verdict.info();
         transcript.info("TLS established: " + tls.protocol() + " " + tls.cipher()
                 + (tls.verificationError() == null ? "" : " (" + tls.verificationError() + ")"));
-        if (verdict.reason() != Reason.Accepted && !options.insecure()) {
-            return Future.failedFuture(new StageFailure(stage, verdict.reason(), null, tls.verificationError()));
+        if (verdict.reason() == Reason.Accepted || options.insecure()) {
+            return Future.succeededFuture();
         }
-        return Future.succeededFuture();
+        if (options.tlsMode() == TlsMode.Opportunistic) {
+            // as an MTA does: an unverified certificate still beats plaintext, so the facts are
+            // recorded and the rest of the dialogue decides
+            transcript.info("continuing over unverified TLS (opportunistic)");
+            return Future.succeededFuture();
+        }
+        return Future.failedFuture(new StageFailure(stage, verdict.reason(), null, tls.verificationError()));
     }
 
     private Future<Void> mailFrom() {

@@ -1,11 +1,17 @@
 package io.smtpprobe.smtp;
 
 public enum TlsMode {
-    /** STARTTLS when the server offers it, plaintext otherwise. */
+    /**
+     * STARTTLS when the server offers it, plaintext otherwise. Like an MTA, a certificate that
+     * fails verification is reported but does not fail the probe.
+     */
     Opportunistic,
-    /** STARTTLS must be offered and succeed; MAIL FROM never goes out in plaintext. */
+    /**
+     * STARTTLS must be offered and succeed with a verified certificate; MAIL FROM never goes out
+     * in plaintext.
+     */
     Required,
     Disabled,
-    /** TLS from the first byte (submissions port 465). */
+    /** TLS from the first byte (submissions port 465); the certificate must verify. */
     Implicit
 }

@@ -81,7 +81,8 @@ class SmtpTlsPeerTest {
     }
 
     @Test
-    void selfSignedCertificateIsUntrustedButStillReported() throws Exception {
+    void selfSignedCertificateIsUntrustedWhenTlsIsRequired() throws Exception {
+        options.tlsMode = TlsMode.Required;
         var result = probe(startTlsWith(TestCertificates.selfSigned(PeerProbe.MX_HOST))).result();
 
         assertThat(result.reason()).isEqualTo(Reason.CertificateUntrusted);
@@ -107,7 +108,8 @@ class SmtpTlsPeerTest {
     }
 
     @Test
-    void expiredCertificateIsCertificateExpired() throws Exception {
+    void expiredCertificateIsCertificateExpiredWhenTlsIsRequired() throws Exception {
+        options.tlsMode = TlsMode.Required;
         Instant now = Instant.now();
         var expired = TestCertificates.server(authority, PeerProbe.MX_HOST,
                 now.minus(Duration.ofDays(100)), now.minus(Duration.ofDays(10)));
@@ -120,7 +122,8 @@ class SmtpTlsPeerTest {
     }
 
     @Test
-    void certificateForAnotherHostIsANameMismatch() throws Exception {
+    void certificateForAnotherHostIsANameMismatchWhenTlsIsRequired() throws Exception {
+        options.tlsMode = TlsMode.Required;
         var result = probe(startTlsWith(TestCertificates.server(authority, "other.example.test"))).result();
 
         assertThat(result.reason()).isEqualTo(Reason.CertificateNameMismatch);
@@ -211,5 +214,61 @@ class SmtpTlsPeerTest {
         assertThat(result.reply()).isNull();
         assertThat(peer.awaitClientClosed(Duration.ofSeconds(2))).isTrue();
         assertThat(peer.received()).doesNotContain("QUIT");
+    }
+
+    private static ScriptedSmtpPeer acceptingAfterStartTlsWith(TestCertificates.Issued certificate) {
+        return startTlsWith(certificate)
+                .reply("EHLO", "250 mx.example.test\r\n")
+                .reply("MAIL FROM:", "250 Ok\r\n")
+                .reply("RCPT TO:", "250 Ok\r\n")
+                .reply("QUIT", "221 Bye\r\n");
+    }
+
+    @Test
+    void opportunisticTlsContinuesOverAnUntrustedCertificateAndReportsIt() throws Exception {
+        var result = probe(acceptingAfterStartTlsWith(TestCertificates.selfSigned(PeerProbe.MX_HOST))).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.Accepted);
+        assertThat(result.tls().trusted()).isFalse();
+        assertThat(result.tls().hostnameMatch()).isTrue();
+        assertThat(result.tls().verificationError()).contains("not trusted");
+        assertThat(peer.received()).containsSubsequence("STARTTLS", "EHLO probe.test", "MAIL FROM:<probe@probe.test>");
+        assertThat(peer.errors()).isEmpty();
+    }
+
+    @Test
+    void opportunisticTlsContinuesOverAnExpiredCertificateAndReportsIt() throws Exception {
+        Instant now = Instant.now();
+        var expired = TestCertificates.server(authority, PeerProbe.MX_HOST,
+                now.minus(Duration.ofDays(100)), now.minus(Duration.ofDays(10)));
+
+        var result = probe(acceptingAfterStartTlsWith(expired)).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.Accepted);
+        assertThat(result.tls().trusted()).isFalse();
+        assertThat(result.tls().verificationError()).contains("expired");
+        assertThat(peer.errors()).isEmpty();
+    }
+
+    @Test
+    void opportunisticTlsContinuesOverACertificateForAnotherHostAndReportsIt() throws Exception {
+        var result = probe(acceptingAfterStartTlsWith(TestCertificates.server(authority, "other.example.test"))).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.Accepted);
+        assertThat(result.tls().trusted()).isTrue();
+        assertThat(result.tls().hostnameMatch()).isFalse();
+        assertThat(result.tls().verificationError()).contains("does not name");
+        assertThat(peer.errors()).isEmpty();
+    }
+
+    @Test
+    void opportunisticTlsStillFailsWhenStartTlsIsRefused() throws Exception {
+        var result = probe(ScriptedSmtpPeer.script().greeting("STARTTLS")
+                .reply("STARTTLS", "454 4.7.0 TLS not available\r\n")
+                .reply("QUIT", "221 Bye\r\n")).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.TemporaryFailure);
+        assertThat(result.stage()).isEqualTo(Stage.StartTls);
+        assertThat(peer.received()).doesNotContain("MAIL FROM:<probe@probe.test>");
     }
 }
