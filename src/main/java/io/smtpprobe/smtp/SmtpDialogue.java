@@ -23,6 +23,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 final class SmtpDialogue {
 
     private static final Duration MAX_QUIT_WAIT = Duration.ofSeconds(2);
+    /** RFC 5321 4.5.3.2.6: content scanners may take minutes before answering the final dot. */
+    private static final Duration MAX_END_OF_DATA_WAIT = Duration.ofMinutes(10);
 
     /** The whole probe ran out of time. */
     static final class DeadlineException extends RuntimeException {
@@ -49,6 +51,7 @@ final class SmtpDialogue {
     private Stage stage;
     private long stageStartedAt;
     private long deadlineTimer = -1;
+    private long startedAtNanos;
     private boolean deadlineExceeded;
     private boolean upgrading;
 
@@ -65,6 +68,7 @@ final class SmtpDialogue {
     }
 
     Future<ServerResult> run() {
+        startedAtNanos = System.nanoTime();
         deadlineTimer = vertx.setTimer(Math.max(1, timeouts.total().toMillis()), id -> onDeadline());
         // started inside the chain so a throwing step still ends in QUIT, close and release
         return Future.<Void>succeededFuture()
@@ -257,12 +261,19 @@ final class SmtpDialogue {
         }
         return send("DATA").compose(reply -> expect(reply, 354))
                 .compose(v -> connection.write(message, "(message: " + message.length() + " bytes)"))
-                .compose(v -> connection.readReply(timeouts.command()))
+                .compose(v -> connection.readReply(endOfDataTimeout()))
                 .compose(reply -> {
                     lastReply = reply;
                     queueId = QueueIdExtractor.extract(reply);
                     return expect(reply, 250);
                 });
+    }
+
+    /** Longer than a command's wait, yet never past the total deadline (whose timer aborts anyway). */
+    private Duration endOfDataTimeout() {
+        Duration remaining = timeouts.total().minusNanos(System.nanoTime() - startedAtNanos);
+        Duration scanning = remaining.compareTo(MAX_END_OF_DATA_WAIT) < 0 ? remaining : MAX_END_OF_DATA_WAIT;
+        return scanning.compareTo(timeouts.command()) > 0 ? scanning : timeouts.command();
     }
 
     // --- endings --------------------------------------------------------------------------

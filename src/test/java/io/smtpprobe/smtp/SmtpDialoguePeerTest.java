@@ -331,6 +331,42 @@ class SmtpDialoguePeerTest {
     }
 
     @Test
+    void slowReplyToTheFinalDotGetsMoreThanTheCommandTimeout() throws Exception {
+        options.data = new MessageContent("Probe", "body");
+        options.timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+
+        var result = probe(ScriptedSmtpPeer.script().greeting()
+                .reply("MAIL FROM:", "250 Ok\r\n")
+                .reply("RCPT TO:", "250 Ok\r\n")
+                .reply("DATA", "354 go ahead\r\n")
+                .readMessage()
+                .pause(Duration.ofMillis(1500))
+                .send("250 2.0.0 Ok: queued as 4Slow\r\n")
+                .reply("QUIT", "221 Bye\r\n")).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.Accepted);
+        assertThat(result.queueId()).isEqualTo("4Slow");
+    }
+
+    @Test
+    void slowReplyToTheFinalDotIsStillBoundedByTheTotalDeadline() throws Exception {
+        options.data = new MessageContent("Probe", "body");
+        options.timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(1500));
+
+        var timed = probe(ScriptedSmtpPeer.script().greeting()
+                .reply("MAIL FROM:", "250 Ok\r\n")
+                .reply("RCPT TO:", "250 Ok\r\n")
+                .reply("DATA", "354 go ahead\r\n")
+                .readMessage()
+                .pause(Duration.ofSeconds(3))
+                .send("250 2.0.0 Ok: queued as 4Late\r\n"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.CommandTimeout);
+        assertThat(timed.result().stage()).isEqualTo(Stage.Data);
+        assertThat(timed.elapsed()).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @Test
     void rejectedMessageIsMessageRejected() throws Exception {
         options.data = new MessageContent("Probe", "body");
 
