@@ -41,4 +41,64 @@ class ServerTextTest {
         assertThat(ServerText.hasControlCharacter("a\u0000b")).isTrue();
         assertThat(ServerText.hasControlCharacter("MAIL FROM:<probe@probe.test>")).isFalse();
     }
+
+    @Test
+    void invisibleFormatCharactersOutsideTheBmpAreEscaped() {
+        String tagged = "ok" + new String(Character.toChars(0xE0001)) + new String(Character.toChars(0xE0041)) + "end";
+
+        assertThat(ServerText.sanitize(tagged, 100)).isEqualTo("ok\\U000e0001\\U000e0041end");
+    }
+
+    @Test
+    void everyFormatCharacterIsEscaped() {
+        assertThat(ServerText.sanitize("a\u200bb\u2066c\ufeffd", 100)).isEqualTo("a\\u200bb\\u2066c\\ufeffd");
+    }
+
+    @Test
+    void lineSeparatorsAreEscapedAsUnicode() {
+        assertThat(ServerText.sanitize("a\u2028b\u2029c", 100)).isEqualTo("a\\u2028b\\u2029c");
+    }
+
+    @Test
+    void backslashIsEscapedSoAServerCannotFakeAnEscape() {
+        assertThat(ServerText.sanitize("550 \\x0d\\x0a forged", 100)).isEqualTo("550 \\\\x0d\\\\x0a forged");
+    }
+
+    @Test
+    void unpairedSurrogatesAreEscaped() {
+        assertThat(ServerText.sanitize("a\ud800b\udc00", 100)).isEqualTo("a\\ud800b\\udc00");
+    }
+
+    @Test
+    void visibleCharactersOutsideTheBmpAreKept() {
+        String emoji = "queued \ud83d\udce8";
+
+        assertThat(ServerText.sanitize(emoji, 100)).isSameAs(emoji);
+    }
+
+    @Test
+    void truncationNeverSplitsASurrogatePair() {
+        String mail = "\ud83d\udce8".repeat(20);
+
+        String sanitized = ServerText.sanitize(mail, 10);
+
+        assertThat(sanitized).isEqualTo("\ud83d\udce8".repeat(3) + "...");
+    }
+
+    @Test
+    void truncationNeverSplitsAnEscape() {
+        assertThat(ServerText.sanitize("ab\u0000\u0000\u0000", 10)).isEqualTo("ab\\x00...");
+    }
+
+    @Test
+    void plainAsciiIsReturnedWithoutCopying() {
+        String reply = "250 2.0.0 Ok: queued as 4Xyz";
+
+        assertThat(ServerText.sanitize(reply, 512)).isSameAs(reply);
+    }
+
+    @Test
+    void commandGuardSpotsUnicodeLineSeparators() {
+        assertThat(ServerText.hasControlCharacter("probe.test\u2028RCPT TO:<x@y.test>")).isTrue();
+    }
 }
