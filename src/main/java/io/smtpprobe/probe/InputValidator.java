@@ -1,5 +1,6 @@
 package io.smtpprobe.probe;
 
+import io.smtpprobe.smtp.ServerText;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -156,7 +157,7 @@ public final class InputValidator {
     public static String body(String field, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (isControl(c) && c != '\r' && c != '\n' && c != '\t') {
+            if (ServerText.isControl(c) && c != '\r' && c != '\n' && c != '\t') {
                 throw new InvalidInputException(field, "control character " + escape(c) + " at position " + i);
             }
         }
@@ -169,16 +170,11 @@ public final class InputValidator {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (isControl(c)) {
+            if (ServerText.isControl(c)) {
                 throw new InvalidInputException(field, "control character " + escape(c) + " at position " + i
                         + " (CR, LF and other control characters are never sent)");
             }
         }
-    }
-
-    /** C0, DEL, C1 and the Unicode line/paragraph separators some software treats as newlines. */
-    public static boolean isControl(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
     }
 
     /** For error messages: shows control characters escaped and cuts long input. */
@@ -189,7 +185,7 @@ public final class InputValidator {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < value.length() && sb.length() < 120; i++) {
             char c = value.charAt(i);
-            sb.append(isControl(c) ? escape(c) : String.valueOf(c));
+            sb.append(ServerText.isControl(c) ? escape(c) : String.valueOf(c));
         }
         return sb.length() >= 120 ? sb + "…" : sb.toString();
     }
