@@ -53,8 +53,9 @@ public final class Findings {
         };
     }
 
+    /** Reply text and details: the engine sanitised them, escaping again would double backslashes. */
     private static String cut(String s) {
-        return ServerText.sanitize(s, MAX_REPLY_TEXT);
+        return ServerText.cap(s, MAX_REPLY_TEXT);
     }
 
     /** Text from anywhere but this program (DNS details, exception messages) made safe to print. */

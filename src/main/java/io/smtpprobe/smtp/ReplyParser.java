@@ -111,7 +111,7 @@ public final class ReplyParser {
                 && (text.length() == 3 || text.charAt(3) == ' ' || text.charAt(3) == '-');
         if (!wellFormed) {
             throw new ProtocolViolationException(
-                    "malformed reply line: " + ServerText.sanitize(text, Math.min(80, limits.maxTextLength())));
+                    "malformed reply line: " + ServerText.cap(text, Math.min(80, limits.maxTextLength())));
         }
         return (text.charAt(0) - '0') * 100 + (text.charAt(1) - '0') * 10 + (text.charAt(2) - '0');
     }

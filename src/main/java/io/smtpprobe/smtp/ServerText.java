@@ -50,6 +50,21 @@ public final class ServerText {
         return out.toString();
     }
 
+    /**
+     * Shortens text that is already safe (sanitised once; escaping it again would double every
+     * backslash) or that a sanitising sink will escape later, never inside a surrogate pair.
+     */
+    public static String cap(String text, int maxLength) {
+        if (text == null || text.length() <= maxLength) {
+            return text;
+        }
+        int keep = Math.max(0, maxLength - ELLIPSIS.length());
+        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+            keep--;
+        }
+        return text.substring(0, keep) + ELLIPSIS.substring(0, Math.min(ELLIPSIS.length(), maxLength));
+    }
+
     private static void appendSafely(StringBuilder out, int codePoint) {
         if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f)) {
             out.append("\\x");

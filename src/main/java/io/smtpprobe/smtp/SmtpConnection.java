@@ -71,10 +71,11 @@ final class SmtpConnection {
         return socket;
     }
 
-    /** Sends one command line and awaits its reply. {@code shown} replaces secrets in the transcript. */
+    /** Sends one command line, as the transcript also shows it, and awaits its reply. */
     Future<Reply> command(String line, Duration timeout) {
         if (ServerText.hasControlCharacter(line)) {
-            String shown = ServerText.sanitize(line, 120);
+            // the transcript and the result detail sanitise it; escaping here too would do it twice
+            String shown = ServerText.cap(line, 120);
             transcript.info("refused to send a command with control characters: " + shown);
             return Future.failedFuture(new UnsafeCommandException(
                     "refused to send a command containing control characters: " + shown));

@@ -119,10 +119,16 @@ final class SmtpDialogue {
                 return helo();
             }
             return expect(reply, 250).map(v -> {
-                extensions = reply.lines().size() > 1 ? reply.lines().subList(1, reply.lines().size()) : List.of();
+                extensions = extensionsOf(reply);
                 return null;
             });
         });
+    }
+
+    /** The EHLO reply's first line greets; each further line names one extension. */
+    private static List<String> extensionsOf(Reply ehloReply) {
+        List<String> lines = ehloReply.lines();
+        return lines.size() > 1 ? lines.subList(1, lines.size()) : List.of();
     }
 
     private Future<Reply> ehlo() {
@@ -173,8 +179,7 @@ final class SmtpDialogue {
                     .compose(v -> verifyTls(connection.socket()))
                     .compose(v -> ehlo())
                     .compose(ehloReply -> expect(ehloReply, 250).map(v -> {
-                        extensions = ehloReply.lines().size() > 1
-                                ? ehloReply.lines().subList(1, ehloReply.lines().size()) : List.of();
+                        extensions = extensionsOf(ehloReply);
                         return null;
                     }));
         });
@@ -190,7 +195,7 @@ final class SmtpDialogue {
         var verdict = verifier.verify(socket.sslSession(), chain, target.host(), options.limits().maxTextLength());
         tls = verdict.info();
         transcript.info("TLS established: " + tls.protocol() + " " + tls.cipher()
-                + (tls.verificationError() == null ? "" : " (" + tls.verificationError() + ")"));
+                + (verdict.error() == null ? "" : " (" + verdict.error() + ")"));
         if (verdict.reason() == Reason.Accepted || options.insecure()) {
             return Future.succeededFuture();
         }
@@ -200,7 +205,7 @@ final class SmtpDialogue {
             transcript.info("continuing over unverified TLS (opportunistic)");
             return Future.succeededFuture();
         }
-        return Future.failedFuture(new StageFailure(stage, verdict.reason(), null, tls.verificationError()));
+        return Future.failedFuture(new StageFailure(stage, verdict.reason(), null, verdict.error()));
     }
 
     private Future<Void> mailFrom() {
@@ -282,7 +287,7 @@ final class SmtpDialogue {
         Future<?> quit = Future.succeededFuture();
         boolean timedOut = verdict.reason == Reason.CommandTimeout || verdict.reason == Reason.BannerTimeout;
         // after a failed handshake the socket is neither plaintext nor TLS: nothing sensible to say
-        boolean tlsBroken = verdict.reason == Reason.TlsHandshakeFailed || upgrading;
+        boolean tlsBroken = verdict.reason == Reason.TlsHandshakeFailed;
         // before the banner (implicit TLS refused at Connect) QUIT's "reply" would be the greeting
         boolean beforeBanner = verdict.stage == Stage.Connect;
         if (connection != null && connection.usable() && !timedOut && !tlsBroken && !beforeBanner) {

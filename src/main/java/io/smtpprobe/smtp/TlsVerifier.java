@@ -25,8 +25,11 @@ final class TlsVerifier {
         this.clock = clock;
     }
 
-    /** The verdict plus the reason to fail with, or {@link Reason#Accepted} when valid. */
-    record Verdict(TlsInfo info, Reason reason) {
+    /**
+     * The verdict plus the reason to fail with, or {@link Reason#Accepted} when valid;
+     * {@code error} is the unescaped verification error for sinks that sanitise themselves.
+     */
+    record Verdict(TlsInfo info, Reason reason, String error) {
     }
 
     Verdict verify(SSLSession session, List<Certificate> peerCertificates, String host, int maxTextLength) {
@@ -38,7 +41,7 @@ final class TlsVerifier {
         String cipher = session == null ? null : session.getCipherSuite();
         if (chain.length == 0) {
             return new Verdict(new TlsInfo(protocol, cipher, null, false, false, "server sent no certificate"),
-                    Reason.CertificateUntrusted);
+                    Reason.CertificateUntrusted, "server sent no certificate");
         }
         X509Certificate leaf = chain[0];
         Instant now = clock.instant();
@@ -76,7 +79,7 @@ final class TlsVerifier {
                 leaf.getNotAfter().toInstant(),
                 Duration.between(now, leaf.getNotAfter().toInstant()).toDays());
         return new Verdict(new TlsInfo(protocol, cipher, certificate, trusted, hostnameMatch,
-                ServerText.sanitize(error, maxTextLength)), reason);
+                ServerText.sanitize(error, maxTextLength)), reason, error);
     }
 
     private static X509TrustManager x509(TrustManager[] managers) {

@@ -17,18 +17,20 @@ final class Transcript {
     }
 
     void client(String text) {
-        add(TranscriptLine.Direction.Client, text);
+        add(TranscriptLine.Direction.Client, ServerText.sanitize(text, maxTextLength));
     }
 
     void info(String text) {
-        add(TranscriptLine.Direction.Info, text);
+        add(TranscriptLine.Direction.Info, ServerText.sanitize(text, maxTextLength));
     }
 
     void server(Reply reply) {
         List<String> replyLines = reply.lines();
         for (int i = 0; i < replyLines.size(); i++) {
             String separator = i < replyLines.size() - 1 ? "-" : " ";
-            add(TranscriptLine.Direction.Server, (reply.code() + separator + replyLines.get(i)).strip());
+            // the parser sanitised the lines already
+            add(TranscriptLine.Direction.Server,
+                    ServerText.cap((reply.code() + separator + replyLines.get(i)).strip(), maxTextLength));
         }
     }
 
@@ -36,7 +38,7 @@ final class Transcript {
         return List.copyOf(lines);
     }
 
-    private void add(TranscriptLine.Direction direction, String text) {
+    private void add(TranscriptLine.Direction direction, String safeText) {
         if (lines.size() >= MAX_LINES) {
             return;
         }
@@ -44,6 +46,6 @@ final class Transcript {
             lines.add(new TranscriptLine(TranscriptLine.Direction.Info, "transcript truncated"));
             return;
         }
-        lines.add(new TranscriptLine(direction, ServerText.sanitize(text, maxTextLength)));
+        lines.add(new TranscriptLine(direction, safeText));
     }
 }

@@ -101,4 +101,15 @@ class ServerTextTest {
     void commandGuardSpotsUnicodeLineSeparators() {
         assertThat(ServerText.hasControlCharacter("probe.test\u2028RCPT TO:<x@y.test>")).isTrue();
     }
+
+    @Test
+    void capShortensSafeTextWithoutEscapingItAgain() {
+        assertThat(ServerText.cap("a\\\\x0d" + "b".repeat(20), 10)).isEqualTo("a\\\\x0db...");
+        assertThat(ServerText.cap("short \\\\", 10)).isEqualTo("short \\\\");
+    }
+
+    @Test
+    void capNeverSplitsASurrogatePair() {
+        assertThat(ServerText.cap("abcd\ud83d\udce8efgh", 8)).isEqualTo("abcd...");
+    }
 }

@@ -418,4 +418,21 @@ class SmtpDialoguePeerTest {
         assertThat(result.transcript()).contains(new TranscriptLine(Direction.Server, "554 \\x1b[2J go away"));
         assertThat(result.transcript()).allSatisfy(line -> assertThat(line.text()).doesNotContain("\u001b"));
     }
+
+    @Test
+    void serverTextIsEscapedExactlyOnceInTheTranscriptAndReply() throws Exception {
+        var result = probe(ScriptedSmtpPeer.script().send("554 C:\\spool \u001b full\r\n").reply("QUIT", "221 Bye\r\n"))
+                .result();
+
+        assertThat(result.reply().text()).isEqualTo("C:\\\\spool \\x1b full");
+        assertThat(result.transcript()).contains(new TranscriptLine(Direction.Server, "554 C:\\\\spool \\x1b full"));
+    }
+
+    @Test
+    void malformedReplyLineIsEscapedExactlyOnceInTheDetail() throws Exception {
+        var result = probe(ScriptedSmtpPeer.script().send("hello \\ \u001b\r\n")).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.ProtocolViolation);
+        assertThat(result.detail()).isEqualTo("malformed reply line: hello \\\\ \\x1b");
+    }
 }
