@@ -242,7 +242,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     private static ServerResult synthetic(Attempt a, Stage stage, Reason reason, String detail) {
         return new ServerResult(a.host.host(), a.address == null ? null : a.address.getHostAddress(), a.port,
-                a.preference, stage, null, reason, List.of(), false, null, null, detail, Map.of(), List.of());
+                a.preference, stage, null, reason, List.of(), false, null, null, Findings.safe(detail), Map.of(), List.of());
     }
 
     private static InetAddress literalAddress(byte[] bytes) {
