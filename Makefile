@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # Built tools (kube-apiserver, helm) are cached outside the repository and survive `git clean`.
 export SMTPPROBE_CACHE ?= $(HOME)/.cache/smtp-probe-operator
 
-.PHONY: all build test e2e deps controlplane run bench clean
+.PHONY: all build test e2e deps controlplane run bench crds clean
 
 all: build
 
@@ -29,6 +29,11 @@ run: deps controlplane build
 
 bench: deps controlplane build
 	bash hack/bench.sh
+
+# Regenerates crds/ from the Java model (io.smtpprobe.api) and copies it into the chart; tests fail when either is stale.
+crds:
+	$(MVN) -q process-classes test -Dtest=CustomResourceDefinitionTest -Dcrds.update=true
+	cp crds/*.yml helm/smtp-probe-operator/crds/
 
 clean:
 	$(MVN) clean

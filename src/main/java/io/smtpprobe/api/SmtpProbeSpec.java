@@ -60,12 +60,14 @@ public class SmtpProbeSpec {
     @ValidationRule(value = "!self.exists(n, n == 'NEVER') || size(self) == 1", message = "NEVER excludes the other NOTIFY values")
     private List<Notify> notify;
 
-    @JsonPropertyDescription("Opportunistic: STARTTLS when offered. Required: STARTTLS must be offered and succeed. "
-            + "Disabled: plaintext only. Implicit: TLS from the first byte (port 465).")
+    @JsonPropertyDescription("Opportunistic: STARTTLS when offered; like an MTA, a bad certificate is reported but does not "
+            + "fail the probe. Required: STARTTLS must be offered and succeed with a valid certificate, and MAIL FROM is "
+            + "never sent in plaintext. Disabled: plaintext only. Implicit: TLS from the first byte (port 465).")
     @Default("Opportunistic")
     private TlsMode tls;
 
-    @JsonPropertyDescription("Accept untrusted or mismatched certificates. The certificate is still reported in status.")
+    @JsonPropertyDescription("With Required or Implicit TLS, accept untrusted, expired or mismatched certificates. "
+            + "The certificate is still reported in status.")
     @Default("false")
     private Boolean insecureSkipVerify;
 

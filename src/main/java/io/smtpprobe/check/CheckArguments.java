@@ -181,7 +181,7 @@ public final class CheckArguments {
               --notify LIST|never       DSN NOTIFY: success,failure,delay or never (default success,failure;
                                         sent only when the server advertises DSN)
               --tls MODE                opportunistic (default) | required | disabled | implicit
-              --insecure                do not verify the server certificate
+              --insecure                with --tls required/implicit, accept a bad certificate
               --data                    also send a test message (--subject TEXT, --body TEXT)
               --connect-timeout DUR     default 10s (DUR like 500ms, 10s, 2m)
               --command-timeout DUR     per reply, default 30s

@@ -46,6 +46,8 @@ class OperatorScaleBench {
     private final int resources = Integer.getInteger("bench.resources", 5000);
     private final Duration interval = Duration.ofSeconds(Long.getLong("bench.intervalSeconds", 60));
     private final Duration steady = Duration.ofSeconds(Long.getLong("bench.steadySeconds", 150));
+    /** All domains share one MX, so the per-host limit (default 2) caps the operator's probe rate. */
+    private final int perHostLimit = Integer.getInteger("bench.perHostLimit", 2);
 
     /** Per resource: status writes seen, and lateness of each probe against the previous nextProbeTime. */
     private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
@@ -83,6 +85,7 @@ class OperatorScaleBench {
             pb.environment().put("SMTPPROBE_POLICY_DENIED_NETWORKS", "169.254.0.0/16");
             pb.environment().put("SMTPPROBE_POLICY_ALLOWED_PORTS", String.valueOf(sinkPort));
             pb.environment().put("SMTPPROBE_LEADER_ELECTION_ENABLED", "false");
+            pb.environment().put("SMTPPROBE_PER_HOST_LIMIT", String.valueOf(perHostLimit));
             operator = pb.start();
 
             client.resources(SmtpProbe.class).inNamespace("scale").inform(new StatusCounter(), 0);
@@ -115,13 +118,13 @@ class OperatorScaleBench {
                     .mapToLong(e -> e.getValue().get()).max().orElse(0);
 
             String json = String.format(Locale.ROOT,
-                    "{\"scenario\":\"operator-scale\",\"resources\":%d,\"intervalSeconds\":%d,\"createSeconds\":%.1f,"
+                    "{\"scenario\":\"operator-scale\",\"perHostLimit\":%d,\"resources\":%d,\"intervalSeconds\":%d,\"createSeconds\":%.1f,"
                             + "\"firstCycleSeconds\":%.1f,\"steadySeconds\":%d,\"cycles\":%.2f,"
                             + "\"statusWritesPerResourcePerCycle\":%.3f,\"maxStatusWritesOneResource\":%d,"
                             + "\"firstStatusP50Ms\":%d,\"firstStatusP99Ms\":%d,\"firstStatusSamples\":%d,"
                             + "\"maxLatenessMs\":%d,\"maxLatenessPercentOfInterval\":%.1f,\"latenessSamples\":%d,"
                             + "\"maxHeapMiB\":%.1f}",
-                    resources, interval.toSeconds(), createTime.toMillis() / 1000.0, firstCycle.toMillis() / 1000.0,
+                    perHostLimit, resources, interval.toSeconds(), createTime.toMillis() / 1000.0, firstCycle.toMillis() / 1000.0,
                     steady.toSeconds(), cycles, totalWrites / (resources * cycles), maxWritesOne,
                     pct(firstStatusMs, 0.5), pct(firstStatusMs, 0.99), firstStatusMs.size(),
                     pct(latenessMs, 1.0), pct(latenessMs, 1.0) * 100.0 / interval.toMillis(), latenessMs.size(),
