@@ -13,8 +13,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -46,6 +49,8 @@ public class OperatorLifecycle {
     Optional<String> defaultMailFrom;
     @ConfigProperty(name = "smtpprobe.status-write-attempts", defaultValue = "3")
     int statusWriteAttempts;
+    @ConfigProperty(name = "smtpprobe.status-writers", defaultValue = "4")
+    int statusWriters;
     @ConfigProperty(name = "smtpprobe.leader-election.enabled", defaultValue = "true")
     boolean leaderElection;
     @ConfigProperty(name = "smtpprobe.leader-election.lease-name", defaultValue = "smtp-probe-operator")
@@ -64,6 +69,7 @@ public class OperatorLifecycle {
     private final LatestResults results = new LatestResults();
     private volatile SmtpProbeOperator operator;
     private ScheduledExecutorService control;
+    private ExecutorService publisher;
     private OperatorSettings settings;
 
     void onStart(@Observes StartupEvent event) {
@@ -77,9 +83,10 @@ public class OperatorLifecycle {
             thread.setDaemon(true);
             return thread;
         });
+        publisher = Executors.newFixedThreadPool(settings.statusWriters(), daemonThreads("smtpprobe-status-"));
         var clock = Clock.systemUTC();
         var holder = new SmtpProbeOperator[1];
-        var reconciler = new SmtpProbeReconciler(runner, control, clock, settings, new Schedule(new Random(), settings.jitter()),
+        var reconciler = new SmtpProbeReconciler(runner, control, publisher, clock, settings, new Schedule(new Random(), settings.jitter()),
                 new StatusWriter(client, settings.statusRetries()), new ProbeEvents(client, clock), new ProbeMetrics(registry),
                 results, key -> holder[0].get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)));
         holder[0] = new SmtpProbeOperator(client, settings, reconciler);
@@ -96,6 +103,18 @@ public class OperatorLifecycle {
         if (control != null) {
             control.shutdownNow();
         }
+        if (publisher != null) {
+            publisher.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        var count = new AtomicInteger();
+        return r -> {
+            var thread = new Thread(r, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     public boolean enabled() {
@@ -119,7 +138,7 @@ public class OperatorLifecycle {
     OperatorSettings settings() {
         String podNamespace = Optional.ofNullable(client.getNamespace()).orElse("default");
         return new OperatorSettings(watchNamespaces.orElse(List.of()), maxConcurrentProbes, Durations.parse("smtpprobe.min-interval", minInterval), jitter,
-                defaultEhloName, defaultMailFrom.orElse(""), statusWriteAttempts, leaderElection, leaseName,
+                defaultEhloName, defaultMailFrom.orElse(""), statusWriteAttempts, statusWriters, leaderElection, leaseName,
                 leaseNamespace.orElse(podNamespace),
                 identity.orElseGet(OperatorLifecycle::defaultIdentity),
                 Durations.parse("smtpprobe.leader-election.lease-duration", leaseDuration),

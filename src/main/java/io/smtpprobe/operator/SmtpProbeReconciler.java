@@ -16,16 +16,22 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Schedules and runs the probes of all SmtpProbe resources. Every state change happens on one
  * control thread ({@code control}), so there is no locking; probes themselves run in the probe
  * layer and only their completion hops back here.
+ *
+ * <p>Status writes and Events are blocking API calls, so they run on the {@code publisher} threads:
+ * on the control thread they would cap the whole operator at one API round trip per probe. Writes
+ * of one resource stay in order; their outcome hops back to the control thread.
  *
  * <p>Only spec changes (a new metadata.generation) trigger a probe: status writes, label edits and
  * resyncs leave the generation alone, which is what keeps the operator from reacting to its own
@@ -36,6 +42,7 @@ public final class SmtpProbeReconciler {
 
     private final ProbeRunner runner;
     private final ScheduledExecutorService control;
+    private final Executor publisher;
     private final Clock clock;
     private final ProbeRequestMapper mapper;
     private final SmtpProbeStatusAggregator aggregator;
@@ -58,13 +65,16 @@ public final class SmtpProbeReconciler {
         ProbePlan plan;
         Future<?> next;
         CompletableFuture<?> inFlight;
+        /** The last status write queued for this resource; the next one waits for it. */
+        CompletableFuture<?> published = CompletableFuture.completedFuture(null);
     }
 
-    public SmtpProbeReconciler(ProbeRunner runner, ScheduledExecutorService control, Clock clock, OperatorSettings settings,
-            Schedule schedule, StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results,
-            Function<String, SmtpProbe> cache) {
+    public SmtpProbeReconciler(ProbeRunner runner, ScheduledExecutorService control, Executor publisher, Clock clock,
+            OperatorSettings settings, Schedule schedule, StatusWriter writer, ProbeEvents events, ProbeMetrics metrics,
+            LatestResults results, Function<String, SmtpProbe> cache) {
         this.runner = runner;
         this.control = control;
+        this.publisher = publisher;
         this.clock = clock;
         this.mapper = new ProbeRequestMapper(settings.defaultEhloName(), settings.defaultMailFrom(), settings.minInterval());
         this.aggregator = new SmtpProbeStatusAggregator(clock);
@@ -142,16 +152,19 @@ public final class SmtpProbeReconciler {
                     stored.consecutiveFailures());
         }
         if (Boolean.TRUE.equals(resource.getSpec() == null ? null : resource.getSpec().getSuspend())) {
-            writer.write(resource, previous -> aggregator.suspended(previous, generation), false);
+            publish(t, () -> writer.write(resource, previous -> aggregator.suspended(previous, generation), false));
             return;
         }
         try {
             t.plan = mapper.map(resource.getSpec());
         } catch (InvalidSpecException e) {
-            var written = writer.write(resource, previous -> aggregator.invalid(e.getMessage(), previous, generation), false);
-            if (written != null) {
-                events.emit(resource, "Warning", OperatorReason.InvalidSpec.name(), written.message());
-            }
+            publish(t, () -> {
+                var written = writer.write(resource, previous -> aggregator.invalid(e.getMessage(), previous, generation), false);
+                if (written != null) {
+                    events.emit(resource, "Warning", OperatorReason.InvalidSpec.name(), written.message());
+                }
+                return written;
+            });
             return;
         }
         Duration delay = specChanged ? Duration.ZERO
@@ -206,25 +219,47 @@ public final class SmtpProbeReconciler {
             return;
         }
         Duration delay = schedule.next(t.plan.interval());
+        var finishedAt = clock.instant();
         long generation = t.generation;
         var previous = resource.getStatus();
+        CompletableFuture<SmtpProbeStatus> write;
         if (cause != null) {
             LOG.warnf(cause, "probe of %s failed", key);
             metrics.failed();
-            written(resource, writer.write(resource, prev -> aggregator.failed(cause, prev, generation, delay), true));
+            write = publish(t, () -> writer.write(resource, prev -> aggregator.failed(cause, prev, generation, finishedAt, delay), true));
         } else {
             results.put(new LatestResults.Latest(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                     generation, clock.instant(), report));
             metrics.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), report);
-            written(resource, writer.write(resource, prev -> aggregator.probed(report, prev, generation, delay), true));
-            events.resultsChanged(resource, previous, report);
+            write = publish(t, () -> {
+                var stored = writer.write(resource, prev -> aggregator.probed(report, prev, generation, finishedAt, delay), true);
+                events.resultsChanged(resource, previous, report);
+                return stored;
+            });
         }
+        write.thenAcceptAsync(stored -> written(key, t, epoch, resource, stored), control);
         scheduleRun(key, t, delay);
     }
 
+    /**
+     * Queues a blocking write behind the resource's previous one. Skipped once this replica is no
+     * longer the leader: the new leader owns the status then.
+     */
+    private CompletableFuture<SmtpProbeStatus> publish(Tracked t, Supplier<SmtpProbeStatus> write) {
+        CompletableFuture<SmtpProbeStatus> next = t.published.handle((v, e) -> null)
+                .thenApplyAsync(v -> active ? write.get() : null, publisher);
+        next.whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warnf(e, "status write failed");
+            }
+        });
+        t.published = next;
+        return next;
+    }
+
     /** The gauge follows the stored status: a write that did not go through changed nothing. */
-    private void written(SmtpProbe resource, SmtpProbeStatus stored) {
-        if (stored != null) {
+    private void written(String key, Tracked t, long epoch, SmtpProbe resource, SmtpProbeStatus stored) {
+        if (stored != null && current(key, t, epoch)) {
             metrics.consecutiveFailures(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                     Objects.requireNonNullElse(stored.consecutiveFailures(), 0));
         }

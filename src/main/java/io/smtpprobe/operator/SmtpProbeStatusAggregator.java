@@ -30,7 +30,11 @@ public final class SmtpProbeStatusAggregator {
     }
 
     public SmtpProbeStatus probed(ProbeReport report, SmtpProbeStatus previous, long generation, Duration untilNext) {
-        Instant now = clock.instant();
+        return probed(report, previous, generation, clock.instant(), untilNext);
+    }
+
+    /** @param now when the probe finished: the write may happen later, and the times must not drift with it */
+    public SmtpProbeStatus probed(ProbeReport report, SmtpProbeStatus previous, long generation, Instant now, Duration untilNext) {
         boolean ready = report.result() == Outcome.Success
                 && report.domains().stream().allMatch(d -> d.reason() == Reason.Accepted);
         String reason = ready ? Reason.Accepted.name() : reasonOf(report);
@@ -57,7 +61,10 @@ public final class SmtpProbeStatusAggregator {
 
     /** The runner itself broke; counts as a failed probe so alerts on consecutive failures fire. */
     public SmtpProbeStatus failed(Throwable error, SmtpProbeStatus previous, long generation, Duration untilNext) {
-        Instant now = clock.instant();
+        return failed(error, previous, generation, clock.instant(), untilNext);
+    }
+
+    public SmtpProbeStatus failed(Throwable error, SmtpProbeStatus previous, long generation, Instant now, Duration untilNext) {
         String message = DomainStatuses.truncate("probe failed: " + error, MAX_MESSAGE);
         String reason = OperatorReason.ProbeError.name();
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE, reason, message, generation, now);

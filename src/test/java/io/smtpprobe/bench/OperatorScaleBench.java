@@ -36,12 +36,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Operator scale, for {@code make bench} (excluded from {@code make test}): N SmtpProbe resources,
  * one domain each, against the real kube-apiserver, with the packaged operator as its own process
- * probing smtp-sink through dnsmasq, all on loopback. Measures status writes per resource per
- * cycle, time to first status for resources applied while N run, cycle lateness and operator heap.
+ * probing smtp-sink through dnsmasq, all on loopback. Measures status writes per probe cycle,
+ * time to first status for resources applied while N run, cycle lateness and operator heap.
+ *
+ * <p>The operator gets the heap the Helm chart gives it: a 512 MiB memory limit with the image's
+ * {@code MaxRAMPercentage=75}, so {@code -Xmx384m} unless {@code bench.operatorHeap} says otherwise.
  */
 @Tag("bench")
 class OperatorScaleBench {
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*\\})? ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern GC_PAUSE = Pattern.compile("^jvm_gc_pause_seconds_sum\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     private final int resources = Integer.getInteger("bench.resources", 5000);
     private final Duration interval = Duration.ofSeconds(Long.getLong("bench.intervalSeconds", 60));
@@ -49,8 +54,12 @@ class OperatorScaleBench {
     /** All domains share one MX, so the per-host limit (default 2) caps the operator's probe rate. */
     private final int perHostLimit = Integer.getInteger("bench.perHostLimit", 2);
 
+    private final String operatorHeap = System.getProperty("bench.operatorHeap", "384m");
+
     /** Per resource: status writes seen, and lateness of each probe against the previous nextProbeTime. */
     private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
+    /** Per resource: writes that carried a new lastProbeTime, i.e. probe cycles. Any other write is an extra. */
+    private final Map<String, AtomicLong> probes = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastNext = new ConcurrentHashMap<>();
     private final List<Long> latenessMs = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Instant> createdAt = new ConcurrentHashMap<>();
@@ -76,7 +85,7 @@ class OperatorScaleBench {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("scale").endMetadata().build()).create();
 
             int httpPort = freePort();
-            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx1g", "-jar", "target/quarkus-app/quarkus-run.jar", "operator")
+            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + operatorHeap, "-jar", "target/quarkus-app/quarkus-run.jar", "operator")
                     .redirectErrorStream(true).redirectOutput(out.resolve("scale-operator.log").toFile());
             pb.environment().put("KUBECONFIG", cp.kubeconfigPath().toString());
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
@@ -97,38 +106,48 @@ class OperatorScaleBench {
             Duration firstCycle = Duration.between(t0, Instant.now());
 
             writes.values().forEach(w -> w.set(0));
+            probes.values().forEach(w -> w.set(0));
             latenessMs.clear();
             measuring = true;
             Instant steadyStart = Instant.now();
             double maxHeap = 0;
-            int fresh = 0;
+            double maxLive = 0;
             HttpClient http = HttpClient.newHttpClient();
+            double gcPauseStart = metric(http, httpPort, GC_PAUSE);
+            int fresh = 0;
             while (Duration.between(steadyStart, Instant.now()).compareTo(steady) < 0) {
                 createdAt.put("fresh-" + fresh, Instant.now());
                 createProbe(client, resources + fresh, "fresh-" + fresh);
                 fresh++;
-                maxHeap = Math.max(maxHeap, heapBytes(http, httpPort));
-                Thread.sleep(3000);
+                maxHeap = Math.max(maxHeap, metric(http, httpPort, HEAP));
+                maxLive = Math.max(maxLive, metric(http, httpPort, LIVE));
+                Thread.sleep(1000);
             }
+            double gcPauseSeconds = metric(http, httpPort, GC_PAUSE) - gcPauseStart;
             measuring = false;
             double cycles = Duration.between(steadyStart, Instant.now()).toMillis() / (double) interval.toMillis();
             long totalWrites = writes.entrySet().stream().filter(e -> !e.getKey().startsWith("fresh-"))
+                    .mapToLong(e -> e.getValue().get()).sum();
+            long totalProbes = probes.entrySet().stream().filter(e -> !e.getKey().startsWith("fresh-"))
                     .mapToLong(e -> e.getValue().get()).sum();
             long maxWritesOne = writes.entrySet().stream().filter(e -> !e.getKey().startsWith("fresh-"))
                     .mapToLong(e -> e.getValue().get()).max().orElse(0);
 
             String json = String.format(Locale.ROOT,
-                    "{\"scenario\":\"operator-scale\",\"perHostLimit\":%d,\"resources\":%d,\"intervalSeconds\":%d,\"createSeconds\":%.1f,"
-                            + "\"firstCycleSeconds\":%.1f,\"steadySeconds\":%d,\"cycles\":%.2f,"
-                            + "\"statusWritesPerResourcePerCycle\":%.3f,\"maxStatusWritesOneResource\":%d,"
+                    "{\"scenario\":\"operator-scale\",\"perHostLimit\":%d,\"resources\":%d,\"intervalSeconds\":%d,\"operatorXmx\":\"%s\","
+                            + "\"createSeconds\":%.1f,\"firstCycleSeconds\":%.1f,\"steadySeconds\":%d,\"intervals\":%.2f,"
+                            + "\"statusWrites\":%d,\"probeCycles\":%d,\"statusWritesPerCycle\":%.3f,\"writesWithoutNewProbe\":%d,"
+                            + "\"statusWritesPerResourcePerInterval\":%.3f,\"maxStatusWritesOneResource\":%d,"
                             + "\"firstStatusP50Ms\":%d,\"firstStatusP99Ms\":%d,\"firstStatusSamples\":%d,"
                             + "\"maxLatenessMs\":%d,\"maxLatenessPercentOfInterval\":%.1f,\"latenessSamples\":%d,"
-                            + "\"maxHeapMiB\":%.1f}",
-                    perHostLimit, resources, interval.toSeconds(), createTime.toMillis() / 1000.0, firstCycle.toMillis() / 1000.0,
-                    steady.toSeconds(), cycles, totalWrites / (resources * cycles), maxWritesOne,
+                            + "\"maxHeapMiB\":%.1f,\"maxLiveHeapAfterGcMiB\":%.1f,\"gcPauseSeconds\":%.2f}",
+                    perHostLimit, resources, interval.toSeconds(), operatorHeap, createTime.toMillis() / 1000.0,
+                    firstCycle.toMillis() / 1000.0, steady.toSeconds(), cycles, totalWrites, totalProbes,
+                    totalProbes == 0 ? 0.0 : totalWrites / (double) totalProbes, totalWrites - totalProbes,
+                    totalWrites / (resources * cycles), maxWritesOne,
                     pct(firstStatusMs, 0.5), pct(firstStatusMs, 0.99), firstStatusMs.size(),
                     pct(latenessMs, 1.0), pct(latenessMs, 1.0) * 100.0 / interval.toMillis(), latenessMs.size(),
-                    maxHeap / 1048576.0);
+                    maxHeap / 1048576.0, maxLive / 1048576.0, gcPauseSeconds);
             System.out.println(json);
             Files.writeString(out.resolve("operator-scale.json"), json + "\n");
         } finally {
@@ -190,6 +209,10 @@ class OperatorScaleBench {
                 return;
             }
             writes.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+            String before = old == null || old.getStatus() == null ? null : old.getStatus().lastProbeTime();
+            if (!status.lastProbeTime().equals(before)) {
+                probes.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+            }
             Instant probed = Instant.parse(status.lastProbeTime());
             Instant previousNext = status.nextProbeTime() == null ? null : lastNext.put(name, Instant.parse(status.nextProbeTime()));
             if (status.nextProbeTime() == null) {
@@ -209,12 +232,13 @@ class OperatorScaleBench {
         }
     }
 
-    private static double heapBytes(HttpClient http, int port) {
+    /** The sum of all samples of one metric (heap areas, GC causes) on the operator's /q/metrics. */
+    private static double metric(HttpClient http, int port, Pattern samples) {
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             double sum = 0;
-            Matcher m = HEAP.matcher(body);
+            Matcher m = samples.matcher(body);
             while (m.find()) {
                 sum += Double.parseDouble(m.group(1));
             }

@@ -12,7 +12,10 @@ import io.smtpprobe.api.SmtpProbe;
 import io.smtpprobe.api.SmtpProbeSpec;
 import io.smtpprobe.api.SmtpProbeStatus;
 import io.smtpprobe.smtp.Outcome;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -232,6 +235,54 @@ class SmtpProbeReconcilerTest {
 
         runner.probes.get(0).complete(Reports.allAccepted(runner.requests.get(0).domains().get(0)));
         await(() -> runner.calls() == 2);
+    }
+
+    @Test
+    void statusWritesStuckAtTheApiServerDoNotHoldUpProbesOrShiftTheirTimes() throws Exception {
+        var stalled = new HeldExecutor();
+        operator = TestOperator.start(client, runner, settings, stalled);
+        create("a", spec -> spec.setDomains(List.of("a.test")));
+        create("b", spec -> spec.setDomains(List.of("b.test")));
+        create("c", spec -> spec.setDomains(List.of("c.test")));
+
+        await(() -> runner.calls() == 3 && stalled.held() == 3);
+        assertThat(status("a")).isNull();
+        Thread.sleep(2_500);
+        var released = Instant.now();
+        stalled.release();
+
+        await(() -> status("a") != null && status("b") != null && status("c") != null);
+        // lastProbeTime is when the probe ended, not when its write finally went through
+        assertThat(Timestamps.parse(status("a").lastProbeTime())).isBefore(released.minusSeconds(1));
+    }
+
+    /** Holds every task until released, like writes waiting on an API server that does not answer. */
+    static final class HeldExecutor implements Executor {
+        private final List<Runnable> tasks = new ArrayList<>();
+        private boolean released;
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            if (released) {
+                task.run();
+            } else {
+                tasks.add(task);
+            }
+        }
+
+        synchronized int held() {
+            return tasks.size();
+        }
+
+        void release() {
+            List<Runnable> run;
+            synchronized (this) {
+                released = true;
+                run = List.copyOf(tasks);
+                tasks.clear();
+            }
+            run.forEach(Runnable::run);
+        }
     }
 
     void create(String name, Consumer<SmtpProbeSpec> spec) {

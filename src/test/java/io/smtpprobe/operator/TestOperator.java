@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
@@ -30,15 +32,16 @@ final class TestOperator implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final LatestResults results = new LatestResults();
     final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
+    final ExecutorService writers = Executors.newFixedThreadPool(2);
     final StatusWriter writer;
     final SmtpProbeOperator operator;
     private boolean closed;
 
-    private TestOperator(KubernetesClient client, ProbeRunner runner, OperatorSettings settings) {
+    private TestOperator(KubernetesClient client, ProbeRunner runner, OperatorSettings settings, Executor publisher) {
         this.client = client;
         this.writer = new StatusWriter(client, settings.statusRetries());
         var holder = new SmtpProbeOperator[1];
-        var reconciler = new SmtpProbeReconciler(runner, control, Clock.systemUTC(), settings, new Schedule(new Random(7), 0),
+        var reconciler = new SmtpProbeReconciler(runner, control, publisher == null ? writers : publisher, Clock.systemUTC(), settings, new Schedule(new Random(7), 0),
                 writer, new ProbeEvents(client, Clock.systemUTC()), new ProbeMetrics(registry), results,
                 key -> holder[0].get(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)));
         this.operator = new SmtpProbeOperator(client, settings, reconciler);
@@ -47,7 +50,12 @@ final class TestOperator implements AutoCloseable {
 
     /** Starts watching and returns once the informer caches are filled. */
     static TestOperator start(KubernetesClient client, ProbeRunner runner, OperatorSettings settings) {
-        var started = new TestOperator(client, runner, settings);
+        return start(client, runner, settings, null);
+    }
+
+    /** With {@code publisher} running the status writes, e.g. one that holds them back. */
+    static TestOperator start(KubernetesClient client, ProbeRunner runner, OperatorSettings settings, Executor publisher) {
+        var started = new TestOperator(client, runner, settings, publisher);
         started.operator.start();
         await(started.operator::isWatching);
         return started;
@@ -113,5 +121,6 @@ final class TestOperator implements AutoCloseable {
         closed = true;
         operator.close();
         control.shutdownNow();
+        writers.shutdownNow();
     }
 }
