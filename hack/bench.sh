@@ -15,6 +15,8 @@
 # Usage: hack/bench.sh
 #   BENCH_N=20000                 dialogues per run at concurrency > 1 (concurrency 1 runs N/5)
 #   BENCH_CONCURRENCY="1 64 256 4096"
+#   BENCH_ROUNDS=3                rounds of the dialogue runs; the tools take turns within a round, and
+#                                 each ratio is the median of the per-round ratios (the machine is shared)
 #   BENCH_TARPIT_PROBES=10000 BENCH_POLITE_DOMAINS=1000 BENCH_PER_HOST=4
 #   BENCH_SINK_PORT=2525 BENCH_TARPIT_PORT=2526 BENCH_POLITE_PORT=2527 BENCH_EXPORTER_PORT=19115
 #
@@ -27,6 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${BENCH_N:-20000}
+ROUNDS=${BENCH_ROUNDS:-3}
 CONCURRENCY=${BENCH_CONCURRENCY:-"1 64 256 4096"}
 TARPIT_PROBES=${BENCH_TARPIT_PROBES:-10000}
 POLITE_DOMAINS=${BENCH_POLITE_DOMAINS:-1000}
@@ -131,13 +134,13 @@ start_exporter() {
   [ "$(field "$smoke" failed)" = 0 ] || { log "blackbox probe of the sink fails: $smoke"; exit 1; }
 }
 
-rows=()
-# add_row tool concurrency dialogues seconds failed p50|null p99|null tool_cpu_ms sink_cpu_ms
+rows=() round=1
+# add_row (prefixed with the current round) tool concurrency dialogues seconds failed p50|null p99|null tool_cpu_ms sink_cpu_ms
 #         [driver_cpu_ms [process_cpu_ms [peak_heap_mib]]]
 add_row() {
   local fields=("$@")
   while [ ${#fields[@]} -lt 12 ]; do fields+=(null); done
-  rows+=("${fields[*]}")
+  rows+=("$round ${fields[*]}")
 }
 
 # smtp-source has no way to skip DATA: each dialogue is HELO (not EHLO), MAIL, RCPT, DATA with a
@@ -146,7 +149,7 @@ run_smtp_source() {
   local c=$1 n=$2 sink0 times
   sink0=$(cpu_ms "$sink_pid")
   times=$( { time timeout "$RUN_TIMEOUT" smtp-source -s "$c" -m "$n" -M probe.example \
-      -f probe@example.com -t user@example.net "$HOST:$SINK_PORT" >/dev/null 2>"$OUT/smtp-source-$c.log"; } 2>&1 )
+      -f probe@example.com -t user@example.net "$HOST:$SINK_PORT" >/dev/null 2>"$OUT/smtp-source-$c-r$round.log"; } 2>&1 )
   read -r wall user sys <<<"$times"
   add_row smtp-source "$c" "$n" "$wall" 0 null null \
     "$(awk -v u="$user" -v s="$sys" 'BEGIN{print (u+s)*1000}')" $(( $(cpu_ms "$sink_pid") - sink0 ))
@@ -157,9 +160,9 @@ run_blackbox() {
   sink0=$(cpu_ms "$sink_pid")
   exp0=$(cpu_ms "$exporter_pid")
   times=$( { time timeout "$RUN_TIMEOUT" "$OUT/driver" -url "$probe_url" -n "$n" -c "$c" \
-      >"$OUT/driver-$c.json"; } 2>&1 )
+      >"$OUT/driver-$c-r$round.json"; } 2>&1 )
   read -r wall user sys <<<"$times"
-  json=$(cat "$OUT/driver-$c.json")
+  json=$(cat "$OUT/driver-$c-r$round.json")
   add_row blackbox_exporter "$c" "$n" "$(field "$json" seconds)" "$(field "$json" failed)" \
     "$(field "$json" p50Ms)" "$(field "$json" p99Ms)" \
     $(( $(cpu_ms "$exporter_pid") - exp0 )) $(( $(cpu_ms "$sink_pid") - sink0 )) \
@@ -170,9 +173,9 @@ run_engine() {
   local c=$1 n=$2 sink0 times json
   sink0=$(cpu_ms "$sink_pid")
   times=$( { time timeout "$RUN_TIMEOUT" java -jar "$ENGINE_JAR" bench \
-      --target "$HOST:$SINK_PORT" --concurrency "$c" --count "$n" >"$OUT/engine-$c.json" 2>"$OUT/engine-$c.log"; } 2>&1 ) || true
+      --target "$HOST:$SINK_PORT" --concurrency "$c" --count "$n" >"$OUT/engine-$c-r$round.json" 2>"$OUT/engine-$c-r$round.log"; } 2>&1 ) || true
   read -r wall user sys <<<"$times"
-  json=$(tail -n 1 "$OUT/engine-$c.json")
+  json=$(tail -n 1 "$OUT/engine-$c-r$round.json")
   local rate warm; rate=$(field "$json" rate); warm=$(field "$json" warmupDialogues 0)
   # the sink also served the warm-up: its CPU is shared out over every dialogue it saw
   add_row engine "$c" "$n" "$(awk -v n="$n" -v r="$rate" 'BEGIN{printf "%.3f", n/r}')" \
@@ -202,48 +205,78 @@ verdict() {
   fi
 }
 
-declare -A rate_of cpu_of
+# median VALUE...: the median of the numeric values (nulls ignored), or null
+median() {
+  printf '%s\n' "$@" | grep -v '^null$' | sort -g | awk '{a[NR]=$1} END{ if (NR == 0) print "null"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'
+}
+
+# spread VALUE...: "min-max" of the numeric values
+spread() {
+  printf '%s\n' "$@" | grep -v '^null$' | sort -g | awk 'NR==1{lo=$1} {hi=$1} END{ if (NR == 0) print "null"; else printf "%s-%s\n", lo, hi }'
+}
+
+declare -A rate_of cpu_of p50_of p99_of
 report() {
-  local row tool c n secs failed p50 p99 cpu sink driver proc heap first=1 md=$OUT/table.md
+  local row r tool c n secs failed p50 p99 cpu sink driver proc heap first=1 md=$OUT/table.md
   {
     printf '{\n  "dialogue": "banner, EHLO, MAIL FROM, RCPT TO, QUIT (smtp-source: HELO instead of EHLO, plus DATA with a headers-only message)",\n'
-    printf '  "sink": "smtp-sink %s:%s",\n  "loadAverage": {"start": "%s", "end": "%s"},\n  "results": [\n' \
-      "$HOST" "$SINK_PORT" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '  "sink": "smtp-sink %s:%s",\n  "rounds": %s,\n  "loadAverage": {"start": "%s", "end": "%s"},\n  "results": [\n' \
+      "$HOST" "$SINK_PORT" "$ROUNDS" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
   } >"$OUT/results.json"
-  {
-    printf '| tool | conc | dialogues | rate/s | p50 ms | p99 ms | cpu ms/dlg | sink ms/dlg | failed |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
-  } >"$md"
-  printf '\n%-18s %5s %7s %10s %9s %9s %11s %11s %11s %6s\n' tool conc dialogs "rate/s" "p50 ms" "p99 ms" \
+  printf '\n%5s %-18s %5s %7s %10s %9s %9s %11s %11s %11s %6s\n' round tool conc dialogs "rate/s" "p50 ms" "p99 ms" \
     "cpu ms/dlg" "sink ms/dlg" "drv ms/dlg" failed
   for row in "${rows[@]}"; do
-    read -r tool c n secs failed p50 p99 cpu sink driver proc heap <<<"$row"
+    read -r r tool c n secs failed p50 p99 cpu sink driver proc heap <<<"$row"
     local rate cpu_per sink_per driver_per=null
     rate=$(awk -v n="$n" -v s="$secs" 'BEGIN{printf "%.1f", n/s}')
     cpu_per=$(awk -v c="$cpu" -v n="$n" 'BEGIN{printf "%.4f", c/n}')
     sink_per=$(awk -v c="$sink" -v n="$n" 'BEGIN{printf "%.4f", c/n}')
     [ "$driver" != null ] && driver_per=$(awk -v c="$driver" -v n="$n" 'BEGIN{printf "%.4f", c/n}')
-    rate_of[$tool,$c]=$rate
-    cpu_of[$tool,$c]=$cpu_per
-    printf '%-18s %5s %7s %10s %9s %9s %11s %11s %11s %6s\n' "$tool" "$c" "$n" "$rate" "$p50" "$p99" \
+    rate_of[$tool,$c,$r]=$rate
+    cpu_of[$tool,$c,$r]=$cpu_per
+    p50_of[$tool,$c,$r]=$p50
+    p99_of[$tool,$c,$r]=$p99
+    printf '%5s %-18s %5s %7s %10s %9s %9s %11s %11s %11s %6s\n' "$r" "$tool" "$c" "$n" "$rate" "$p50" "$p99" \
       "$cpu_per" "$sink_per" "$driver_per" "$failed"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$tool" "$c" "$n" "$rate" "$p50" "$p99" "$cpu_per" \
-      "$sink_per" "$failed" >>"$md"
     [ -z "$first" ] && printf ',\n' >>"$OUT/results.json"
     first=
-    printf '    {"scenario": "ehlo-mail-rcpt-quit", "tool": "%s", "concurrency": %s, "dialogues": %s, "failed": %s, "seconds": %s, "rate": %s, "p50Ms": %s, "p99Ms": %s, "cpuMsPerDialogue": %s, "sinkCpuMsPerDialogue": %s, "driverCpuMsPerDialogue": %s, "processCpuMs": %s, "peakHeapMiB": %s}' \
-      "$tool" "$c" "$n" "$failed" "$secs" "$rate" "$p50" "$p99" "$cpu_per" "$sink_per" "$driver_per" "$proc" "$heap" \
+    printf '    {"scenario": "ehlo-mail-rcpt-quit", "round": %s, "tool": "%s", "concurrency": %s, "dialogues": %s, "failed": %s, "seconds": %s, "rate": %s, "p50Ms": %s, "p99Ms": %s, "cpuMsPerDialogue": %s, "sinkCpuMsPerDialogue": %s, "driverCpuMsPerDialogue": %s, "processCpuMs": %s, "peakHeapMiB": %s}' \
+      "$r" "$tool" "$c" "$n" "$failed" "$secs" "$rate" "$p50" "$p99" "$cpu_per" "$sink_per" "$driver_per" "$proc" "$heap" \
       >>"$OUT/results.json"
   done
   for row in "${scenario_rows[@]}"; do
     printf ',\n    %s' "$row" >>"$OUT/results.json"
   done
 
-  local targets=() c r_bb r_ss
+  # medians over the rounds; ratios are taken within a round (same machine state), then their median
+  {
+    printf '| tool | conc | rate/s (median of %s) | p50 ms | p99 ms | cpu ms/dlg |\n' "$ROUNDS"
+    printf '|---|---:|---:|---:|---:|---:|\n'
+  } >"$md"
+  local targets=() k vals
   for c in $CONCURRENCY; do
-    r_bb=$(ratio "${rate_of[engine,$c]:-null}" "${rate_of[blackbox_exporter,$c]:-null}")
-    r_ss=$(ratio "${rate_of[engine,$c]:-null}" "${rate_of[smtp-source,$c]:-null}")
-    ratios+=("c=$c: engine/blackbox_exporter ${r_bb}x, engine/smtp-source ${r_ss}x")
+    for tool in smtp-source blackbox_exporter engine; do
+      local rates=() cpus=() p50s=() p99s=()
+      for k in $(seq "$ROUNDS"); do
+        rates+=("${rate_of[$tool,$c,$k]:-null}"); cpus+=("${cpu_of[$tool,$c,$k]:-null}")
+        p50s+=("${p50_of[$tool,$c,$k]:-null}"); p99s+=("${p99_of[$tool,$c,$k]:-null}")
+      done
+      rate_of[$tool,$c]=$(median "${rates[@]}")
+      cpu_of[$tool,$c]=$(median "${cpus[@]}")
+      printf '| %s | %s | %s | %s | %s | %s |\n' "$tool" "$c" "${rate_of[$tool,$c]}" "$(median "${p50s[@]}")" \
+        "$(median "${p99s[@]}")" "${cpu_of[$tool,$c]}" >>"$md"
+    done
+  done
+  local r_bb r_ss bbs sss
+  for c in $CONCURRENCY; do
+    bbs=() sss=()
+    for k in $(seq "$ROUNDS"); do
+      bbs+=("$(ratio "${rate_of[engine,$c,$k]:-null}" "${rate_of[blackbox_exporter,$c,$k]:-null}")")
+      sss+=("$(ratio "${rate_of[engine,$c,$k]:-null}" "${rate_of[smtp-source,$c,$k]:-null}")")
+    done
+    r_bb=$(median "${bbs[@]}")
+    r_ss=$(median "${sss[@]}")
+    ratios+=("c=$c: engine/blackbox_exporter ${r_bb}x (rounds $(spread "${bbs[@]}")), engine/smtp-source ${r_ss}x (rounds $(spread "${sss[@]}"))")
     if [ "$c" = 64 ] || [ "$c" = 256 ]; then
       targets+=("c=$c engine >= 2.5x blackbox_exporter: ${r_bb}x, $(verdict "$r_bb" '>=' 2.5)")
       targets+=("c=$c engine >= 0.8x smtp-source: ${r_ss}x, $(verdict "$r_ss" '>=' 0.8)")
@@ -267,7 +300,7 @@ report() {
 
   {
     printf '\n%s\n' "${scenario_lines[@]}"
-    printf '\nRatios (same run):\n'
+    printf '\nRatios (median over %s rounds of the per-round ratios):\n' "$ROUNDS"
     printf -- '- %s\n' "${ratios[@]}"
     printf '\nTargets:\n'
     printf -- '- %s\n' "${targets[@]}"
@@ -374,13 +407,15 @@ probe_url="http://$HOST:$EXPORTER_PORT/probe?module=smtp&target=$HOST:$SINK_PORT
 start_sink
 start_exporter
 
-for c in $CONCURRENCY; do
-  n=$N
-  [ "$c" -eq 1 ] && n=$(( N / 5 ))
-  log "concurrency $c, $n dialogues"
-  run_smtp_source "$c" "$n"
-  run_blackbox "$c" "$n"
-  run_engine "$c" "$n"
+for round in $(seq "$ROUNDS"); do
+  for c in $CONCURRENCY; do
+    n=$N
+    [ "$c" -eq 1 ] && n=$(( N / 5 ))
+    log "round $round of $ROUNDS: concurrency $c, $n dialogues"
+    run_smtp_source "$c" "$n"
+    run_blackbox "$c" "$n"
+    run_engine "$c" "$n"
+  done
 done
 run_tarpit
 run_politeness

@@ -13,7 +13,6 @@ import io.smtpprobe.smtp.Timeouts;
 import io.smtpprobe.smtp.TlsMode;
 import io.smtpprobe.smtp.VertxSmtpProber;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -93,7 +92,8 @@ public final class EngineBench {
                 Set.of(), TlsMode.Disabled, false, null, new Timeouts(timeout, timeout, timeout.multipliedBy(2)), Limits.DEFAULT);
 
         BlockedThreadCounter blocked = BlockedThreadCounter.install();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        // Vert.x defaults, as the operator and `check` run; no native transport (see the README)
+        Vertx vertx = Vertx.vertx();
         if (domains > 0) {
             try {
                 out.println(PolitenessBench.run(vertx, hp.host() + ":" + smtpTarget.port(), domains, perHost, options));
@@ -118,7 +118,7 @@ public final class EngineBench {
                     : closedLoop(prober, smtpTarget, options, concurrency, duration, count);
             long cpu = processCpuNanos() - cpu0;
             out.println(json(probes > 0 ? "burst" : "dialogue", probes > 0 ? probes : concurrency, r, cpu,
-                    peakHeapBytes(), blocked.count(), warmupSeconds, warmupDialogues, timeout));
+                    peakHeapBytes(), blocked.count(), warmupSeconds, warmupDialogues, timeout, vertx.isNativeTransportEnabled()));
             return 0;
         } finally {
             prober.close();
@@ -243,7 +243,7 @@ public final class EngineBench {
     }
 
     private static String json(String scenario, int concurrency, Result r, long cpuNanos, long peakHeap, int blocked,
-                               double warmupSeconds, long warmupDialogues, Duration timeout) {
+                               double warmupSeconds, long warmupDialogues, Duration timeout, boolean nativeTransport) {
         double seconds = r.nanos / 1e9;
         StringBuilder reasons = new StringBuilder();
         r.reasons.forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ",").append('"').append(k).append("\":").append(v));
@@ -251,12 +251,12 @@ public final class EngineBench {
                 "{\"tool\":\"smtp-probe\",\"scenario\":\"%s\",\"concurrency\":%d,\"dialogues\":%d,\"failed\":%d,\"seconds\":%.3f,"
                         + "\"rate\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,\"cpuMsPerDialogue\":%.4f,"
                         + "\"peakHeapMiB\":%.1f,\"liveHeapInFlightMiB\":%.1f,\"maxHeapMiB\":%.1f,\"blockedThreadWarnings\":%d,"
-                        + "\"warmupSeconds\":%.1f,\"warmupDialogues\":%d,\"timeoutMs\":%d,\"maxBannerMs\":%d,\"reasons\":{%s}}",
+                        + "\"warmupSeconds\":%.1f,\"warmupDialogues\":%d,\"timeoutMs\":%d,\"maxBannerMs\":%d,\"nativeTransport\":%b,\"reasons\":{%s}}",
                 scenario, concurrency, r.completed, r.completed - r.reasons.getOrDefault(Reason.Accepted, 0L), seconds, r.completed / seconds, pct(r.latencies, 0.50),
                 pct(r.latencies, 0.99), r.maxLatencyNanos / 1e6, r.completed == 0 ? 0 : cpuNanos / 1e6 / r.completed,
                 peakHeap / 1048576.0, r.liveHeapInFlight < 0 ? -1 : r.liveHeapInFlight / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0, blocked, warmupSeconds, warmupDialogues, timeout.toMillis(), r.maxBannerMs,
-                reasons);
+                nativeTransport, reasons);
     }
 
     private static double pct(long[] sorted, double p) {
