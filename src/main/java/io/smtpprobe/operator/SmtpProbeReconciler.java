@@ -152,13 +152,13 @@ public final class SmtpProbeReconciler {
                     stored.consecutiveFailures());
         }
         if (Boolean.TRUE.equals(resource.getSpec() == null ? null : resource.getSpec().getSuspend())) {
-            publish(t, () -> writer.write(resource, previous -> aggregator.suspended(previous, generation), false));
+            publish(key, t, () -> writer.write(resource, previous -> aggregator.suspended(previous, generation), false));
             return;
         }
         try {
             t.plan = mapper.map(resource.getSpec());
         } catch (InvalidSpecException e) {
-            publish(t, () -> {
+            publish(key, t, () -> {
                 var written = writer.write(resource, previous -> aggregator.invalid(e.getMessage(), previous, generation), false);
                 if (written != null) {
                     events.emit(resource, "Warning", OperatorReason.InvalidSpec.name(), written.message());
@@ -226,12 +226,12 @@ public final class SmtpProbeReconciler {
         if (cause != null) {
             LOG.warnf(cause, "probe of %s failed", key);
             metrics.failed();
-            write = publish(t, () -> writer.write(resource, prev -> aggregator.failed(cause, prev, generation, finishedAt, delay), true));
+            write = publish(key, t, () -> writer.write(resource, prev -> aggregator.failed(cause, prev, generation, finishedAt, delay), true));
         } else {
             results.put(new LatestResults.Latest(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                     generation, clock.instant(), report));
             metrics.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), report);
-            write = publish(t, () -> {
+            write = publish(key, t, () -> {
                 var stored = writer.write(resource, prev -> aggregator.probed(report, prev, generation, finishedAt, delay), true);
                 events.resultsChanged(resource, previous, report);
                 return stored;
@@ -245,12 +245,12 @@ public final class SmtpProbeReconciler {
      * Queues a blocking write behind the resource's previous one. Skipped once this replica is no
      * longer the leader: the new leader owns the status then.
      */
-    private CompletableFuture<SmtpProbeStatus> publish(Tracked t, Supplier<SmtpProbeStatus> write) {
+    private CompletableFuture<SmtpProbeStatus> publish(String key, Tracked t, Supplier<SmtpProbeStatus> write) {
         CompletableFuture<SmtpProbeStatus> next = t.published.handle((v, e) -> null)
                 .thenApplyAsync(v -> active ? write.get() : null, publisher);
         next.whenComplete((v, e) -> {
             if (e != null) {
-                LOG.warnf(e, "status write failed");
+                LOG.warnf(e, "status of %s not written", key);
             }
         });
         t.published = next;
