@@ -3,6 +3,7 @@ package io.smtpprobe.operator;
 import io.smtpprobe.api.OperatorReason;
 import io.smtpprobe.api.SmtpProbeStatus;
 import io.smtpprobe.probe.DomainResult;
+import io.smtpprobe.probe.Findings;
 import io.smtpprobe.probe.ProbeReport;
 import io.smtpprobe.smtp.Outcome;
 import io.smtpprobe.smtp.Reason;
@@ -130,6 +131,10 @@ public final class SmtpProbeStatusAggregator {
 
     static String describe(DomainResult domain) {
         var server = decidingServer(domain);
+        if (server != null && server.reason() == Reason.Accepted) {
+            // the stage is QUIT but the reply is the one that accepted the mail (RCPT or DATA)
+            return Findings.of(domain.domain(), server);
+        }
         if (server != null && server.reply() != null) {
             var reply = server.reply();
             var sb = new StringBuilder(domain.domain()).append(": ").append(server.host()).append(' ')

@@ -40,6 +40,13 @@ class SmtpProbeStatusAggregatorTest {
     }
 
     @Test
+    void acceptedDomainIsDescribedAsAcceptedNotByItsQuit() {
+        var line = SmtpProbeStatusAggregator.describe(allAccepted("contoso.test").domains().get(0));
+
+        assertThat(line).startsWith("contoso.test: mx1.contoso.test").contains("accepted (250 2.1.5 Ok)").doesNotContain("QUIT");
+    }
+
+    @Test
     void rejectedRecipientNamesDomainServerCommandAndReply() {
         var report = report(domain("contoso.test", accepted("mx1.contoso.test")),
                 domain("fabrikam.test", server("mx1.fabrikam.test", Stage.RcptTo, Reason.RecipientUnknown, 550, "5.1.1 User unknown")));
