@@ -16,8 +16,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -83,7 +81,7 @@ public class OperatorLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        publisher = Executors.newFixedThreadPool(settings.statusWriters(), daemonThreads("smtpprobe-status-"));
+        publisher = StatusPublisher.writerPool(settings.statusWriters());
         var clock = Clock.systemUTC();
         var holder = new SmtpProbeOperator[1];
         var reconciler = new SmtpProbeReconciler(runner, control, publisher, clock, settings, new Schedule(new Random(), settings.jitter()),
@@ -106,15 +104,6 @@ public class OperatorLifecycle {
         if (publisher != null) {
             publisher.shutdownNow();
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        var count = new AtomicInteger();
-        return r -> {
-            var thread = new Thread(r, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     public boolean enabled() {

@@ -21,6 +21,8 @@ import org.jboss.logging.Logger;
  */
 public final class SmtpProbeOperator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SmtpProbeOperator.class);
+    /** Long enough for a healthy API server to take the queued status writes, short against a pod's grace period. */
+    static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final OperatorSettings settings;
@@ -139,6 +141,7 @@ public final class SmtpProbeOperator implements AutoCloseable {
     @Override
     public synchronized void close() {
         stopping = true;
+        reconciler.drain(SHUTDOWN_DRAIN);
         reconciler.deactivate();
         var e = election;
         if (e != null) {

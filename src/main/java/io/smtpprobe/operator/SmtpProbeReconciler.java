@@ -20,8 +20,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,9 +29,8 @@ import org.jboss.logging.Logger;
  * control thread ({@code control}), so there is no locking; probes themselves run in the probe
  * layer and only their completion hops back here.
  *
- * <p>Status writes and Events are blocking API calls, so they run on the {@code publisher} threads:
- * on the control thread they would cap the whole operator at one API round trip per probe. Writes
- * of one resource stay in order; their outcome hops back to the control thread.
+ * <p>Status writes and Events are blocking API calls, so they run on the {@code writers} threads
+ * ({@link StatusPublisher}); only their outcome hops back to the control thread.
  *
  * <p>Only spec changes (a new metadata.generation) trigger a probe: status writes, label edits and
  * resyncs leave the generation alone, which is what keeps the operator from reacting to its own
@@ -42,7 +41,7 @@ public final class SmtpProbeReconciler {
 
     private final ProbeRunner runner;
     private final ScheduledExecutorService control;
-    private final Executor publisher;
+    private final StatusPublisher publisher;
     private final Clock clock;
     private final ProbeRequestMapper mapper;
     private final SmtpProbeStatusAggregator aggregator;
@@ -57,6 +56,8 @@ public final class SmtpProbeReconciler {
     /** Also reachable off the control thread, so that losing the lease cancels without waiting for it. */
     private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
     private volatile boolean active;
+    /** Shutting down: no new probes start while the queued status writes land. */
+    private volatile boolean draining;
 
     /** Per-resource schedule; {@code epoch} invalidates callbacks of a cancelled run. */
     private static final class Tracked {
@@ -65,16 +66,15 @@ public final class SmtpProbeReconciler {
         ProbePlan plan;
         Future<?> next;
         CompletableFuture<?> inFlight;
-        /** The last status write queued for this resource; the next one waits for it. */
-        CompletableFuture<?> published = CompletableFuture.completedFuture(null);
+        final StatusPublisher.Lane lane = new StatusPublisher.Lane();
     }
 
-    public SmtpProbeReconciler(ProbeRunner runner, ScheduledExecutorService control, Executor publisher, Clock clock,
+    public SmtpProbeReconciler(ProbeRunner runner, ScheduledExecutorService control, Executor writers, Clock clock,
             OperatorSettings settings, Schedule schedule, StatusWriter writer, ProbeEvents events, ProbeMetrics metrics,
             LatestResults results, Function<String, SmtpProbe> cache) {
         this.runner = runner;
         this.control = control;
-        this.publisher = publisher;
+        this.publisher = new StatusPublisher(writers, cache, () -> active);
         this.clock = clock;
         this.mapper = new ProbeRequestMapper(settings.defaultEhloName(), settings.defaultMailFrom(), settings.minInterval());
         this.aggregator = new SmtpProbeStatusAggregator(clock);
@@ -101,7 +101,7 @@ public final class SmtpProbeReconciler {
     public void deleted(SmtpProbe resource) {
         String key = keyOf(resource);
         control.execute(() -> {
-            cancel(tracked.remove(key));
+            retire(tracked.remove(key));
             results.remove(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
             metrics.forget(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         });
@@ -120,9 +120,27 @@ public final class SmtpProbeReconciler {
         active = false;
         running.forEach(f -> f.cancel(true));
         control.execute(() -> {
-            tracked.values().forEach(this::cancel);
+            tracked.values().forEach(this::retire);
             tracked.clear();
         });
+    }
+
+    /**
+     * Shutdown, before the lease is released: no new probe starts, and the status writes already
+     * queued get up to {@code max} to land, so the last results are not lost with this replica.
+     */
+    public void drain(Duration max) {
+        draining = true;
+        try {
+            CompletableFuture.supplyAsync(() -> StatusPublisher.idle(tracked.values().stream().map(t -> t.lane).toList()), control)
+                    .thenCompose(idle -> idle)
+                    .get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            LOG.infof("status writes still queued at shutdown: %s", e.toString());
+        }
     }
 
     public boolean isActive() {
@@ -152,16 +170,16 @@ public final class SmtpProbeReconciler {
                     stored.consecutiveFailures());
         }
         if (Boolean.TRUE.equals(resource.getSpec() == null ? null : resource.getSpec().getSuspend())) {
-            publish(key, t, () -> writer.write(resource, previous -> aggregator.suspended(previous, generation), false));
+            publisher.publish(t.lane, key, resource, fresh -> writer.write(fresh, previous -> aggregator.suspended(previous, generation), false));
             return;
         }
         try {
             t.plan = mapper.map(resource.getSpec());
         } catch (InvalidSpecException e) {
-            publish(key, t, () -> {
-                var written = writer.write(resource, previous -> aggregator.invalid(e.getMessage(), previous, generation), false);
+            publisher.publish(t.lane, key, resource, fresh -> {
+                var written = writer.write(fresh, previous -> aggregator.invalid(e.getMessage(), previous, generation), false);
                 if (written != null) {
-                    events.emit(resource, "Warning", OperatorReason.InvalidSpec.name(), written.message());
+                    events.emit(fresh, "Warning", OperatorReason.InvalidSpec.name(), written.message());
                 }
                 return written;
             });
@@ -188,7 +206,7 @@ public final class SmtpProbeReconciler {
     }
 
     private void launch(String key, Tracked t, long epoch) {
-        if (!current(key, t, epoch)) {
+        if (!current(key, t, epoch) || draining) {
             gate.release();
             return;
         }
@@ -221,45 +239,39 @@ public final class SmtpProbeReconciler {
         Duration delay = schedule.next(t.plan.interval());
         var finishedAt = clock.instant();
         long generation = t.generation;
-        var previous = resource.getStatus();
         CompletableFuture<SmtpProbeStatus> write;
         if (cause != null) {
             LOG.warnf(cause, "probe of %s failed", key);
             metrics.failed();
-            write = publish(key, t, () -> writer.write(resource, prev -> aggregator.failed(cause, prev, generation, finishedAt, delay), true));
+            write = publisher.publish(t.lane, key, resource,
+                    fresh -> writer.write(fresh, prev -> aggregator.failed(cause, prev, generation, finishedAt, delay), true));
         } else {
             results.put(new LatestResults.Latest(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                     generation, clock.instant(), report));
             metrics.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), report);
-            write = publish(key, t, () -> {
-                var stored = writer.write(resource, prev -> aggregator.probed(report, prev, generation, finishedAt, delay), true);
-                events.resultsChanged(resource, previous, report);
+            write = publisher.publish(t.lane, key, resource, fresh -> {
+                var replaced = new AtomicReference<SmtpProbeStatus>();
+                var stored = writer.write(fresh, prev -> {
+                    replaced.set(prev);
+                    return aggregator.probed(report, prev, generation, finishedAt, delay);
+                }, true);
+                // compared with what the write replaced: a skipped or failed write changed nothing to announce
+                if (stored != null) {
+                    events.resultsChanged(fresh, replaced.get(), report);
+                }
                 return stored;
             });
         }
-        write.thenAcceptAsync(stored -> written(key, t, epoch, resource, stored), control);
+        write.thenAcceptAsync(stored -> written(key, t, resource, stored), control);
         scheduleRun(key, t, delay);
     }
 
     /**
-     * Queues a blocking write behind the resource's previous one. Skipped once this replica is no
-     * longer the leader: the new leader owns the status then.
+     * The gauge follows the stored status: a write that did not go through changed nothing. A write
+     * from before a spec change still counts, as it is what the status now says.
      */
-    private CompletableFuture<SmtpProbeStatus> publish(String key, Tracked t, Supplier<SmtpProbeStatus> write) {
-        CompletableFuture<SmtpProbeStatus> next = t.published.handle((v, e) -> null)
-                .thenApplyAsync(v -> active ? write.get() : null, publisher);
-        next.whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.warnf(e, "status of %s not written", key);
-            }
-        });
-        t.published = next;
-        return next;
-    }
-
-    /** The gauge follows the stored status: a write that did not go through changed nothing. */
-    private void written(String key, Tracked t, long epoch, SmtpProbe resource, SmtpProbeStatus stored) {
-        if (stored != null && current(key, t, epoch)) {
+    private void written(String key, Tracked t, SmtpProbe resource, SmtpProbeStatus stored) {
+        if (stored != null && active && tracked.get(key) == t) {
             metrics.consecutiveFailures(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                     Objects.requireNonNullElse(stored.consecutiveFailures(), 0));
         }
@@ -267,6 +279,13 @@ public final class SmtpProbeReconciler {
 
     private boolean current(String key, Tracked t, long epoch) {
         return active && t.epoch == epoch && tracked.get(key) == t;
+    }
+
+    private void retire(Tracked t) {
+        if (t != null) {
+            cancel(t);
+            t.lane.retire();
+        }
     }
 
     private void cancel(Tracked t) {

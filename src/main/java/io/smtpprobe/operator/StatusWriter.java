@@ -58,8 +58,10 @@ public final class StatusWriter {
                 conflicts.incrementAndGet();
                 resource = client.resources(SmtpProbe.class).inNamespace(current.getMetadata().getNamespace())
                         .withName(current.getMetadata().getName()).get();
-                // A spec change in between makes this status stale; the update event reprobes.
-                if (resource == null || generationOf(resource) != generation) {
+                // A spec change in between makes this status stale; the update event reprobes. A
+                // resource deleted and re-created under the same name is another object altogether.
+                if (resource == null || generationOf(resource) != generation
+                        || !Objects.equals(resource.getMetadata().getUid(), current.getMetadata().getUid())) {
                     return null;
                 }
             }

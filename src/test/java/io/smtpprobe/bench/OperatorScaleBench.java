@@ -39,14 +39,17 @@ import org.junit.jupiter.api.Test;
  * probing smtp-sink through dnsmasq, all on loopback. Measures status writes per probe cycle,
  * time to first status for resources applied while N run, cycle lateness and operator heap.
  *
- * <p>The operator gets the heap the Helm chart gives it: a 512 MiB memory limit with the image's
- * {@code MaxRAMPercentage=75}, so {@code -Xmx384m} unless {@code bench.operatorHeap} says otherwise.
+ * <p>The operator runs with {@code -Xmx1g} ({@code bench.operatorHeap}), twice the heap target, so
+ * that a heap that needs more than 512 MiB shows as such instead of as an OutOfMemoryError.
  */
 @Tag("bench")
 class OperatorScaleBench {
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
     private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes(?:\\{[^}]*\\})? ([0-9.eE+]+)$", Pattern.MULTILINE);
     private static final Pattern GC_PAUSE = Pattern.compile("^jvm_gc_pause_seconds_sum\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern STAGE_SECONDS = Pattern.compile("^smtpprobe_probe_duration_seconds_sum\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern CONNECTS = Pattern.compile(
+            "^smtpprobe_probe_duration_seconds_count\\{[^}]*stage=\"Connect\"[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     private final int resources = Integer.getInteger("bench.resources", 5000);
     private final Duration interval = Duration.ofSeconds(Long.getLong("bench.intervalSeconds", 60));
@@ -54,23 +57,31 @@ class OperatorScaleBench {
     /** All domains share one MX, so the per-host limit (default 2) caps the operator's probe rate. */
     private final int perHostLimit = Integer.getInteger("bench.perHostLimit", 2);
 
-    private final String operatorHeap = System.getProperty("bench.operatorHeap", "384m");
+    private final String operatorHeap = System.getProperty("bench.operatorHeap", "1g");
 
     /** Per resource: status writes seen, and lateness of each probe against the previous nextProbeTime. */
     private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
     /** Per resource: writes that carried a new lastProbeTime, i.e. probe cycles. Any other write is an extra. */
     private final Map<String, AtomicLong> probes = new ConcurrentHashMap<>();
+    /** Probe results by reason: a run in which the sink was never reached measures nothing. */
+    private final Map<String, AtomicLong> reasons = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastNext = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastProbed = new ConcurrentHashMap<>();
+    /** Shortest time between two probes of one resource: a loop that reprobes on its own writes shows here. */
+    private final AtomicLong minProbeGapMs = new AtomicLong(Long.MAX_VALUE);
+    /** From a probe's end (lastProbeTime) until its status reached a watcher: a write backlog shows here. */
+    private final List<Long> statusDelayMs = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> latenessMs = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Instant> createdAt = new ConcurrentHashMap<>();
     private final List<Long> firstStatusMs = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean measuring;
+    private int sinkPort;
 
     @Test
     void operatorAtScale() throws Exception {
         Path out = Path.of("target/bench");
         Files.createDirectories(out);
-        int sinkPort = freePort();
+        sinkPort = freePort();
         Dnsmasq.Builder zone = Dnsmasq.builder().host("mx.scale.test", "127.0.0.1");
         for (int i = 0; i < resources + 200; i++) {
             zone.mx("d" + i + ".scale.test", "mx.scale.test", 10);
@@ -93,6 +104,8 @@ class OperatorScaleBench {
             pb.environment().put("SMTPPROBE_DNS_SERVERS", dns.endpoint());
             pb.environment().put("SMTPPROBE_POLICY_DENIED_NETWORKS", "169.254.0.0/16");
             pb.environment().put("SMTPPROBE_POLICY_ALLOWED_PORTS", String.valueOf(sinkPort));
+            // loopback is denied by default however the denied list is set; the sink is the one exception
+            pb.environment().put("SMTPPROBE_POLICY_ALLOWED_NETWORKS", "127.0.0.1/32");
             pb.environment().put("SMTPPROBE_LEADER_ELECTION_ENABLED", "false");
             pb.environment().put("SMTPPROBE_PER_HOST_LIMIT", String.valueOf(perHostLimit));
             operator = pb.start();
@@ -108,6 +121,9 @@ class OperatorScaleBench {
             writes.values().forEach(w -> w.set(0));
             probes.values().forEach(w -> w.set(0));
             latenessMs.clear();
+            statusDelayMs.clear();
+            double stageSeconds0 = metric(HttpClient.newHttpClient(), httpPort, STAGE_SECONDS);
+            double connects0 = metric(HttpClient.newHttpClient(), httpPort, CONNECTS);
             measuring = true;
             Instant steadyStart = Instant.now();
             double maxHeap = 0;
@@ -124,6 +140,8 @@ class OperatorScaleBench {
                 Thread.sleep(1000);
             }
             double gcPauseSeconds = metric(http, httpPort, GC_PAUSE) - gcPauseStart;
+            double dialogues = metric(http, httpPort, CONNECTS) - connects0;
+            double meanDialogueMs = dialogues <= 0 ? -1 : (metric(http, httpPort, STAGE_SECONDS) - stageSeconds0) * 1000 / dialogues;
             measuring = false;
             double cycles = Duration.between(steadyStart, Instant.now()).toMillis() / (double) interval.toMillis();
             long totalWrites = writes.entrySet().stream().filter(e -> !e.getKey().startsWith("fresh-"))
@@ -140,6 +158,8 @@ class OperatorScaleBench {
                             + "\"statusWritesPerResourcePerInterval\":%.3f,\"maxStatusWritesOneResource\":%d,"
                             + "\"firstStatusP50Ms\":%d,\"firstStatusP99Ms\":%d,\"firstStatusSamples\":%d,"
                             + "\"maxLatenessMs\":%d,\"maxLatenessPercentOfInterval\":%.1f,\"latenessSamples\":%d,"
+                            + "\"minProbeGapMs\":%d,\"statusDelayP50Ms\":%d,\"statusDelayP99Ms\":%d,\"statusDelayMaxMs\":%d,"
+                            + "\"meanDialogueMs\":%.1f,\"reasons\":\"%s\","
                             + "\"maxHeapMiB\":%.1f,\"maxLiveHeapAfterGcMiB\":%.1f,\"gcPauseSeconds\":%.2f}",
                     perHostLimit, resources, interval.toSeconds(), operatorHeap, createTime.toMillis() / 1000.0,
                     firstCycle.toMillis() / 1000.0, steady.toSeconds(), cycles, totalWrites, totalProbes,
@@ -147,9 +167,16 @@ class OperatorScaleBench {
                     totalWrites / (resources * cycles), maxWritesOne,
                     pct(firstStatusMs, 0.5), pct(firstStatusMs, 0.99), firstStatusMs.size(),
                     pct(latenessMs, 1.0), pct(latenessMs, 1.0) * 100.0 / interval.toMillis(), latenessMs.size(),
+                    minProbeGapMs.get() == Long.MAX_VALUE ? -1 : minProbeGapMs.get(), pct(statusDelayMs, 0.5),
+                    pct(statusDelayMs, 0.99), pct(statusDelayMs, 1.0), meanDialogueMs, reasons,
                     maxHeap / 1048576.0, maxLive / 1048576.0, gcPauseSeconds);
             System.out.println(json);
             Files.writeString(out.resolve("operator-scale.json"), json + "\n");
+            long all = reasons.values().stream().mapToLong(AtomicLong::get).sum();
+            long accepted = reasons.getOrDefault("Accepted", new AtomicLong()).get();
+            if (accepted < all * 0.99) {
+                throw new AssertionError("only " + accepted + " of " + all + " probes reached the sink and were accepted: " + reasons);
+            }
         } finally {
             if (operator != null) {
                 operator.destroy();
@@ -175,6 +202,7 @@ class OperatorScaleBench {
         spec.setDomains(List.of("d" + domainIndex + ".scale.test"));
         spec.setRcptTo(List.of("user@d" + domainIndex + ".scale.test"));
         spec.setInterval(interval.toSeconds() + "s");
+        spec.setPort(sinkPort);
         SmtpProbe probe = new SmtpProbe();
         probe.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("scale").build());
         probe.setSpec(spec);
@@ -212,6 +240,15 @@ class OperatorScaleBench {
             String before = old == null || old.getStatus() == null ? null : old.getStatus().lastProbeTime();
             if (!status.lastProbeTime().equals(before)) {
                 probes.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+                reasons.computeIfAbsent(String.valueOf(status.reason()), k -> new AtomicLong()).incrementAndGet();
+                Instant probedAt = Instant.parse(status.lastProbeTime());
+                Instant earlier = lastProbed.put(name, probedAt);
+                if (measuring) {
+                    statusDelayMs.add(Duration.between(probedAt, Instant.now()).toMillis());
+                    if (earlier != null) {
+                        minProbeGapMs.accumulateAndGet(Duration.between(earlier, probedAt).toMillis(), Math::min);
+                    }
+                }
             }
             Instant probed = Instant.parse(status.lastProbeTime());
             Instant previousNext = status.nextProbeTime() == null ? null : lastNext.put(name, Instant.parse(status.nextProbeTime()));
