@@ -47,7 +47,7 @@ public class OperatorLifecycle {
     Optional<String> defaultMailFrom;
     @ConfigProperty(name = "smtpprobe.status-write-attempts", defaultValue = "3")
     int statusWriteAttempts;
-    @ConfigProperty(name = "smtpprobe.status-writers", defaultValue = "4")
+    @ConfigProperty(name = "smtpprobe.status-writers", defaultValue = "8")
     int statusWriters;
     @ConfigProperty(name = "smtpprobe.leader-election.enabled", defaultValue = "true")
     boolean leaderElection;

@@ -38,7 +38,7 @@ public record OperatorSettings(
     }
 
     public static OperatorSettings defaults() {
-        return new OperatorSettings(List.of(), 10, Duration.ofSeconds(30), 0.1, "smtp-probe.invalid", "", 3, 4,
+        return new OperatorSettings(List.of(), 10, Duration.ofSeconds(30), 0.1, "smtp-probe.invalid", "", 3, 8,
                 false, "smtp-probe-operator", "default", "local", Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
     }
 

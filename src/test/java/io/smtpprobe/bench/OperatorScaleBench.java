@@ -75,6 +75,8 @@ class OperatorScaleBench {
     private final Map<String, Instant> createdAt = new ConcurrentHashMap<>();
     private final List<Long> firstStatusMs = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean measuring;
+    /** After the window: the counters stay as they were, so writes and probe cycles are read as one snapshot. */
+    private volatile boolean frozen;
     private int sinkPort;
 
     @Test
@@ -108,6 +110,9 @@ class OperatorScaleBench {
             pb.environment().put("SMTPPROBE_POLICY_ALLOWED_NETWORKS", "127.0.0.1/32");
             pb.environment().put("SMTPPROBE_LEADER_ELECTION_ENABLED", "false");
             pb.environment().put("SMTPPROBE_PER_HOST_LIMIT", String.valueOf(perHostLimit));
+            if (System.getProperty("bench.statusWriters") != null) {
+                pb.environment().put("SMTPPROBE_STATUS_WRITERS", System.getProperty("bench.statusWriters"));
+            }
             operator = pb.start();
 
             client.resources(SmtpProbe.class).inNamespace("scale").inform(new StatusCounter(), 0);
@@ -118,8 +123,10 @@ class OperatorScaleBench {
             awaitAllProbed(Duration.ofMinutes(5));
             Duration firstCycle = Duration.between(t0, Instant.now());
 
-            writes.values().forEach(w -> w.set(0));
-            probes.values().forEach(w -> w.set(0));
+            synchronized (writes) {
+                writes.values().forEach(w -> w.set(0));
+                probes.values().forEach(w -> w.set(0));
+            }
             latenessMs.clear();
             statusDelayMs.clear();
             double stageSeconds0 = metric(HttpClient.newHttpClient(), httpPort, STAGE_SECONDS);
@@ -142,7 +149,10 @@ class OperatorScaleBench {
             double gcPauseSeconds = metric(http, httpPort, GC_PAUSE) - gcPauseStart;
             double dialogues = metric(http, httpPort, CONNECTS) - connects0;
             double meanDialogueMs = dialogues <= 0 ? -1 : (metric(http, httpPort, STAGE_SECONDS) - stageSeconds0) * 1000 / dialogues;
-            measuring = false;
+            synchronized (writes) {
+                measuring = false;
+                frozen = true;
+            }
             double cycles = Duration.between(steadyStart, Instant.now()).toMillis() / (double) interval.toMillis();
             long totalWrites = writes.entrySet().stream().filter(e -> !e.getKey().startsWith("fresh-"))
                     .mapToLong(e -> e.getValue().get()).sum();
@@ -227,6 +237,14 @@ class OperatorScaleBench {
 
         @Override
         public void onUpdate(SmtpProbe old, SmtpProbe now) {
+            synchronized (writes) {
+                if (!frozen) {
+                    count(old, now);
+                }
+            }
+        }
+
+        private void count(SmtpProbe old, SmtpProbe now) {
             var status = now.getStatus();
             if (status == null || status.lastProbeTime() == null) {
                 return;
