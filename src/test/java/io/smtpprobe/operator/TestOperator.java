@@ -82,11 +82,21 @@ final class TestOperator implements AutoCloseable {
         client.resources(SmtpProbe.class).inNamespace(NS).resource(probe).create();
     }
 
+    /** Like {@code kubectl edit}: the operator may write status in between, so a conflict is retried on the fresh object. */
     static void edit(KubernetesClient client, String name, Consumer<SmtpProbe> change) {
-        client.resources(SmtpProbe.class).inNamespace(NS).withName(name).edit(p -> {
-            change.accept(p);
-            return p;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.resources(SmtpProbe.class).inNamespace(NS).withName(name).edit(p -> {
+                    change.accept(p);
+                    return p;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     static SmtpProbeStatus status(KubernetesClient client, String name) {
