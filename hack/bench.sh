@@ -205,6 +205,16 @@ verdict() {
   fi
 }
 
+# json_strings VALUE...: the values as comma-separated JSON strings (they hold no quotes)
+json_strings() {
+  local first=1 value
+  for value in "$@"; do
+    [ -z "$first" ] && printf ', '
+    first=
+    printf '"%s"' "$value"
+  done
+}
+
 # median VALUE...: the median of the numeric values (nulls ignored), or null
 median() {
   printf '%s\n' "$@" | { grep -v '^null$' || true; } | sort -g | awk '{a[NR]=$1} END{ if (NR == 0) print "null"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'
@@ -284,19 +294,13 @@ report() {
     fi
   done
   targets+=("${scenario_targets[@]}")
-  printf '\n  ],\n  "ratios": [' >>"$OUT/results.json"
-  first=1
-  for row in "${ratios[@]}"; do
-    [ -z "$first" ] && printf ', ' >>"$OUT/results.json"; first=
-    printf '"%s"' "$row" >>"$OUT/results.json"
-  done
-  printf '],\n  "targets": [' >>"$OUT/results.json"
-  first=1
-  for row in "${targets[@]}"; do
-    [ -z "$first" ] && printf ', ' >>"$OUT/results.json"; first=
-    printf '"%s"' "$row" >>"$OUT/results.json"
-  done
-  printf ']\n}\n' >>"$OUT/results.json"
+  {
+    printf '\n  ],\n  "ratios": ['
+    json_strings "${ratios[@]}"
+    printf '],\n  "targets": ['
+    json_strings "${targets[@]}"
+    printf ']\n}\n'
+  } >>"$OUT/results.json"
 
   {
     printf '\n%s\n' "${scenario_lines[@]}"
