@@ -30,7 +30,7 @@ run: deps controlplane build
 bench: deps controlplane build
 	bash hack/bench.sh
 
-# Regenerates crds/ from the Java model (io.smtpprobe.api) and copies it into the chart; tests fail when either is stale.
+# Regenerates crds/ from the Java model (io.smtpprobe.api.v1alpha1) and copies it into the chart; tests fail when either is stale.
 crds:
 	$(MVN) -q process-classes test -Dtest=CustomResourceDefinitionTest -Dcrds.update=true
 	cp crds/*.yml helm/smtp-probe-operator/crds/

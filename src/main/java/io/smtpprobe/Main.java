@@ -13,7 +13,7 @@ public class Main {
     public static void main(String... args) {
         if (args.length > 0 && args[0].equals("check")) {
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            System.exit(io.smtpprobe.check.CheckCommand.run(rest, System.out, System.err));
+            System.exit(io.smtpprobe.cli.CheckCommand.run(rest, System.out, System.err));
         }
         if (args.length > 0 && args[0].equals("bench")) {
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);

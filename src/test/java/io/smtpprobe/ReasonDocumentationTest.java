@@ -2,7 +2,7 @@ package io.smtpprobe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smtpprobe.smtp.Reason;
+import io.smtpprobe.core.Reason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

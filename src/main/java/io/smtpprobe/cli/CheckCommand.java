@@ -1,0 +1,101 @@
+package io.smtpprobe.cli;
+
+import io.smtpprobe.report.TextReport;
+import io.smtpprobe.engine.dns.DnsSettings;
+import io.smtpprobe.core.Cidr;
+import io.smtpprobe.engine.DefaultProbeRunner;
+import io.smtpprobe.engine.ProbeEngine;
+import io.smtpprobe.engine.EgressPolicy;
+import io.smtpprobe.request.InvalidInputException;
+import io.smtpprobe.core.ProbeReport;
+import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.report.ReportJson;
+import io.smtpprobe.core.Limits;
+import io.smtpprobe.core.Outcome;
+import io.smtpprobe.core.ProbeOptions;
+import io.smtpprobe.core.Timeouts;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** {@code check}: one run of the probe from a terminal, with exit codes as monitoring plugins use them. */
+public final class CheckCommand {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_TRANSIENT = 1;
+    public static final int EXIT_FAILED = 2;
+    public static final int EXIT_USAGE = 3;
+
+    /** One connection per server at a time, as a single telnet user would. */
+    private static final int PER_HOST_LIMIT = 1;
+
+    private CheckCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CheckArguments a;
+        try {
+            a = CheckArguments.parse(args);
+        } catch (InvalidInputException e) {
+            err.println("check: invalid " + e.getMessage());
+            err.println("Try 'check --help'.");
+            return EXIT_USAGE;
+        }
+        if (a.help) {
+            out.print(CheckArguments.USAGE);
+            return EXIT_OK;
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            DnsSettings dns = DnsSettings.defaults().withServers(a.dnsServers);
+            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a), PER_HOST_LIMIT, Clock.systemUTC())
+                    .run(request(a))
+                    .toCompletableFuture()
+                    // The engine enforces its own deadlines; this only guards against a bug hanging the CLI.
+                    .get(deadlineSeconds(a), TimeUnit.SECONDS);
+            if (a.json) {
+                out.println(ReportJson.toJson(ReportJson.report(report, true)));
+            } else {
+                TextReport.print(report, out);
+            }
+            return exitCode(report.result());
+        } catch (InvalidInputException e) {
+            err.println("check: invalid " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (Exception e) {
+            err.println("check: internal error: " + e);
+            return EXIT_FAILED;
+        } finally {
+            vertx.close();
+        }
+    }
+
+    static int exitCode(Outcome result) {
+        return switch (result) {
+            case Success -> EXIT_OK;
+            case TransientFailure -> EXIT_TRANSIENT;
+            case PermanentFailure -> EXIT_FAILED;
+        };
+    }
+
+    public static ProbeRequest request(CheckArguments a) {
+        ProbeOptions options = new ProbeOptions(a.ehlo, a.mailFrom, a.rcptTo, a.notify, a.tls, a.insecure,
+                a.message(), new Timeouts(a.connectTimeout, a.commandTimeout, a.totalTimeout), Limits.DEFAULT);
+        return new ProbeRequest(a.domains, a.servers, a.port, a.mxPolicy, options);
+    }
+
+    static EgressPolicy policy(CheckArguments a) {
+        // On a laptop loopback and private networks are the user's own business; metadata never is.
+        List<Cidr> denied = new ArrayList<>(EgressPolicy.ALWAYS_DENIED.stream().map(Cidr::parse).toList());
+        denied.addAll(a.deniedNetworks);
+        return new EgressPolicy(Set.of(), denied);
+    }
+
+    private static long deadlineSeconds(CheckArguments a) {
+        // Every attempt may run to its total deadline in turn; plus DNS.
+        return 60 + (a.totalTimeout.toSeconds() + a.connectTimeout.toSeconds() + 6) * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
+    }
+}

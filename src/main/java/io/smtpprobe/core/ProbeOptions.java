@@ -1,0 +1,31 @@
+package io.smtpprobe.core;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to say in the dialogue. All strings are validated before they reach here (see
+ * {@code io.smtpprobe.request.InputValidator}); the engine still refuses control characters as a
+ * last line of defence.
+ *
+ * @param mailFrom   the reverse path without angle brackets; empty string for {@code <>}
+ * @param rcptTo     one or more forward paths without angle brackets
+ * @param dsnNotify     empty for no NOTIFY parameter
+ * @param data       null when DATA is not wanted
+ */
+public record ProbeOptions(
+        String ehloName,
+        String mailFrom,
+        List<String> rcptTo,
+        Set<Notify> dsnNotify,
+        TlsMode tlsMode,
+        boolean insecure,
+        MessageContent data,
+        Timeouts timeouts,
+        Limits limits) {
+
+    public ProbeOptions {
+        rcptTo = List.copyOf(rcptTo);
+        dsnNotify = Set.copyOf(dsnNotify);
+    }
+}

@@ -1,0 +1,84 @@
+package io.smtpprobe.core;
+
+/**
+ * Why a probe ended where it did. This enum is the single documented list of reasons: the
+ * {@code check} command, {@code .status.reason}, the Ready condition, Events and metrics all use
+ * these names, so they must stay stable CamelCase identifiers.
+ *
+ * <p>{@link #replyBased} marks reasons that are a diagnosis of the server's last reply; only
+ * those can be transient (a 4xx reply), everything else is a hard failure of the probe.
+ */
+public enum Reason {
+    Accepted(true, "The server accepted the dialogue: every recipient was accepted."),
+
+    DnsNameNotFound(false, "The domain does not exist (NXDOMAIN): a typo in the domain, or its delegation is broken."),
+    DnsNoMailServers(false, "The domain exists but has neither MX nor A/AAAA records: no host can receive its mail."),
+    NullMx(false, "The domain publishes a null MX (RFC 7505, 'MX 0 .'): it declares that it accepts no mail."),
+    MxHostNotFound(false, "An MX record names a host that has no A/AAAA address: a stale or mistyped MX target."),
+    DnsServerFailure(false, "The DNS server answered SERVFAIL or refused: broken DNSSEC, a lame delegation or an unreachable authoritative server."),
+    DnsTimeout(false, "The DNS server did not answer in time: resolver down, or firewall blocking port 53."),
+
+    PolicyBlocked(false, "The egress policy forbids this address or port (loopback, link-local/cloud metadata, cluster ranges or a non-SMTP port); no connection was made."),
+
+    ConnectRefused(false, "The connection was refused: the SMTP service is down, a firewall rejects the port, or a wrong IP or port."),
+    ConnectTimeout(false, "The connection timed out: a firewall at either end drops the traffic, the host is down, or outbound port 25 is blocked by the network provider."),
+    ConnectFailed(false, "The connection failed (host or network unreachable): routing problem or a wrong IP."),
+    BannerTimeout(false, "The server accepted the connection but sent no 220 greeting in time: overloaded, a tarpit, or a middlebox swallowing SMTP."),
+    ServiceNotAvailable(true, "The server refused service (421/554 greeting): overloaded, shutting down, or this client's IP is blocklisted."),
+
+    InvalidHeloName(true, "The server rejected the EHLO/HELO name (501 5.5.4): use a fully qualified host name that resolves."),
+    CommandUnrecognized(true, "The server did not recognise a command (500/502): not an SMTP server, or a filtering middlebox."),
+
+    StartTlsNotOffered(false, "TLS is required but the server did not offer STARTTLS (or a middlebox stripped it)."),
+    TlsHandshakeFailed(false, "The TLS handshake failed: no shared protocol or cipher, or the server closed the connection."),
+    CertificateExpired(false, "The server's certificate has expired or is not yet valid."),
+    CertificateUntrusted(false, "The server's certificate does not chain to a trusted CA (self-signed or missing intermediate)."),
+    CertificateNameMismatch(false, "The server's certificate does not name the MX host: wrong certificate installed or MX points at a shared host."),
+
+    AuthenticationRequired(true, "The server requires authentication (530 5.7.0/5.7.1): this is a submission server, not an MX, or the sender must log in."),
+    AuthenticationFailed(true, "Authentication failed (535): wrong credentials."),
+    SenderRejected(true, "The sender address was rejected (550 5.1.7, 553, 501 on MAIL FROM): invalid or unverifiable sender domain, or sender policy."),
+    RecipientUnknown(true, "The recipient does not exist (550 5.1.1): typo in the address, or the mailbox was removed."),
+    RelayDenied(true, "The server refused to relay (550/554 5.7.1): it is not responsible for this domain, or MX records point at the wrong server."),
+    MailboxFull(true, "The recipient's mailbox is full or over quota (452/552 x.2.2)."),
+    Greylisted(true, "The server greylisted the attempt (450/451 4.7.1 or 'greylist'): a real MTA retries later and gets through."),
+    TemporaryFailure(true, "The server answered with a transient 4xx failure: retry later."),
+    PermanentFailure(true, "The server answered with a permanent 5xx failure not covered by a more specific reason."),
+    MessageRejected(true, "The server rejected the message after DATA: content filter, size limit or policy."),
+
+    ProtocolViolation(false, "The server broke the SMTP protocol: garbage reply codes, overlong lines, endless replies, or data injected around STARTTLS."),
+    ConnectionClosed(false, "The server closed the connection in the middle of the dialogue."),
+    CommandTimeout(false, "The server did not complete a reply in time: overloaded, tarpitting, or sending too slowly.");
+
+    private final boolean replyBased;
+    private final String explanation;
+
+    Reason(boolean replyBased, String explanation) {
+        this.replyBased = replyBased;
+        this.explanation = explanation;
+    }
+
+    /** True when the reason is a diagnosis of a server reply, so the reply's class decides transience. */
+    public boolean replyBased() {
+        return replyBased;
+    }
+
+    /** One human line with the likely causes, as the manual procedure's "possible reasons". */
+    public String explanation() {
+        return explanation;
+    }
+
+    /**
+     * Transient only when the server itself said 4xx; a timeout or refused connection is reported
+     * as a failure because nothing in SMTP tells the probe it will go away.
+     */
+    public Outcome outcome(Reply lastReply) {
+        if (this == Accepted) {
+            return Outcome.Success;
+        }
+        if (replyBased && lastReply != null && lastReply.code() / 100 == 4) {
+            return Outcome.TransientFailure;
+        }
+        return Outcome.PermanentFailure;
+    }
+}

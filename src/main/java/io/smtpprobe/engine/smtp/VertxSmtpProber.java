@@ -1,0 +1,105 @@
+package io.smtpprobe.engine.smtp;
+
+import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.ProbeOptions;
+import io.smtpprobe.core.Stage;
+import io.smtpprobe.core.ServerText;
+import io.smtpprobe.core.Limits;
+import io.smtpprobe.core.Reason;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link SmtpProber} on Vert.x sockets: never blocks the event loop, every wait has a timer, and
+ * the returned future always succeeds with a {@link ServerResult}.
+ *
+ * <p>Probes share the prober's NetClients and trust manager; {@link #close()} releases the
+ * clients (closing the Vertx instance does too). Probes started after close still work, each
+ * with a client of its own.
+ */
+public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
+
+    private final Vertx vertx;
+    private final Clock clock;
+    private final TlsVerifier verifier;
+    private final NetClients clients;
+
+    /** System clock and the JVM's default trusted CAs. */
+    public VertxSmtpProber(Vertx vertx) {
+        this(vertx, Clock.systemUTC(), TlsSettings.systemDefault());
+    }
+
+    public VertxSmtpProber(Vertx vertx, Clock clock) {
+        this(vertx, clock, TlsSettings.systemDefault());
+    }
+
+    /** @param clock used for latencies and a certificate's remaining days */
+    public VertxSmtpProber(Vertx vertx, Clock clock, TlsSettings tlsSettings) {
+        this.vertx = vertx;
+        this.clock = clock;
+        this.verifier = new TlsVerifier(tlsSettings, clock);
+        this.clients = new NetClients(vertx);
+    }
+
+    @Override
+    public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options) {
+        Promise<ServerResult> result = Promise.promise();
+        // one context per probe: the socket, its timers and the dialogue share one event loop thread
+        vertx.getOrCreateContext().runOnContext(v -> {
+            Future<ServerResult> dialogue;
+            try {
+                dialogue = start(target, options);
+            } catch (RuntimeException e) {
+                dialogue = Future.failedFuture(e);
+            }
+            // a bug must not leave the caller waiting forever: it becomes a result like any other
+            dialogue.recover(error -> Future.succeededFuture(internalError(target, options, error)))
+                    .onComplete(result);
+        });
+        return result.future();
+    }
+
+    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options) {
+        NetClients.Lease lease = clients.lease(options);
+        try {
+            return new SmtpDialogue(vertx, clock, verifier, lease, target, options).run();
+        } catch (RuntimeException e) {
+            lease.release();
+            throw e;
+        }
+    }
+
+    static ServerResult internalError(SmtpTarget target, ProbeOptions options, Throwable error) {
+        int maxText = options != null && options.limits() != null
+                ? options.limits().maxTextLength() : Limits.DEFAULT.maxTextLength();
+        return new ServerResult(
+                target == null ? null : target.host(),
+                target == null || target.address() == null ? null : target.address().getHostAddress(),
+                target == null ? 0 : target.port(),
+                target == null ? null : target.preference(),
+                Stage.Connect,
+                null,
+                Reason.ConnectionClosed,
+                List.of(),
+                false,
+                null,
+                null,
+                ServerText.sanitize("internal error: " + error, maxText),
+                Map.of(),
+                List.of());
+    }
+
+    /** Closes the shared clients; a probe still running on one ends as its socket closes. */
+    public Future<Void> closeClients() {
+        return clients.close();
+    }
+
+    @Override
+    public void close() {
+        closeClients();
+    }
+}

@@ -1,0 +1,127 @@
+package io.smtpprobe.operator.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.smtpprobe.api.v1alpha1.OperatorReason;
+import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.ProbeReport;
+import io.smtpprobe.core.Outcome;
+import io.smtpprobe.core.ServerResult;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Prometheus metrics. Labels are only identifiers (namespace, name, domain, host) and enum names,
+ * never server text, so that a hostile server cannot blow up the series count.
+ */
+public final class ProbeMetrics {
+    public static final String SUCCESS = "smtpprobe.probe.success";
+    public static final String DURATION = "smtpprobe.probe.duration";
+    public static final String REPLY_CODE = "smtpprobe.last.reply.code";
+    public static final String CERT_EXPIRY = "smtpprobe.certificate.expiry.timestamp";
+    public static final String PROBES = "smtpprobe.probes";
+    public static final String CONSECUTIVE_FAILURES = "smtpprobe.consecutive.failures";
+
+    private record GaugeValue(Meter.Id id, AtomicReference<Double> value) {
+    }
+
+    private final MeterRegistry registry;
+    /** Gauges by metric and tags, and which belong to which resource, so that deletion removes them. */
+    private final Map<String, GaugeValue> gauges = new ConcurrentHashMap<>();
+    private final Map<String, Set<Meter.Id>> byResource = new ConcurrentHashMap<>();
+    private final Map<String, Meter.Id> failuresByResource = new ConcurrentHashMap<>();
+
+    public ProbeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void record(String namespace, String name, ProbeReport report) {
+        String resource = namespace + "/" + name;
+        var seen = new HashSet<Meter.Id>();
+        for (DomainResult domain : report.domains()) {
+            var tags = Tags.of("namespace", namespace, "name", name, "domain", domain.domain());
+            seen.add(gauge(SUCCESS, null, tags, domain.result() == Outcome.Success ? 1 : 0));
+            ServerResult deciding = domain.servers().stream().filter(s -> s.reason() == domain.reason()).findFirst().orElse(null);
+            if (deciding != null && deciding.reply() != null) {
+                seen.add(gauge(REPLY_CODE, null, tags, deciding.reply().code()));
+            }
+            for (ServerResult server : domain.servers()) {
+                if (server.tls() != null && server.tls().certificate() != null && server.tls().certificate().notAfter() != null) {
+                    seen.add(gauge(CERT_EXPIRY, "seconds", tags.and("host", server.host()),
+                            server.tls().certificate().notAfter().getEpochSecond()));
+                }
+                if (server.latencyMs() != null) {
+                    server.latencyMs().forEach((stage, ms) -> Timer.builder(DURATION)
+                            .description("Time spent per SMTP stage")
+                            .tag("stage", stage.name())
+                            .publishPercentileHistogram()
+                            .register(registry)
+                            .record(Duration.ofMillis(ms)));
+                }
+            }
+            probes(domain.result().name(), domain.reason() == null ? "" : domain.reason().name());
+        }
+        var previous = byResource.put(resource, seen);
+        if (previous != null) {
+            previous.stream().filter(id -> !seen.contains(id)).forEach(this::removeGauge);
+        }
+    }
+
+    /** The runner broke instead of returning a verdict; counted so alerts on the error rate see it. */
+    public void failed() {
+        probes(Outcome.PermanentFailure.name(), OperatorReason.ProbeError.name());
+    }
+
+    /** As in status, so that an alert on failures in a row survives an operator restart. */
+    public void consecutiveFailures(String namespace, String name, int failures) {
+        var id = gauge(CONSECUTIVE_FAILURES, null, Tags.of("namespace", namespace, "name", name), failures);
+        failuresByResource.put(namespace + "/" + name, id);
+    }
+
+    /** A deleted resource must not keep reporting its last verdict. */
+    public void forget(String namespace, String name) {
+        String resource = namespace + "/" + name;
+        var ids = byResource.remove(resource);
+        if (ids != null) {
+            ids.forEach(this::removeGauge);
+        }
+        var failures = failuresByResource.remove(resource);
+        if (failures != null) {
+            removeGauge(failures);
+        }
+    }
+
+    private void probes(String result, String reason) {
+        Counter.builder(PROBES).description("Domain probes by verdict")
+                .tags("result", result, "reason", reason)
+                .register(registry).increment();
+    }
+
+    private Meter.Id gauge(String metric, String unit, Tags tags, double value) {
+        var gauge = gauges.computeIfAbsent(key(metric, tags), k -> {
+            var holder = new AtomicReference<>(value);
+            var registered = Gauge.builder(metric, holder, AtomicReference::get).tags(tags).baseUnit(unit)
+                    .strongReference(true).register(registry);
+            return new GaugeValue(registered.getId(), holder);
+        });
+        gauge.value().set(value);
+        return gauge.id();
+    }
+
+    private void removeGauge(Meter.Id id) {
+        registry.remove(id);
+        gauges.remove(key(id.getName(), Tags.of(id.getTags())));
+    }
+
+    private static String key(String metric, Tags tags) {
+        return metric + tags;
+    }
+}

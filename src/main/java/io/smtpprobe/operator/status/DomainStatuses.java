@@ -1,0 +1,109 @@
+package io.smtpprobe.operator.status;
+
+import io.smtpprobe.api.v1alpha1.DomainStatus;
+import io.smtpprobe.api.v1alpha1.ServerStatus;
+import io.smtpprobe.core.MxHost;
+import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.Reply;
+import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.TlsInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Probe results as stored in {@code .status.domains}. An object in etcd is limited to about
+ * 1.5 MiB and every write of it is sent to all watchers, so lists are capped, texts truncated
+ * and transcripts left out (the REST API serves those from memory).
+ */
+public final class DomainStatuses {
+    public static final int MAX_MX = 10;
+    public static final int MAX_SERVERS = 10;
+    public static final int MAX_EXTENSIONS = 30;
+    public static final int MAX_NAMES = 10;
+    public static final int MAX_TEXT = 256;
+
+    private DomainStatuses() {
+    }
+
+    public static List<DomainStatus> of(List<DomainResult> results) {
+        return results.stream().map(DomainStatuses::of).toList();
+    }
+
+    public static DomainStatus of(DomainResult result) {
+        return new DomainStatus(
+                text(result.domain()),
+                result.result(),
+                result.reason() == null ? null : result.reason().name(),
+                text(result.message()),
+                result.mx().stream().limit(MAX_MX).map(DomainStatuses::mx).toList(),
+                result.servers().stream().limit(MAX_SERVERS).map(DomainStatuses::server).toList());
+    }
+
+    private static DomainStatus.MxStatus mx(MxHost host) {
+        return new DomainStatus.MxStatus(text(host.host()), host.preference());
+    }
+
+    static ServerStatus server(ServerResult s) {
+        Map<String, Long> latency = null;
+        if (s.latencyMs() != null && !s.latencyMs().isEmpty()) {
+            latency = new LinkedHashMap<>();
+            for (var e : s.latencyMs().entrySet()) {
+                latency.put(e.getKey().name(), e.getValue());
+            }
+        }
+        return new ServerStatus(
+                text(s.host()),
+                text(s.address()),
+                s.port(),
+                s.preference(),
+                s.stage(),
+                reply(s.reply()),
+                s.reason() == null ? null : s.reason().name(),
+                s.extensions() == null ? null : s.extensions().stream().limit(MAX_EXTENSIONS).map(DomainStatuses::text).toList(),
+                tls(s.tls()),
+                latency);
+    }
+
+    private static ServerStatus.ReplyStatus reply(Reply reply) {
+        if (reply == null) {
+            return null;
+        }
+        return new ServerStatus.ReplyStatus(reply.code(), reply.enhancedCode(), reply.replyClass(), text(reply.text()));
+    }
+
+    private static ServerStatus.TlsStatus tls(TlsInfo tls) {
+        if (tls == null) {
+            return null;
+        }
+        ServerStatus.CertificateStatus certificate = null;
+        var c = tls.certificate();
+        if (c != null) {
+            certificate = new ServerStatus.CertificateStatus(text(c.subject()), text(c.issuer()),
+                    c.subjectAltNames() == null ? null : c.subjectAltNames().stream().limit(MAX_NAMES).map(DomainStatuses::text).toList(),
+                    Timestamps.format(c.notBefore()), Timestamps.format(c.notAfter()), c.daysRemaining());
+        }
+        return new ServerStatus.TlsStatus(text(tls.protocol()), text(tls.cipher()), certificate, tls.trusted(), tls.hostnameMatch());
+    }
+
+    /** Server-provided text is sanitised by the engine already; this is the storage cap and a second guard. */
+    public static String text(String value) {
+        return truncate(value, MAX_TEXT);
+    }
+
+    public static String truncate(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        var out = new StringBuilder();
+        value.codePoints().forEach(c -> out.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        if (out.length() <= max) {
+            return out.toString();
+        }
+        int end = max - 3;
+        if (Character.isHighSurrogate(out.charAt(end - 1))) {
+            end--;
+        }
+        return out.substring(0, end) + "...";
+    }
+}

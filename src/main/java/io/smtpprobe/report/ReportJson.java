@@ -1,0 +1,142 @@
+package io.smtpprobe.report;
+
+import io.smtpprobe.core.ProbeReport;
+import io.smtpprobe.core.DomainResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtpprobe.core.MxHost;
+import io.smtpprobe.core.Reply;
+import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.TlsInfo;
+import io.smtpprobe.core.TranscriptLine;
+
+/**
+ * The JSON contract of {@code check --json} and the REST API. Built field by field rather than by
+ * reflection so that renaming a Java member can never silently change what other tools parse.
+ */
+public final class ReportJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ReportJson() {
+    }
+
+    public static ObjectNode report(ProbeReport report, boolean withTranscripts) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("result", report.result().name());
+        root.put("reason", report.reason().name());
+        root.put("explanation", report.reason().explanation());
+        ArrayNode domains = root.putArray("domains");
+        for (DomainResult d : report.domains()) {
+            domains.add(domain(d, withTranscripts));
+        }
+        return root;
+    }
+
+    public static ObjectNode domain(DomainResult d, boolean withTranscripts) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("domain", d.domain());
+        node.put("result", d.result().name());
+        node.put("reason", d.reason().name());
+        node.put("message", d.message());
+        ArrayNode mx = node.putArray("mx");
+        for (MxHost h : d.mx()) {
+            ObjectNode m = mx.addObject();
+            m.put("host", h.host());
+            m.put("preference", h.preference());
+            if (h.implicit()) {
+                m.put("implicit", true);
+            }
+            ArrayNode addresses = m.putArray("addresses");
+            h.addresses().forEach(a -> addresses.add(a.getHostAddress()));
+        }
+        ArrayNode servers = node.putArray("servers");
+        for (ServerResult s : d.servers()) {
+            servers.add(server(s, withTranscripts));
+        }
+        return node;
+    }
+
+    public static ObjectNode server(ServerResult s, boolean withTranscript) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("host", s.host());
+        node.put("address", s.address());
+        node.put("port", s.port());
+        if (s.preference() != null) {
+            node.put("preference", s.preference());
+        } else {
+            node.putNull("preference");
+        }
+        node.put("stage", s.stage().name());
+        node.set("reply", reply(s.reply()));
+        node.put("reason", s.reason().name());
+        node.put("result", s.outcome().name());
+        node.put("explanation", s.reason().explanation());
+        if (s.detail() != null) {
+            node.put("detail", s.detail());
+        }
+        ArrayNode ext = node.putArray("extensions");
+        s.extensions().forEach(ext::add);
+        node.put("dsn", s.dsnSupported());
+        if (s.queueId() != null) {
+            node.put("queueId", s.queueId());
+        }
+        node.set("tls", tls(s.tls()));
+        ObjectNode latency = node.putObject("latencyMs");
+        s.latencyMs().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> latency.put(e.getKey().name(), e.getValue()));
+        if (withTranscript) {
+            ArrayNode t = node.putArray("transcript");
+            for (TranscriptLine line : s.transcript()) {
+                t.add(line.toString());
+            }
+        }
+        return node;
+    }
+
+    private static ObjectNode reply(Reply r) {
+        if (r == null) {
+            return null;
+        }
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("code", r.code());
+        node.put("enhancedCode", r.enhancedCode());
+        node.put("class", r.replyClass().name());
+        node.put("text", r.text());
+        return node;
+    }
+
+    private static ObjectNode tls(TlsInfo tls) {
+        if (tls == null) {
+            return null;
+        }
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("protocol", tls.protocol());
+        node.put("cipher", tls.cipher());
+        node.put("trusted", tls.trusted());
+        node.put("hostnameMatch", tls.hostnameMatch());
+        if (tls.verificationError() != null) {
+            node.put("verificationError", tls.verificationError());
+        }
+        TlsInfo.Certificate c = tls.certificate();
+        if (c != null) {
+            ObjectNode cert = node.putObject("certificate");
+            cert.put("subject", c.subject());
+            cert.put("issuer", c.issuer());
+            ArrayNode sans = cert.putArray("subjectAltNames");
+            c.subjectAltNames().forEach(sans::add);
+            cert.put("notBefore", String.valueOf(c.notBefore()));
+            cert.put("notAfter", String.valueOf(c.notAfter()));
+            cert.put("daysRemaining", c.daysRemaining());
+        }
+        return node;
+    }
+
+    public static String toJson(ObjectNode node) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

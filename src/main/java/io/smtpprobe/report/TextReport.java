@@ -1,0 +1,71 @@
+package io.smtpprobe.report;
+
+import io.smtpprobe.core.MxHost;
+import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.ProbeReport;
+import io.smtpprobe.core.Reply;
+import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.TlsInfo;
+import io.smtpprobe.core.TranscriptLine;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.util.stream.Collectors;
+
+/** Prints a run the way a mail admin's telnet session looks, then a verdict with likely causes. */
+public final class TextReport {
+    private TextReport() {
+    }
+
+    public static void print(ProbeReport report, PrintStream out) {
+        for (DomainResult d : report.domains()) {
+            out.println("=== " + d.domain());
+            if (!d.mx().isEmpty()) {
+                out.println("MX records:");
+                for (MxHost h : d.mx()) {
+                    String addrs = h.addresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+                    out.printf("  %3d %s%s  [%s]%n", h.preference(), h.host(), h.implicit() ? " (implicit: no MX, A/AAAA of the domain)" : "",
+                            addrs.isEmpty() ? "no address" : addrs);
+                }
+            }
+            for (ServerResult s : d.servers()) {
+                out.println();
+                out.printf("--- %s%s%n", s.host(), s.address() == null ? "" : " [" + s.address() + "]:" + s.port());
+                for (TranscriptLine line : s.transcript()) {
+                    out.println(line.direction() == TranscriptLine.Direction.Info ? "* " + line.text() : line.text());
+                }
+            }
+            out.println();
+        }
+        out.println("=== Summary");
+        for (DomainResult d : report.domains()) {
+            out.printf("%s: %s (%s)%n", d.domain(), d.result(), d.reason());
+            out.println("  " + d.message());
+            if (d.servers().isEmpty()) {
+                out.println("  " + d.reason().explanation());
+            }
+            for (ServerResult s : d.servers()) {
+                Reply r = s.reply();
+                out.printf("  %-28s %-9s %-24s %s%n",
+                        s.host() + (s.address() == null ? "" : " " + s.address() + ":" + s.port()),
+                        s.stage(), s.reason(),
+                        r == null ? (s.detail() == null ? "" : s.detail()) : r.code() + " " + r.text());
+                if (s.reason() != io.smtpprobe.core.Reason.Accepted) {
+                    out.println("      " + s.reason().explanation());
+                }
+                if (!s.dsnSupported() && s.stage().ordinal() >= io.smtpprobe.core.Stage.RcptTo.ordinal()) {
+                    out.println("      (server does not advertise DSN: NOTIFY was not sent)");
+                }
+                TlsInfo tls = s.tls();
+                if (tls != null && tls.certificate() != null) {
+                    out.printf("      TLS %s %s, certificate %s, expires %s (%d days), trusted=%s, hostname match=%s%n",
+                            tls.protocol(), tls.cipher(), tls.certificate().subject(), tls.certificate().notAfter(),
+                            tls.certificate().daysRemaining(), tls.trusted(), tls.hostnameMatch());
+                }
+                if (s.queueId() != null) {
+                    out.println("      queued as " + s.queueId());
+                }
+            }
+        }
+        out.printf("Result: %s (%s)%n", report.result(), report.reason());
+    }
+}

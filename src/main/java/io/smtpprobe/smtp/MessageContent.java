@@ -1,5 +1,0 @@
-package io.smtpprobe.smtp;
-
-/** What DATA sends when a probe opts in to it. */
-public record MessageContent(String subject, String body) {
-}

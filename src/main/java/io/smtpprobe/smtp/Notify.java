@@ -1,6 +1,0 @@
-package io.smtpprobe.smtp;
-
-/** RFC 3461 NOTIFY keywords for RCPT TO. NEVER excludes the others. */
-public enum Notify {
-    SUCCESS, FAILURE, DELAY, NEVER
-}

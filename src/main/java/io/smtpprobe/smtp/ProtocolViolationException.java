@@ -1,8 +1,0 @@
-package io.smtpprobe.smtp;
-
-/** The server broke the reply syntax or a {@link Limits} cap; the message is safe to show. */
-public class ProtocolViolationException extends RuntimeException {
-    public ProtocolViolationException(String message) {
-        super(message, null, false, false);
-    }
-}

@@ -1,8 +1,0 @@
-package io.smtpprobe.smtp;
-
-import io.vertx.core.Future;
-
-/** Runs one complete dialogue. The returned future always succeeds: failures are results. */
-public interface SmtpProber {
-    Future<ServerResult> probe(SmtpTarget target, ProbeOptions options);
-}

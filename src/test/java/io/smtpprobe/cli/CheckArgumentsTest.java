@@ -1,0 +1,97 @@
+package io.smtpprobe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smtpprobe.core.MxPolicy;
+import io.smtpprobe.core.Notify;
+import io.smtpprobe.core.TlsMode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+
+class CheckArgumentsTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return CheckCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> invalidInputs() {
+        return java.util.stream.Stream.of(
+                new String[] {"--mail-from", "a@b.test\r\nRCPT TO:<victim@c.test>"},
+                new String[] {"--rcpt-to", "user@b.test\n"},
+                new String[] {"--ehlo", "probe\u0000.test"},
+                new String[] {"--subject", "hi\rthere"},
+                new String[] {"--port", "70000"},
+                new String[] {"--port", "0"},
+                new String[] {"--timeout", "10"},
+                new String[] {"--connect-timeout", "-1s"},
+                new String[] {"--tls", "sometimes"},
+                new String[] {"--mx-policy", "random"},
+                new String[] {"--notify", "never,success"},
+                new String[] {"--server", "mx.test:99999"},
+                new String[] {"--rcpt-to", "not-an-address"},
+                new String[] {"--dns-server", "127.0.0.1:0"},
+                new String[] {"--deny-network", "10.0.0.0/40"})
+                .map(a -> org.junit.jupiter.params.provider.Arguments.of(a[0], a[1]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("invalidInputs")
+    void invalidInputExitsThreeNamingTheFieldBeforeAnyConnection(String option, String value) {
+        int code = run(option, value, "contoso.test");
+        assertThat(code).isEqualTo(CheckCommand.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("check: invalid " + option + ":")
+                .doesNotContain("\r").doesNotContain("\u0000");
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void aHostileDomainArgumentIsRefused() {
+        assertThat(run("contoso.test\r\nQUIT")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("DOMAIN:");
+    }
+
+    @Test
+    void noDomainAndNoServerIsAUsageError() {
+        assertThat(run("--json")).isEqualTo(3);
+    }
+
+    @Test
+    void unknownOptionsAreRefused() {
+        assertThat(run("--frobnicate", "x", "contoso.test")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--frobnicate: unknown option");
+    }
+
+    @Test
+    void helpPrintsUsageAndSucceeds() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: smtp-probe check");
+    }
+
+    @Test
+    void optionsParseInBothSpellings() {
+        CheckArguments a = CheckArguments.parse(new String[] {
+            "--server=127.0.0.1:2525", "--rcpt-to", "<User@Contoso.test>", "--notify", "success,delay",
+            "--tls", "required", "--mx-policy=all", "--timeout", "1m30s", "--json", "contoso.test"});
+        assertThat(a.servers).containsExactly("127.0.0.1:2525");
+        assertThat(a.rcptTo).containsExactly("User@contoso.test");
+        assertThat(a.notify).containsExactlyInAnyOrder(Notify.SUCCESS, Notify.DELAY);
+        assertThat(a.tls).isEqualTo(TlsMode.Required);
+        assertThat(a.mxPolicy).isEqualTo(MxPolicy.All);
+        assertThat(a.totalTimeout).isEqualTo(Duration.ofSeconds(90));
+        assertThat(a.json).isTrue();
+        assertThat(a.domains).containsExactly("contoso.test");
+    }
+
+    @Test
+    void implicitTlsDefaultsToPort465() {
+        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "contoso.test"}).port).isEqualTo(465);
+        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "--port", "2465", "contoso.test"}).port).isEqualTo(2465);
+    }
+}

@@ -1,0 +1,219 @@
+package io.smtpprobe.engine;
+
+import io.smtpprobe.core.Cidr;
+import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.core.ProbeReport;
+import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.MxPolicy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smtpprobe.core.DnsStatus;
+import io.smtpprobe.core.MxHost;
+import io.smtpprobe.engine.dns.MxResolution;
+import io.smtpprobe.engine.dns.MxResolver;
+import io.smtpprobe.core.Limits;
+import io.smtpprobe.core.Outcome;
+import io.smtpprobe.core.ProbeOptions;
+import io.smtpprobe.core.Reason;
+import io.smtpprobe.core.Reply;
+import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.engine.smtp.SmtpTarget;
+import io.smtpprobe.core.Stage;
+import io.smtpprobe.core.Timeouts;
+import io.smtpprobe.core.TlsMode;
+import io.vertx.core.Future;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+class DefaultProbeRunnerTest {
+
+    private final Map<String, MxResolution> dns = new HashMap<>();
+    private final Map<String, Reason> verdictByAddress = new HashMap<>();
+    private final List<SmtpTarget> connected = new ArrayList<>();
+
+    private final MxResolver resolver = new MxResolver() {
+        @Override
+        public CompletionStage<MxResolution> resolve(String domain) {
+            return CompletableFuture.completedFuture(dns.get(domain));
+        }
+
+        @Override
+        public CompletionStage<MxHost> resolveHost(String host, int preference) {
+            return CompletableFuture.completedFuture(new MxHost(host, preference, false, List.of(ip("192.0.2.99")), null));
+        }
+    };
+
+    private ProbeReport run(EgressPolicy policy, MxPolicy mxPolicy, String... domains) {
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, options) -> {
+            connected.add(target);
+            Reason reason = verdictByAddress.getOrDefault(target.address().getHostAddress(), Reason.Accepted);
+            Reply reply = switch (reason) {
+                case Accepted -> Reply.of(250, List.of("2.1.5 Ok"));
+                case RecipientUnknown -> Reply.of(550, List.of("5.1.1 <postmaster@x.test>: User unknown"));
+                case Greylisted -> Reply.of(450, List.of("4.7.1 greylisted"));
+                default -> null;
+            };
+            Stage stage = reply == null ? Stage.Connect : Stage.RcptTo;
+            return Future.succeededFuture(new ServerResult(target.host(), target.address().getHostAddress(), target.port(),
+                    target.preference(), stage, reply, reason, List.of(), true, null, null, null, Map.of(), List.of()));
+        }, policy, new HostLimiter(4));
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
+                Timeouts.DEFAULT, Limits.DEFAULT);
+        return runner.run(new ProbeRequest(List.of(domains), List.of(), 25, mxPolicy, options)).toCompletableFuture().join();
+    }
+
+    private void mx(String domain, MxHost... hosts) {
+        dns.put(domain, new MxResolution(domain, DnsStatus.Ok, List.of(hosts), null));
+    }
+
+    private static MxHost host(String name, int pref, String... addresses) {
+        return new MxHost(name, pref, false, java.util.Arrays.stream(addresses).map(DefaultProbeRunnerTest::ip).toList(), null);
+    }
+
+    static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByAddress(Cidr.literalBytes(literal));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void preferredPolicyMovesPastUnreachableServersLikeAnMta() {
+        mx("contoso.test", host("mx1.contoso.test", 10, "192.0.2.1"), host("mx2.contoso.test", 20, "192.0.2.2"));
+        verdictByAddress.put("192.0.2.1", Reason.ConnectRefused);
+
+        ProbeReport report = run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "contoso.test");
+
+        DomainResult d = report.domains().get(0);
+        assertThat(d.result()).isEqualTo(Outcome.Success);
+        assertThat(d.servers()).extracting(ServerResult::reason).containsExactly(Reason.ConnectRefused, Reason.Accepted);
+        assertThat(d.message()).contains("mx2.contoso.test (192.0.2.2:25) accepted").contains("1 other server failed");
+    }
+
+    @Test
+    void preferredPolicyStopsAtTheFirstServerThatGivesAVerdict() {
+        mx("fabrikam.test", host("mx1.fabrikam.test", 10, "192.0.2.1"), host("mx2.fabrikam.test", 20, "192.0.2.2"));
+        verdictByAddress.put("192.0.2.1", Reason.RecipientUnknown);
+
+        DomainResult d = run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "fabrikam.test").domains().get(0);
+
+        assertThat(d.reason()).isEqualTo(Reason.RecipientUnknown);
+        assertThat(connected).hasSize(1);
+        assertThat(d.message()).isEqualTo("fabrikam.test: mx1.fabrikam.test (192.0.2.1:25) RCPT 550 5.1.1 <postmaster@x.test>: User unknown");
+    }
+
+    @Test
+    void allPolicyProbesEveryHostAndTheWorstDecides() {
+        mx("contoso.test", host("mx1.contoso.test", 10, "192.0.2.1"), host("mx2.contoso.test", 20, "192.0.2.2"));
+        verdictByAddress.put("192.0.2.2", Reason.Greylisted);
+
+        ProbeReport report = run(EgressPolicy.unrestricted(), MxPolicy.All, "contoso.test");
+
+        assertThat(connected).hasSize(2);
+        assertThat(report.result()).isEqualTo(Outcome.TransientFailure);
+        assertThat(report.reason()).isEqualTo(Reason.Greylisted);
+    }
+
+    @Test
+    void forbiddenAddressesAreReportedWithoutConnecting() {
+        mx("evil.test", host("metadata.evil.test", 10, "169.254.169.254"));
+
+        DomainResult d = run(EgressPolicy.operatorDefault(), MxPolicy.Preferred, "evil.test").domains().get(0);
+
+        assertThat(connected).isEmpty();
+        assertThat(d.reason()).isEqualTo(Reason.PolicyBlocked);
+        assertThat(d.servers().get(0).detail()).contains("169.254.0.0/16");
+    }
+
+    @Test
+    void dnsOutcomesMapToTheirReasonsWithoutConnecting() {
+        dns.put("nosuch.test", new MxResolution("nosuch.test", DnsStatus.NameNotFound, List.of(), "NXDOMAIN for nosuch.test"));
+        dns.put("nullmx.test", new MxResolution("nullmx.test", DnsStatus.NullMx, List.of(), "null MX"));
+        dns.put("slow.test", new MxResolution("slow.test", DnsStatus.Timeout, List.of(), "timeout"));
+
+        ProbeReport report = run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "nosuch.test", "nullmx.test", "slow.test");
+
+        assertThat(report.domains()).extracting(DomainResult::reason)
+                .containsExactly(Reason.DnsNameNotFound, Reason.NullMx, Reason.DnsTimeout);
+        assertThat(report.result()).isEqualTo(Outcome.PermanentFailure);
+        assertThat(report.domains().get(0).message()).isEqualTo("nosuch.test: DNS NXDOMAIN for nosuch.test");
+        assertThat(connected).isEmpty();
+    }
+
+    @Test
+    void anMxHostWithoutAddressIsReportedAndTheNextIsTried() {
+        mx("stale.test", new MxHost("gone.stale.test", 10, false, List.of(), DnsStatus.NameNotFound),
+                host("mx2.stale.test", 20, "192.0.2.2"));
+
+        DomainResult d = run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "stale.test").domains().get(0);
+
+        assertThat(d.servers()).extracting(ServerResult::reason).containsExactly(Reason.MxHostNotFound, Reason.Accepted);
+    }
+
+    @Test
+    void theDefaultRecipientIsPostmasterOfEachDomain() {
+        mx("a.test", host("mx.a.test", 10, "192.0.2.1"));
+        List<List<String>> recipients = new ArrayList<>();
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, options) -> {
+            recipients.add(options.rcptTo());
+            return Future.succeededFuture(new ServerResult(target.host(), "192.0.2.1", 25, 10, Stage.Quit,
+                    Reply.of(250, List.of("ok")), Reason.Accepted, List.of(), false, null, null, null, Map.of(), List.of()));
+        }, EgressPolicy.unrestricted(), new HostLimiter(1));
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
+                Timeouts.DEFAULT, Limits.DEFAULT);
+        runner.run(new ProbeRequest(List.of("a.test"), List.of(), 25, MxPolicy.Preferred, options)).toCompletableFuture().join();
+        assertThat(recipients).containsExactly(List.of("postmaster@a.test"));
+    }
+
+    @Test
+    void attemptsPerDomainAreCappedWhateverDnsReturns() {
+        List<MxHost> hosts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            hosts.add(host("mx" + i + ".many.test", i, "192.0.2." + (i * 4 + 1), "192.0.2." + (i * 4 + 2),
+                    "192.0.2." + (i * 4 + 3), "192.0.2." + (i * 4 + 4)));
+            for (int k = 1; k <= 4; k++) {
+                verdictByAddress.put("192.0.2." + (i * 4 + k), Reason.ConnectTimeout);
+            }
+        }
+        mx("many.test", hosts.toArray(MxHost[]::new));
+
+        run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "many.test");
+
+        assertThat(connected).hasSize(DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN);
+    }
+
+    @Test
+    void aProbeThatNeverCompletesReleasesItsHostPermitAtTheWatchdog() {
+        mx("hang.test", host("mx.hang.test", 10, "192.0.2.1"));
+        HostLimiter limiter = new HostLimiter(1);
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, options) -> io.vertx.core.Promise.<ServerResult>promise().future(),
+                EgressPolicy.unrestricted(), limiter);
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
+                new Timeouts(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100)),
+                Limits.DEFAULT);
+
+        DomainResult d = runner.run(new ProbeRequest(List.of("hang.test"), List.of(), 25, MxPolicy.Preferred, options))
+                .toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().domains().get(0);
+
+        assertThat(d.reason()).isEqualTo(Reason.CommandTimeout);
+        assertThat(limiter.inUse("192.0.2.1|25")).isZero();
+    }
+
+    @Test
+    void anInvalidServerFailsTheRunInsteadOfThrowing() {
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (t, o) -> { throw new AssertionError("no probe"); },
+                EgressPolicy.unrestricted(), new HostLimiter(1));
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of("a@b.test"), Set.of(), TlsMode.Disabled, false, null,
+                Timeouts.DEFAULT, Limits.DEFAULT);
+        var stage = runner.run(new ProbeRequest(List.of(), List.of("999.1.1.1"), 25, MxPolicy.Preferred, options));
+        assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
+    }
+}

@@ -1,0 +1,88 @@
+package io.smtpprobe.engine.smtp;
+
+import io.smtpprobe.core.TlsMode;
+import io.smtpprobe.core.Timeouts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class NetClientsTest {
+
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void probesWithTheSameOptionsShareOneClient() {
+        var clients = new NetClients(vertx);
+        var options = new TestOptions();
+
+        var first = clients.lease(options.build());
+        options.rcptTo = java.util.List.of("someone-else@example.test");
+        var second = clients.lease(options.build());
+
+        assertThat(first.owned()).isFalse();
+        assertThat(second.client()).isSameAs(first.client());
+        clients.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void implicitTlsAndOtherTimeoutsGetClientsOfTheirOwn() {
+        var clients = new NetClients(vertx);
+        var options = new TestOptions();
+        var plain = clients.lease(options.build());
+
+        options.tlsMode = TlsMode.Implicit;
+        var implicit = clients.lease(options.build());
+        options.tlsMode = TlsMode.Opportunistic;
+        options.timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(4));
+        var slowerConnect = clients.lease(options.build());
+
+        assertThat(implicit.client()).isNotSameAs(plain.client());
+        assertThat(slowerConnect.client()).isNotSameAs(plain.client()).isNotSameAs(implicit.client());
+        clients.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void afterCloseEachProbeOwnsAFreshClient() {
+        var clients = new NetClients(vertx);
+        var options = new TestOptions().build();
+        var shared = clients.lease(options);
+        clients.close().toCompletionStage().toCompletableFuture().join();
+
+        var late = clients.lease(options);
+
+        assertThat(late.owned()).isTrue();
+        assertThat(late.client()).isNotSameAs(shared.client());
+        late.release().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void beyondTheSharedLimitProbesOwnTheirClients() {
+        var clients = new NetClients(vertx);
+        var options = new TestOptions();
+        for (int i = 0; i < NetClients.MAX_SHARED; i++) {
+            options.timeouts = new Timeouts(Duration.ofMillis(100 + i), Duration.ofSeconds(1), Duration.ofSeconds(4));
+            assertThat(clients.lease(options.build()).owned()).isFalse();
+        }
+        options.timeouts = new Timeouts(Duration.ofMillis(99), Duration.ofSeconds(1), Duration.ofSeconds(4));
+
+        var extra = clients.lease(options.build());
+
+        assertThat(extra.owned()).isTrue();
+        extra.release().toCompletionStage().toCompletableFuture().join();
+        clients.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
