@@ -8,6 +8,8 @@ package io.smtpprobe.core;
  */
 public final class ServerText {
 
+    /** Room for a detail (a DNS answer, an exception message) in a one-line finding. */
+    public static final int MAX_DETAIL = 320;
     private static final String ELLIPSIS = "...";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -24,7 +26,7 @@ public final class ServerText {
         if (text == null) {
             return null;
         }
-        if (text.length() <= maxLength && isPlain(text)) {
+        if (text.length() <= maxLength && isPlain(text, false)) {
             return text;
         }
         int budget = Math.max(0, maxLength - ELLIPSIS.length());
@@ -51,6 +53,14 @@ public final class ServerText {
     }
 
     /**
+     * A detail about a server from anywhere but the server's replies (the resolver, an exception
+     * message, the egress policy), sanitised and cut once, where the result records it.
+     */
+    public static String detail(String text) {
+        return sanitize(text, MAX_DETAIL);
+    }
+
+    /**
      * Shortens text that is already safe (sanitised once; escaping it again would double every
      * backslash) or that a sanitising sink will escape later, never inside a surrogate pair.
      */
@@ -63,6 +73,18 @@ public final class ServerText {
             keep--;
         }
         return text.substring(0, keep) + ELLIPSIS.substring(0, Math.min(ELLIPSIS.length(), maxLength));
+    }
+
+    /**
+     * A second guard for text that should be safe already (sanitised where it entered): capped,
+     * and escaped only if a control or invisible character shows that it never was, so that safe
+     * text keeps its escapes instead of getting every backslash doubled.
+     */
+    public static String guard(String text, int maxLength) {
+        if (text == null) {
+            return null;
+        }
+        return isPlain(text, true) ? cap(text, maxLength) : sanitize(text, maxLength);
     }
 
     private static void appendSafely(StringBuilder out, int codePoint) {
@@ -91,11 +113,11 @@ public final class ServerText {
     }
 
     /** Nothing to escape: the common case of a well-behaved server, answered without copying. */
-    private static boolean isPlain(String text) {
+    private static boolean isPlain(String text, boolean backslashAllowed) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= 0x20 && c < 0x7f) {
-                if (c == '\\') {
+                if (c == '\\' && !backslashAllowed) {
                     return false;
                 }
                 continue;

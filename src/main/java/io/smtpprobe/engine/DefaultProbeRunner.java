@@ -3,7 +3,6 @@ package io.smtpprobe.engine;
 import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.ProbeReport;
-import io.smtpprobe.report.Findings;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.MxPolicy;
 import io.smtpprobe.request.InputValidator;
@@ -16,6 +15,7 @@ import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.ServerText;
 import io.smtpprobe.engine.smtp.SmtpProber;
 import io.smtpprobe.engine.smtp.SmtpTarget;
 import io.smtpprobe.core.Stage;
@@ -207,15 +207,9 @@ public final class DefaultProbeRunner implements ProbeRunner {
     private static DomainResult domainResult(String label, List<MxHost> mx, List<ServerResult> servers,
                                              ServerResult deciding) {
         if (deciding == null) {
-            return new DomainResult(label, Outcome.PermanentFailure, Reason.DnsNoMailServers,
-                    label + ": no mail server to probe", mx, servers);
+            return new DomainResult(label, Outcome.PermanentFailure, Reason.DnsNoMailServers, null, mx, servers);
         }
-        String message = Findings.of(label, deciding);
-        long failedOthers = servers.stream().filter(s -> s != deciding && s.outcome() != Outcome.Success).count();
-        if (deciding.outcome() == Outcome.Success && failedOthers > 0) {
-            message += " (" + failedOthers + " other server" + (failedOthers > 1 ? "s" : "") + " failed)";
-        }
-        return new DomainResult(label, deciding.outcome(), deciding.reason(), message, mx, servers);
+        return new DomainResult(label, deciding.outcome(), deciding.reason(), null, mx, servers);
     }
 
     private static DomainResult dnsFailure(String domain, MxResolution mx) {
@@ -226,8 +220,8 @@ public final class DefaultProbeRunner implements ProbeRunner {
             case Timeout -> Reason.DnsTimeout;
             default -> Reason.DnsServerFailure;
         };
-        String detail = mx.detail() != null ? Findings.safe(mx.detail()) : reason.name();
-        return new DomainResult(domain, Outcome.PermanentFailure, reason, domain + ": DNS " + detail, mx.hosts(), List.of());
+        String detail = mx.detail() != null ? ServerText.detail(mx.detail()) : reason.name();
+        return new DomainResult(domain, Outcome.PermanentFailure, reason, detail, mx.hosts(), List.of());
     }
 
     private static List<Attempt> attempts(List<Candidate> candidates) {
@@ -250,7 +244,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     private static ServerResult synthetic(Attempt a, Stage stage, Reason reason, String detail) {
         return new ServerResult(a.host.host(), a.address == null ? null : a.address.getHostAddress(), a.port,
-                a.preference, stage, null, reason, List.of(), false, null, null, Findings.safe(detail), Map.of(), List.of());
+                a.preference, stage, null, reason, List.of(), false, null, null, ServerText.detail(detail), Map.of(), List.of());
     }
 
     private static InetAddress literalAddress(byte[] bytes) {

@@ -1,32 +1,82 @@
 package io.smtpprobe.report;
 
+import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.Outcome;
+import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
-import io.smtpprobe.core.Stage;
+import java.util.List;
+import java.util.Optional;
 
-/** One human line per finding, in the words a mail admin uses reading a telnet session. */
+/**
+ * The one place that puts results into words, in the words a mail admin uses reading a telnet
+ * session. The CLI, {@code .status}, Events and the REST API all print these lines, so the same
+ * failure reads the same everywhere.
+ */
 public final class Findings {
     private static final int MAX_REPLY_TEXT = 160;
 
     private Findings() {
     }
 
-    public static String of(String domain, ServerResult server) {
+    /**
+     * The whole run in one line, as {@code .status.message} shows it: the worst domain's line and
+     * how many other domains failed, e.g.
+     * {@code fabrikam.test: mx1.fabrikam.test (192.0.2.1:25) RCPT 550 5.1.1 User unknown (and 1 more failing)}.
+     */
+    public static String summary(ProbeReport report) {
+        List<DomainResult> failing = report.domains().stream().filter(d -> d.result() != Outcome.Success).toList();
+        if (failing.isEmpty()) {
+            int n = report.domains().size();
+            return n == 1 ? domain(report.domains().get(0)) : "all " + n + " domains accepted";
+        }
+        String line = domain(worst(failing).orElseThrow());
+        return failing.size() > 1 ? line + " (and " + (failing.size() - 1) + " more failing)" : line;
+    }
+
+    /** The first of the domains with the worst result. */
+    public static Optional<DomainResult> worst(List<DomainResult> domains) {
+        return domains.stream().reduce((a, b) -> b.result().ordinal() > a.result().ordinal() ? b : a);
+    }
+
+    /** One domain in one line: its deciding server's line, or what DNS said when no server was reached. */
+    public static String domain(DomainResult domain) {
+        ServerResult deciding = domain.deciding();
+        if (deciding == null) {
+            String why = domain.detail() != null && !domain.detail().isBlank() ? "DNS " + domain.detail()
+                    : domain.reason() == null ? "failed" : domain.reason().explanation();
+            return safe(domain.domain()) + ": " + why;
+        }
+        String line = server(domain.domain(), deciding);
+        long othersFailed = domain.servers().stream().filter(s -> s != deciding && s.outcome() != Outcome.Success).count();
+        if (deciding.outcome() == Outcome.Success && othersFailed > 0) {
+            line += " (" + othersFailed + " other server" + (othersFailed > 1 ? "s" : "") + " failed)";
+        }
+        return line;
+    }
+
+    /**
+     * One server in one line: where the dialogue stopped and what the server said there, e.g.
+     * {@code fabrikam.test: mx1.fabrikam.test (192.0.2.1:25) RCPT 550 5.1.1 User unknown}, or
+     * {@code refused.test: mx.refused.test (192.0.2.3:25) CONNECT ConnectRefused: Connection refused}.
+     */
+    public static String server(String domain, ServerResult server) {
         StringBuilder sb = new StringBuilder(safe(domain)).append(": ").append(safe(server.host()));
         if (server.address() != null && !server.address().equals(server.host())) {
             sb.append(" (").append(server.address()).append(':').append(server.port()).append(')');
         }
         Reply reply = server.reply();
         if (server.reason() == Reason.Accepted) {
+            // the stage is QUIT, but the reply worth quoting is the one that accepted the mail
             sb.append(" accepted");
             if (reply != null) {
                 sb.append(" (").append(reply.code()).append(' ').append(cut(reply.text())).append(')');
             }
             return sb.toString();
         }
-        sb.append(' ').append(verb(server.stage()));
+        sb.append(' ').append(server.stage().command());
         if (reply != null && server.reason().replyBased()) {
             sb.append(' ').append(reply.code()).append(' ').append(cut(reply.text()));
         } else {
@@ -38,28 +88,13 @@ public final class Findings {
         return sb.toString();
     }
 
-    public static String verb(Stage stage) {
-        return switch (stage) {
-            case Dns -> "DNS";
-            case Connect -> "connect";
-            case Banner -> "banner";
-            case Ehlo -> "EHLO";
-            case Helo -> "HELO";
-            case StartTls -> "STARTTLS";
-            case MailFrom -> "MAIL";
-            case RcptTo -> "RCPT";
-            case Data -> "DATA";
-            case Quit -> "QUIT";
-        };
-    }
-
     /** Reply text and details: the engine sanitised them, escaping again would double backslashes. */
     private static String cut(String s) {
         return ServerText.cap(s, MAX_REPLY_TEXT);
     }
 
-    /** Text from anywhere but this program (DNS details, exception messages) made safe to print. */
-    public static String safe(String s) {
+    /** Names from outside this program (a domain label, an MX host) made safe to print. */
+    private static String safe(String s) {
         return ServerText.sanitize(s, 2 * MAX_REPLY_TEXT);
     }
 }

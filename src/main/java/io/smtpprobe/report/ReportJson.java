@@ -38,7 +38,7 @@ public final class ReportJson {
         node.put("domain", d.domain());
         node.put("result", d.result().name());
         node.put("reason", d.reason().name());
-        node.put("message", d.message());
+        node.put("message", Findings.domain(d));
         ArrayNode mx = node.putArray("mx");
         for (MxHost h : d.mx()) {
             ObjectNode m = mx.addObject();

@@ -39,8 +39,8 @@ public final class TextReport {
         out.println("=== Summary");
         for (DomainResult d : report.domains()) {
             out.printf("%s: %s (%s)%n", d.domain(), d.result(), d.reason());
-            out.println("  " + d.message());
-            if (d.servers().isEmpty()) {
+            out.println("  " + Findings.domain(d));
+            if (d.servers().isEmpty() && d.detail() != null) {
                 out.println("  " + d.reason().explanation());
             }
             for (ServerResult s : d.servers()) {

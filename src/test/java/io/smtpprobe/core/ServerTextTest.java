@@ -112,4 +112,18 @@ class ServerTextTest {
     void capNeverSplitsASurrogatePair() {
         assertThat(ServerText.cap("abcd\ud83d\udce8efgh", 8)).isEqualTo("abcd...");
     }
+
+    @Test
+    void guardKeepsEscapedTextAndEscapesTextThatWasNeverSanitised() {
+        assertThat(ServerText.guard("already \\x0d escaped", 100)).isEqualTo("already \\x0d escaped");
+        assertThat(ServerText.guard("raw\r\nC1\u0085sep\u2028", 100)).isEqualTo("raw\\x0d\\x0aC1\\x85sep\\u2028");
+        assertThat(ServerText.guard("x".repeat(50), 10)).isEqualTo("xxxxxxx...");
+        assertThat(ServerText.guard(null, 10)).isNull();
+    }
+
+    @Test
+    void detailIsSanitisedAndCutOnce() {
+        assertThat(ServerText.detail("Connection refused\r\n")).isEqualTo("Connection refused\\x0d\\x0a");
+        assertThat(ServerText.detail("y".repeat(1000))).hasSize(ServerText.MAX_DETAIL).endsWith("...");
+    }
 }

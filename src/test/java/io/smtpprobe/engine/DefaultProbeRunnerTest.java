@@ -17,6 +17,7 @@ import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.report.Findings;
 import io.smtpprobe.engine.smtp.SmtpTarget;
 import io.smtpprobe.core.Stage;
 import io.smtpprobe.core.Timeouts;
@@ -95,7 +96,7 @@ class DefaultProbeRunnerTest {
         DomainResult d = report.domains().get(0);
         assertThat(d.result()).isEqualTo(Outcome.Success);
         assertThat(d.servers()).extracting(ServerResult::reason).containsExactly(Reason.ConnectRefused, Reason.Accepted);
-        assertThat(d.message()).contains("mx2.contoso.test (192.0.2.2:25) accepted").contains("1 other server failed");
+        assertThat(Findings.domain(d)).contains("mx2.contoso.test (192.0.2.2:25) accepted").contains("1 other server failed");
     }
 
     @Test
@@ -107,7 +108,7 @@ class DefaultProbeRunnerTest {
 
         assertThat(d.reason()).isEqualTo(Reason.RecipientUnknown);
         assertThat(connected).hasSize(1);
-        assertThat(d.message()).isEqualTo("fabrikam.test: mx1.fabrikam.test (192.0.2.1:25) RCPT 550 5.1.1 <postmaster@x.test>: User unknown");
+        assertThat(Findings.domain(d)).isEqualTo("fabrikam.test: mx1.fabrikam.test (192.0.2.1:25) RCPT 550 5.1.1 <postmaster@x.test>: User unknown");
     }
 
     @Test
@@ -144,7 +145,7 @@ class DefaultProbeRunnerTest {
         assertThat(report.domains()).extracting(DomainResult::reason)
                 .containsExactly(Reason.DnsNameNotFound, Reason.NullMx, Reason.DnsTimeout);
         assertThat(report.result()).isEqualTo(Outcome.PermanentFailure);
-        assertThat(report.domains().get(0).message()).isEqualTo("nosuch.test: DNS NXDOMAIN for nosuch.test");
+        assertThat(Findings.domain(report.domains().get(0))).isEqualTo("nosuch.test: DNS NXDOMAIN for nosuch.test");
         assertThat(connected).isEmpty();
     }
 

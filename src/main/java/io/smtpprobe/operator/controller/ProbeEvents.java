@@ -1,8 +1,6 @@
 package io.smtpprobe.operator.controller;
 
 import io.smtpprobe.operator.status.Timestamps;
-import io.smtpprobe.operator.status.DomainStatuses;
-import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +10,8 @@ import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Outcome;
+import io.smtpprobe.core.ServerText;
+import io.smtpprobe.report.Findings;
 import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,7 +44,7 @@ public final class ProbeEvents {
             }
             boolean ok = domain.result() == Outcome.Success;
             emit(probe, ok ? "Normal" : "Warning", domain.reason() == null ? domain.result().name() : domain.reason().name(),
-                    SmtpProbeStatusAggregator.describe(domain));
+                    Findings.domain(domain));
         }
     }
 
@@ -59,7 +59,7 @@ public final class ProbeEvents {
                         .withUid(probe.getMetadata().getUid()).build())
                 .withType(type)
                 .withReason(reason)
-                .withMessage(DomainStatuses.truncate(message, 1024))
+                .withMessage(ServerText.guard(message, 1024))
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT)

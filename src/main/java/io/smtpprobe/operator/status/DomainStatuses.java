@@ -6,7 +6,9 @@ import io.smtpprobe.core.MxHost;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.TlsInfo;
+import io.smtpprobe.report.Findings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,7 @@ public final class DomainStatuses {
                 text(result.domain()),
                 result.result(),
                 result.reason() == null ? null : result.reason().name(),
-                text(result.message()),
+                text(Findings.domain(result)),
                 result.mx().stream().limit(MAX_MX).map(DomainStatuses::mx).toList(),
                 result.servers().stream().limit(MAX_SERVERS).map(DomainStatuses::server).toList());
     }
@@ -88,22 +90,6 @@ public final class DomainStatuses {
 
     /** Server-provided text is sanitised by the engine already; this is the storage cap and a second guard. */
     public static String text(String value) {
-        return truncate(value, MAX_TEXT);
-    }
-
-    public static String truncate(String value, int max) {
-        if (value == null) {
-            return null;
-        }
-        var out = new StringBuilder();
-        value.codePoints().forEach(c -> out.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-        if (out.length() <= max) {
-            return out.toString();
-        }
-        int end = max - 3;
-        if (Character.isHighSurrogate(out.charAt(end - 1))) {
-            end--;
-        }
-        return out.substring(0, end) + "...";
+        return ServerText.guard(value, MAX_TEXT);
     }
 }

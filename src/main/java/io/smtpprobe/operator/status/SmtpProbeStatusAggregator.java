@@ -2,17 +2,14 @@ package io.smtpprobe.operator.status;
 
 import io.smtpprobe.api.v1alpha1.OperatorReason;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
-import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.report.Findings;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.Reason;
-import io.smtpprobe.core.ServerResult;
-import io.smtpprobe.core.Stage;
+import io.smtpprobe.core.ServerText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,7 +36,7 @@ public final class SmtpProbeStatusAggregator {
         boolean ready = report.result() == Outcome.Success
                 && report.domains().stream().allMatch(d -> d.reason() == Reason.Accepted);
         String reason = ready ? Reason.Accepted.name() : reasonOf(report);
-        String message = message(report);
+        String message = ServerText.guard(Findings.summary(report), MAX_MESSAGE);
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY,
                 ready ? Conditions.TRUE : Conditions.FALSE, reason, message, generation, now);
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
@@ -52,7 +49,7 @@ public final class SmtpProbeStatusAggregator {
     /** The spec cannot be probed: old results describe a different spec, so they are dropped. */
     public SmtpProbeStatus invalid(String problems, SmtpProbeStatus previous, long generation) {
         Instant now = clock.instant();
-        String message = DomainStatuses.truncate("invalid spec: " + problems, MAX_MESSAGE);
+        String message = ServerText.guard("invalid spec: " + problems, MAX_MESSAGE);
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE,
                 OperatorReason.InvalidSpec.name(), message, generation, now);
         return new SmtpProbeStatus(generation, null, null, null, OperatorReason.InvalidSpec.name(), message,
@@ -66,7 +63,7 @@ public final class SmtpProbeStatusAggregator {
     }
 
     public SmtpProbeStatus failed(Throwable error, SmtpProbeStatus previous, long generation, Instant now, Duration untilNext) {
-        String message = DomainStatuses.truncate("probe failed: " + error, MAX_MESSAGE);
+        String message = ServerText.guard("probe failed: " + error, MAX_MESSAGE);
         String reason = OperatorReason.ProbeError.name();
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE, reason, message, generation, now);
         int failures = Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
@@ -103,83 +100,6 @@ public final class SmtpProbeStatusAggregator {
         if (report.reason() != null) {
             return report.reason().name();
         }
-        return worst(report.domains()).map(d -> d.reason().name()).orElse(OperatorReason.ProbeError.name());
-    }
-
-    /**
-     * One line naming the worst finding, e.g. {@code fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown},
-     * and how many other domains failed too.
-     */
-    static String message(ProbeReport report) {
-        var failing = report.domains().stream().filter(d -> d.result() != Outcome.Success).toList();
-        if (failing.isEmpty()) {
-            int n = report.domains().size();
-            return n == 1 ? report.domains().get(0).domain() + ": accepted" : "all " + n + " domains accepted";
-        }
-        var worst = worst(failing).orElseThrow();
-        String line = describe(worst);
-        if (failing.size() > 1) {
-            line += " (and " + (failing.size() - 1) + " more failing)";
-        }
-        return DomainStatuses.truncate(line, MAX_MESSAGE);
-    }
-
-    private static java.util.Optional<DomainResult> worst(List<DomainResult> domains) {
-        return domains.stream().max(Comparator.comparingInt((DomainResult d) -> d.result().ordinal())
-                .thenComparing(Comparator.comparingInt(domains::indexOf).reversed()));
-    }
-
-    public static String describe(DomainResult domain) {
-        var server = decidingServer(domain);
-        if (server != null && server.reason() == Reason.Accepted) {
-            // the stage is QUIT but the reply is the one that accepted the mail (RCPT or DATA)
-            return Findings.of(domain.domain(), server);
-        }
-        if (server != null && server.reply() != null) {
-            var reply = server.reply();
-            var sb = new StringBuilder(domain.domain()).append(": ").append(server.host()).append(' ')
-                    .append(command(server.stage())).append(' ').append(reply.code());
-            if (reply.enhancedCode() != null && !reply.text().startsWith(reply.enhancedCode())) {
-                sb.append(' ').append(reply.enhancedCode());
-            }
-            if (!reply.text().isEmpty()) {
-                sb.append(' ').append(reply.text());
-            }
-            return sb.toString();
-        }
-        if (server != null) {
-            String detail = server.detail() != null ? server.detail() : server.reason().explanation();
-            return domain.domain() + ": " + server.host() + " " + command(server.stage()) + " " + server.reason().name() + ": " + detail;
-        }
-        String detail = domain.message() != null && !domain.message().isBlank() ? domain.message()
-                : domain.reason() == null ? "failed" : domain.reason().explanation();
-        return detail.startsWith(domain.domain()) ? detail : domain.domain() + ": " + detail;
-    }
-
-    private static ServerResult decidingServer(DomainResult domain) {
-        ServerResult last = null;
-        for (var s : domain.servers()) {
-            if (s.reason() == domain.reason()) {
-                return s;
-            }
-            last = s;
-        }
-        return last;
-    }
-
-    /** The command as the manual telnet procedure names it, so the message reads like a transcript. */
-    public static String command(Stage stage) {
-        return switch (stage) {
-            case Dns -> "DNS";
-            case Connect -> "CONNECT";
-            case Banner -> "BANNER";
-            case Ehlo -> "EHLO";
-            case Helo -> "HELO";
-            case StartTls -> "STARTTLS";
-            case MailFrom -> "MAIL FROM";
-            case RcptTo -> "RCPT";
-            case Data -> "DATA";
-            case Quit -> "QUIT";
-        };
+        return Findings.worst(report.domains()).map(d -> d.reason().name()).orElse(OperatorReason.ProbeError.name());
     }
 }

@@ -54,10 +54,10 @@ class OperatorApplicationTest {
             client.resources(SmtpProbe.class).inNamespace("mail").resource(probe).create();
         }
 
-        TestOperator.await(() -> get("/api/v1/smtpprobes").body().contains("fabrikam.test: mx1.fabrikam.test RCPT 550"));
+        TestOperator.await(() -> get("/api/v1/smtpprobes").body().contains("fabrikam.test: mx1.fabrikam.test (127.0.0.1:25) RCPT 550"));
         assertThat(get("/api/v1/smtpprobes").body())
                 .contains("\"name\":\"fabrikam\"", "\"reason\":\"RecipientUnknown\"",
-                        "fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
+                        "fabrikam.test: mx1.fabrikam.test (127.0.0.1:25) RCPT 550 5.1.1 User unknown");
 
         var list = new ObjectMapper().readTree(get("/api/v1/smtpprobes").body());
         assertThat(list).filteredOn(item -> item.get("name").asText().equals("fabrikam")).singleElement().satisfies(item -> {

@@ -133,7 +133,7 @@ class SmtpProbeReconcilerRealPeersTest {
 
         assertThat(status.result()).isEqualTo(Outcome.Success);
         assertThat(status.reason()).isEqualTo("Accepted");
-        assertThat(status.message()).isEqualTo("contoso.test: accepted");
+        assertThat(status.message()).isEqualTo("contoso.test: mx1.contoso.test (127.0.0.1:" + postfix.port() + ") accepted (250 2.1.5 Ok)");
         assertThat(status.consecutiveFailures()).isZero();
         assertThat(status.observedGeneration()).isEqualTo(1L);
         var ready = Conditions.find(status.conditions(), Conditions.READY).orElseThrow();
@@ -162,7 +162,9 @@ class SmtpProbeReconcilerRealPeersTest {
 
         assertThat(status.result()).isEqualTo(Outcome.PermanentFailure);
         assertThat(status.reason()).isEqualTo("RecipientUnknown");
-        assertThat(status.message()).startsWith("contoso.test: mx1.contoso.test RCPT 550 5.1.1").contains("nobody@contoso.test");
+        assertThat(status.message()).startsWith("contoso.test: mx1.contoso.test (127.0.0.1:" + postfix.port() + ") RCPT 550 5.1.1")
+                .contains("nobody@contoso.test");
+        assertThat(status.domains().get(0).message()).isEqualTo(status.message());
         assertThat(status.consecutiveFailures()).isEqualTo(1);
         var ready = Conditions.find(status.conditions(), Conditions.READY).orElseThrow();
         assertThat(ready.getStatus()).isEqualTo(Conditions.FALSE);
@@ -198,7 +200,7 @@ class SmtpProbeReconcilerRealPeersTest {
 
         assertThat(status.result()).isEqualTo(Outcome.PermanentFailure);
         assertThat(status.reason()).isEqualTo("ConnectRefused");
-        assertThat(status.message()).startsWith("refused.test: down.refused.test CONNECT ConnectRefused");
+        assertThat(status.message()).matches("refused\\.test: down\\.refused\\.test \\(127\\.0\\.0\\.3:\\d+\\) CONNECT ConnectRefused.*");
         assertThat(Conditions.find(status.conditions(), Conditions.READY).orElseThrow().getStatus()).isEqualTo(Conditions.FALSE);
         assertThat(status.domains().get(0).servers()).singleElement().satisfies(s -> {
             assertThat(s.address()).isEqualTo("127.0.0.3");

@@ -135,7 +135,7 @@ class SmtpProbeReconcilerTest {
         });
         await(() -> runner.calls() >= 3);
         await(() -> status("a").consecutiveFailures() >= 3);
-        assertThat(status("a").message()).isEqualTo("fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
+        assertThat(status("a").message()).isEqualTo("fabrikam.test: mx1.fabrikam.test (127.0.0.1:25) RCPT 550 5.1.1 User unknown");
         var events = client.v1().events().inNamespace(NS).list().getItems();
         assertThat(events).hasSize(1);
         assertThat(events.get(0).getType()).isEqualTo("Warning");

@@ -43,9 +43,10 @@ class SmtpProbeStatusAggregatorTest {
 
     @Test
     void acceptedDomainIsDescribedAsAcceptedNotByItsQuit() {
-        var line = SmtpProbeStatusAggregator.describe(allAccepted("contoso.test").domains().get(0));
+        var status = aggregator.probed(allAccepted("contoso.test"), null, 1, fiveMinutes);
 
-        assertThat(line).startsWith("contoso.test: mx1.contoso.test").contains("accepted (250 2.1.5 Ok)").doesNotContain("QUIT");
+        assertThat(status.message()).startsWith("contoso.test: mx1.contoso.test").contains("accepted (250 2.1.5 Ok)").doesNotContain("QUIT");
+        assertThat(status.domains().get(0).message()).isEqualTo(status.message());
     }
 
     @Test
@@ -53,7 +54,9 @@ class SmtpProbeStatusAggregatorTest {
         var report = report(domain("contoso.test", accepted("mx1.contoso.test")),
                 domain("fabrikam.test", server("mx1.fabrikam.test", Stage.RcptTo, Reason.RecipientUnknown, 550, "5.1.1 User unknown")));
         var status = aggregator.probed(report, null, 1, fiveMinutes);
-        assertThat(status.message()).isEqualTo("fabrikam.test: mx1.fabrikam.test RCPT 550 5.1.1 User unknown");
+        assertThat(status.message()).isEqualTo("fabrikam.test: mx1.fabrikam.test (127.0.0.1:25) RCPT 550 5.1.1 User unknown");
+        assertThat(status.domains().get(1).message()).as("the domain's message reads like the status message")
+                .isEqualTo(status.message());
         assertThat(status.reason()).isEqualTo("RecipientUnknown");
         var ready = Conditions.find(status.conditions(), "Ready").orElseThrow();
         assertThat(ready.getStatus()).isEqualTo("False");
@@ -70,7 +73,7 @@ class SmtpProbeStatusAggregatorTest {
                 domain("a.test", server("mx.a.test", Stage.RcptTo, Reason.Greylisted, 451, "4.7.1 Try later")),
                 domain("b.test", server("mx.b.test", Stage.MailFrom, Reason.SenderRejected, 553, "5.1.7 Bad sender")));
         assertThat(aggregator.probed(report, null, 1, fiveMinutes).message())
-                .isEqualTo("b.test: mx.b.test MAIL FROM 553 5.1.7 Bad sender (and 1 more failing)");
+                .isEqualTo("b.test: mx.b.test (127.0.0.1:25) MAIL 553 5.1.7 Bad sender (and 1 more failing)");
     }
 
     @Test
@@ -127,7 +130,37 @@ class SmtpProbeStatusAggregatorTest {
     void controlCharactersNeverReachTheStatus() {
         var report = new ProbeReport(Outcome.PermanentFailure, Reason.PermanentFailure, List.of(new DomainResult("a.test",
                 Outcome.PermanentFailure, Reason.PermanentFailure, "bad\r\nline", List.of(), List.of())));
-        assertThat(aggregator.probed(report, null, 1, fiveMinutes).domains().get(0).message()).isEqualTo("bad??line");
+        var status = aggregator.probed(report, null, 1, fiveMinutes);
+        assertThat(status.domains().get(0).message()).isEqualTo("a.test: DNS bad\\x0d\\x0aline");
+        assertThat(status.message()).isEqualTo("a.test: DNS bad\\x0d\\x0aline");
+    }
+
+    /** The status is the second guard: text that skipped the engine's escaping is escaped here, C1 and U+2028 included. */
+    @Test
+    void c1AndLineSeparatorsInServerTextNeverReachTheStatus() {
+        String evil = "5.7.1 spoof\u0085Ready: True\u2028\u009b2J\u2029end";
+        var report = report(domain("evil.test", server("mx.evil.test", Stage.RcptTo, Reason.RelayDenied, 554, evil)));
+
+        var status = aggregator.probed(report, null, 1, fiveMinutes);
+
+        var domain = status.domains().get(0);
+        var texts = List.of(status.message(), domain.message(), domain.servers().get(0).reply().text(),
+                Conditions.find(status.conditions(), "Ready").orElseThrow().getMessage());
+        assertThat(texts).allSatisfy(text -> {
+            assertThat(text.codePoints()).noneMatch(io.smtpprobe.core.ServerText::isControl);
+            assertThat(text).contains("spoof\\x85Ready: True\\u2028\\x9b2J\\u2029end");
+        });
+    }
+
+    /** Text the engine escaped already keeps its escapes: escaping twice would double every backslash. */
+    @Test
+    void alreadyEscapedServerTextIsStoredAsIs() {
+        var report = report(domain("esc.test", server("mx.esc.test", Stage.RcptTo, Reason.RelayDenied, 554, "5.7.1 bell\\x07 here")));
+
+        var status = aggregator.probed(report, null, 1, fiveMinutes);
+
+        assertThat(status.domains().get(0).servers().get(0).reply().text()).isEqualTo("5.7.1 bell\\x07 here");
+        assertThat(status.message()).endsWith("RCPT 554 5.7.1 bell\\x07 here");
     }
 
     @Test
