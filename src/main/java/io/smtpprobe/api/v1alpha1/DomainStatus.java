@@ -2,7 +2,6 @@ package io.smtpprobe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.smtpprobe.core.Outcome;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)

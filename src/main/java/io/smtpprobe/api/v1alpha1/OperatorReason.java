@@ -2,7 +2,7 @@ package io.smtpprobe.api.v1alpha1;
 
 /**
  * Reasons the operator itself reports, for states where no probe verdict exists. Together with
- * {@link io.smtpprobe.core.Reason} (the probe verdicts) this is the complete list of values of
+ * the engine's probe verdicts (core {@code Reason}) this is the complete list of values of
  * {@code .status.reason}, the Ready condition's reason and Event reasons; the names must never
  * collide with the engine's (a unit test guards that).
  */

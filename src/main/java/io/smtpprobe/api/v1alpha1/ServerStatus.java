@@ -3,8 +3,6 @@ package io.smtpprobe.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.smtpprobe.core.ReplyClass;
-import io.smtpprobe.core.Stage;
 import java.util.List;
 import java.util.Map;
 

@@ -8,9 +8,6 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.smtpprobe.core.MxPolicy;
-import io.smtpprobe.core.Notify;
-import io.smtpprobe.core.TlsMode;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)

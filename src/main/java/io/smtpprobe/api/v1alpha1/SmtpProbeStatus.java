@@ -3,7 +3,6 @@ package io.smtpprobe.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.smtpprobe.core.Outcome;
 import java.util.List;
 
 /**

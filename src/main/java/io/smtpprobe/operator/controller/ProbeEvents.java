@@ -11,6 +11,7 @@ import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.ServerText;
+import io.smtpprobe.operator.mapping.CrdEnums;
 import io.smtpprobe.report.Findings;
 import java.time.Clock;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class ProbeEvents {
     public void resultsChanged(SmtpProbe probe, SmtpProbeStatus previous, ProbeReport report) {
         Map<String, Outcome> before = previous == null || previous.domains() == null ? Map.of()
                 : previous.domains().stream().filter(d -> d.result() != null)
-                        .collect(Collectors.toMap(DomainStatus::domain, DomainStatus::result, (a, b) -> a));
+                        .collect(Collectors.toMap(DomainStatus::domain, d -> CrdEnums.toCore(d.result()), (a, b) -> a));
         for (DomainResult domain : report.domains()) {
             if (before.get(domain.domain()) == domain.result()) {
                 continue;

@@ -4,6 +4,7 @@ import io.smtpprobe.api.v1alpha1.MessageData;
 import io.smtpprobe.api.v1alpha1.ProbeTimeouts;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
 import io.smtpprobe.api.v1alpha1.WireText;
+import io.smtpprobe.operator.mapping.CrdEnums;
 import io.smtpprobe.request.Durations;
 import io.smtpprobe.request.InputValidator;
 import io.smtpprobe.core.MxPolicy;
@@ -79,7 +80,7 @@ public final class ProbeRequestMapper {
         for (int i = 0; i < rcptTo.size(); i++) {
             check("spec.rcptTo[" + i + "]", rcptTo.get(i), MAILBOX, "must be LOCAL@DOMAIN without spaces, angle brackets or control characters", problems);
         }
-        var notify = listOf(spec.getNotify());
+        var notify = listOf(CrdEnums.toCore(spec.getNotify()));
         if (notify.stream().anyMatch(Objects::isNull)) {
             problems.add("spec.notify: must be SUCCESS, FAILURE, DELAY or NEVER");
         } else if (notify.contains(Notify.NEVER) && EnumSet.copyOf(notify).size() > 1) {
@@ -97,11 +98,11 @@ public final class ProbeRequestMapper {
         }
         var options = new ProbeOptions(ehloName, mailFrom, rcptTo,
                 notify.isEmpty() ? EnumSet.noneOf(Notify.class) : EnumSet.copyOf(notify),
-                Objects.requireNonNullElse(spec.getTls(), TlsMode.Opportunistic),
+                Objects.requireNonNullElse(CrdEnums.toCore(spec.getTls()), TlsMode.Opportunistic),
                 Boolean.TRUE.equals(spec.getInsecureSkipVerify()),
                 data, timeouts, Limits.DEFAULT);
         var request = new ProbeRequest(asciiDomains, servers, port,
-                Objects.requireNonNullElse(spec.getMxPolicy(), MxPolicy.Preferred), options);
+                Objects.requireNonNullElse(CrdEnums.toCore(spec.getMxPolicy()), MxPolicy.Preferred), options);
         return new ProbePlan(request, interval);
     }
 

@@ -8,6 +8,7 @@ import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.TlsInfo;
+import io.smtpprobe.operator.mapping.CrdEnums;
 import io.smtpprobe.report.Findings;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class DomainStatuses {
     public static DomainStatus of(DomainResult result) {
         return new DomainStatus(
                 text(result.domain()),
-                result.result(),
+                CrdEnums.toApi(result.result()),
                 result.reason() == null ? null : result.reason().name(),
                 text(Findings.domain(result)),
                 result.mx().stream().limit(MAX_MX).map(DomainStatuses::mx).toList(),
@@ -51,7 +52,7 @@ public final class DomainStatuses {
         if (s.latencyMs() != null && !s.latencyMs().isEmpty()) {
             latency = new LinkedHashMap<>();
             for (var e : s.latencyMs().entrySet()) {
-                latency.put(e.getKey().name(), e.getValue());
+                latency.put(CrdEnums.toApi(e.getKey()).name(), e.getValue());
             }
         }
         return new ServerStatus(
@@ -59,7 +60,7 @@ public final class DomainStatuses {
                 text(s.address()),
                 s.port(),
                 s.preference(),
-                s.stage(),
+                CrdEnums.toApi(s.stage()),
                 reply(s.reply()),
                 s.reason() == null ? null : s.reason().name(),
                 s.extensions() == null ? null : s.extensions().stream().limit(MAX_EXTENSIONS).map(DomainStatuses::text).toList(),
@@ -71,7 +72,7 @@ public final class DomainStatuses {
         if (reply == null) {
             return null;
         }
-        return new ServerStatus.ReplyStatus(reply.code(), reply.enhancedCode(), reply.replyClass(), text(reply.text()));
+        return new ServerStatus.ReplyStatus(reply.code(), reply.enhancedCode(), CrdEnums.toApi(reply.replyClass()), text(reply.text()));
     }
 
     private static ServerStatus.TlsStatus tls(TlsInfo tls) {

@@ -4,7 +4,8 @@ import io.smtpprobe.api.v1alpha1.OperatorReason;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
 import io.smtpprobe.report.Findings;
 import io.smtpprobe.core.ProbeReport;
-import io.smtpprobe.core.Outcome;
+import io.smtpprobe.api.v1alpha1.Outcome;
+import io.smtpprobe.operator.mapping.CrdEnums;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerText;
 import java.time.Clock;
@@ -33,17 +34,18 @@ public final class SmtpProbeStatusAggregator {
 
     /** @param now when the probe finished: the write may happen later, and the times must not drift with it */
     public SmtpProbeStatus probed(ProbeReport report, SmtpProbeStatus previous, long generation, Instant now, Duration untilNext) {
-        boolean ready = report.result() == Outcome.Success
+        boolean ready = report.result() == io.smtpprobe.core.Outcome.Success
                 && report.domains().stream().allMatch(d -> d.reason() == Reason.Accepted);
         String reason = ready ? Reason.Accepted.name() : reasonOf(report);
         String message = ServerText.guard(Findings.summary(report), MAX_MESSAGE);
+        Outcome result = CrdEnums.toApi(report.result());
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY,
                 ready ? Conditions.TRUE : Conditions.FALSE, reason, message, generation, now);
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
         int failures = ready ? 0 : Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
         return new SmtpProbeStatus(generation, Timestamps.format(now), Timestamps.format(now.plus(untilNext)),
-                report.result(), reason, message, conditions, DomainStatuses.of(report.domains()), failures,
-                resultChangeTime(previous, report.result(), now));
+                result, reason, message, conditions, DomainStatuses.of(report.domains()), failures,
+                resultChangeTime(previous, result, now));
     }
 
     /** The spec cannot be probed: old results describe a different spec, so they are dropped. */

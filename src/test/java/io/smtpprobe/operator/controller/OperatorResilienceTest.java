@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.core.ProbeRequest;
-import io.smtpprobe.core.Outcome;
+import io.smtpprobe.api.v1alpha1.Outcome;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
 import io.smtpprobe.operator.status.Conditions;
 import java.net.URI;

@@ -42,12 +42,12 @@ class ProbeRequestMapperTest {
         var spec = spec();
         spec.setServers(List.of("mx1.contoso.test:2525", "[::1]:25"));
         spec.setPort(587);
-        spec.setMxPolicy(MxPolicy.All);
+        spec.setMxPolicy(io.smtpprobe.api.v1alpha1.MxPolicy.All);
         spec.setEhloName("me.test");
         spec.setMailFrom("probe@me.test");
         spec.setRcptTo(List.of("a@contoso.test"));
-        spec.setNotify(List.of(Notify.SUCCESS, Notify.FAILURE));
-        spec.setTls(TlsMode.Required);
+        spec.setNotify(List.of(io.smtpprobe.api.v1alpha1.Notify.SUCCESS, io.smtpprobe.api.v1alpha1.Notify.FAILURE));
+        spec.setTls(io.smtpprobe.api.v1alpha1.TlsMode.Required);
         spec.setInsecureSkipVerify(true);
         spec.setData(new MessageData("Probe", "line 1\r\nline 2"));
         spec.setInterval("1h30m");
@@ -117,7 +117,7 @@ class ProbeRequestMapperTest {
     @Test
     void neverCannotBeCombinedWithOtherNotifyValues() {
         var spec = spec("contoso.test");
-        spec.setNotify(List.of(Notify.NEVER, Notify.FAILURE));
+        spec.setNotify(List.of(io.smtpprobe.api.v1alpha1.Notify.NEVER, io.smtpprobe.api.v1alpha1.Notify.FAILURE));
         assertThatThrownBy(() -> mapper.map(spec)).hasMessage("spec.notify: NEVER excludes SUCCESS, FAILURE and DELAY");
     }
 

@@ -16,7 +16,7 @@ import io.smtpprobe.core.Cidr;
 import io.smtpprobe.engine.EgressPolicy;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.ProbeRunner;
-import io.smtpprobe.core.Outcome;
+import io.smtpprobe.api.v1alpha1.Outcome;
 import io.smtpprobe.testsupport.Dnsmasq;
 import io.smtpprobe.testsupport.Postfix;
 import io.vertx.core.Vertx;

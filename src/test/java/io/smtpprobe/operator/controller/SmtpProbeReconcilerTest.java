@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
-import io.smtpprobe.core.Outcome;
+import io.smtpprobe.api.v1alpha1.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -29,7 +29,7 @@ class SmtpProbeStatusAggregatorTest {
     @Test
     void everyDomainAcceptedMakesTheProbeReady() {
         var status = aggregator.probed(allAccepted("contoso.test", "fabrikam.test"), null, 3, fiveMinutes);
-        assertThat(status.result()).isEqualTo(Outcome.Success);
+        assertThat(status.result()).isEqualTo(io.smtpprobe.api.v1alpha1.Outcome.Success);
         assertThat(status.reason()).isEqualTo("Accepted");
         assertThat(status.observedGeneration()).isEqualTo(3);
         assertThat(status.lastProbeTime()).isEqualTo("2026-01-01T10:00:00Z");
@@ -189,7 +189,7 @@ class SmtpProbeStatusAggregatorTest {
     void suspensionKeepsTheLastVerdictAndClearsTheNextProbe() {
         var s1 = aggregator.probed(userUnknown("a.test"), null, 1, fiveMinutes);
         var suspended = aggregator.suspended(s1, 2);
-        assertThat(suspended.result()).isEqualTo(Outcome.PermanentFailure);
+        assertThat(suspended.result()).isEqualTo(io.smtpprobe.api.v1alpha1.Outcome.PermanentFailure);
         assertThat(suspended.nextProbeTime()).isNull();
         assertThat(suspended.observedGeneration()).isEqualTo(2);
         assertThat(Conditions.find(suspended.conditions(), "Suspended").orElseThrow().getStatus()).isEqualTo("True");

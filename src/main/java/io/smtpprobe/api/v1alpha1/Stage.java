@@ -1,0 +1,9 @@
+package io.smtpprobe.api.v1alpha1;
+
+/**
+ * A server's {@code stage} in the status (where the dialogue stopped) and the keys of its
+ * {@code latencyMs}: the steps of the telnet procedure as the v1alpha1 schema names them.
+ */
+public enum Stage {
+    Dns, Connect, Banner, Ehlo, Helo, StartTls, MailFrom, RcptTo, Data, Quit
+}
