@@ -1,13 +1,13 @@
 package io.smtpprobe.operator.status;
 
 import io.smtpprobe.api.v1alpha1.OperatorReason;
-import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
-import io.smtpprobe.report.Findings;
-import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.api.v1alpha1.Outcome;
-import io.smtpprobe.operator.mapping.CrdEnums;
+import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
+import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerText;
+import io.smtpprobe.operator.mapping.CrdEnums;
+import io.smtpprobe.report.Findings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
