@@ -150,7 +150,7 @@ class OperatorIT {
 
         String described = controlPlane.kubectl("describe", "smtpprobe", "fabrikam");
         assertThat(described).contains("Events:").containsPattern(
-                "Warning\\s+RecipientUnknown\\s+\\S+\\s+smtp-probe-operator\\s+fabrikam.test: mx.fabrikam.test \\(127.0.0.2:2525\\) RCPT 550 5.1.1");
+                "Warning\\s+RecipientUnknown\\s+\\S+\\s+smtp-probe-operator\\s+fabrikam.test: mx.fabrikam.test \\(127\\.0\\.0\\.\\d+:2525\\) RCPT 550 5.1.1");
         assertThat(described).containsPattern("Enhanced Code:\\s+5.1.1");
 
         assertThat(controlPlane.kubectl("explain", "smtpprobe.spec.tls"))
