@@ -38,7 +38,7 @@ class VertxSmtpProberTest {
                     .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
 
             assertThat(result.stage()).isEqualTo(Stage.Connect);
-            assertThat(result.reason()).isEqualTo(Reason.ConnectionClosed);
+            assertThat(result.reason()).isEqualTo(Reason.InternalError);
             assertThat(result.detail()).startsWith("internal error: java.lang.NullPointerException");
             assertThat(result.host()).isEqualTo(PeerProbe.MX_HOST);
             assertThat(result.address()).isEqualTo(InetAddress.getLoopbackAddress().getHostAddress());
@@ -52,6 +52,6 @@ class VertxSmtpProberTest {
         ServerResult result = VertxSmtpProber.internalError(null, null, error);
 
         assertThat(result.detail()).isEqualTo("internal error: java.lang.IllegalStateException: bad\\x0d\\x0aforged line");
-        assertThat(result.reason()).isEqualTo(Reason.ConnectionClosed);
+        assertThat(result.reason()).isEqualTo(Reason.InternalError);
     }
 }
