@@ -180,8 +180,10 @@ final class SmtpDialogue {
                     })
                     .recover(error -> Future.failedFuture(deadlineExceeded
                             ? new DeadlineException(timeouts.total())
-                            : new StageFailure(Stage.StartTls, Reason.TlsHandshakeFailed, null,
-                                    "TLS handshake failed: " + error.getMessage())))
+                            : SocketErrors.isTransportError(error)
+                                    ? new StageFailure(Stage.StartTls, Reason.TlsHandshakeFailed, null,
+                                            "TLS handshake failed: " + error.getMessage())
+                                    : error))
                     .compose(v -> verifyTls(connection.socket()))
                     .compose(v -> ehlo())
                     .compose(ehloReply -> expect(ehloReply, 250).map(v -> {

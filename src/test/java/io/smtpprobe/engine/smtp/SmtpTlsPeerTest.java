@@ -161,6 +161,16 @@ class SmtpTlsPeerTest {
     }
 
     @Test
+    void aServerThatClosesInsteadOfTheTlsHandshakeIsAHandshakeFailure() throws Exception {
+        var result = probe(ScriptedSmtpPeer.script().greeting("PIPELINING", "STARTTLS")
+                .reply("STARTTLS", "220 2.0.0 Ready to start TLS\r\n").closeConnection()).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.TlsHandshakeFailed);
+        assertThat(result.stage()).isEqualTo(Stage.StartTls);
+        assertThat(result.detail()).startsWith("TLS handshake failed");
+    }
+
+    @Test
     void implicitTlsHandshakesBeforeTheBanner() throws Exception {
         options.tlsMode = TlsMode.Implicit;
 
