@@ -390,8 +390,8 @@ final class SmtpDialogue {
             return new StageFailure(stage, Reason.ProtocolViolation, null, message);
         }
         if (error instanceof SmtpConnection.UnsafeCommandException) {
-            // not the server's fault, but no reason names a bad probe input; the detail says it
-            return new StageFailure(stage, Reason.PermanentFailure, null, message);
+            // the validator should have refused this input: our failure, never the server's
+            return new StageFailure(stage, Reason.InternalError, null, message);
         }
         if (error instanceof SmtpConnection.ClosedException) {
             transcript.info(message);

@@ -378,7 +378,8 @@ class SmtpDialoguePeerTest {
                 .send("220 mx.example.test\r\n")
                 .reply("QUIT", "221 Bye\r\n")).result();
 
-        assertThat(result.reason()).isEqualTo(Reason.PermanentFailure);
+        // input the validator should have refused is our failure, not a 5xx from the server
+        assertThat(result.reason()).isEqualTo(Reason.InternalError);
         assertThat(result.detail()).contains("control characters");
         assertThat(peer.awaitClientClosed(Duration.ofSeconds(2))).isTrue();
         assertThat(peer.received()).containsExactly("QUIT");
@@ -391,7 +392,7 @@ class SmtpDialoguePeerTest {
         var result = probe(ScriptedSmtpPeer.script().greeting()
                 .reply("QUIT", "221 Bye\r\n")).result();
 
-        assertThat(result.reason()).isEqualTo(Reason.PermanentFailure);
+        assertThat(result.reason()).isEqualTo(Reason.InternalError);
         assertThat(result.stage()).isEqualTo(Stage.MailFrom);
         assertThat(peer.awaitClientClosed(Duration.ofSeconds(2))).isTrue();
         assertThat(peer.received()).containsExactly("EHLO probe.test", "QUIT");
