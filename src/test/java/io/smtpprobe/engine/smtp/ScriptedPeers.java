@@ -1,6 +1,5 @@
 package io.smtpprobe.engine.smtp;
 
-import io.smtpprobe.core.ProbeOptions;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +32,6 @@ final class ScriptedPeers implements AfterEachCallback, AfterAllCallback {
         ScriptedSmtpPeer peer = script.start();
         started.add(peer);
         return peer;
-    }
-
-    /** Starts the script and runs one probe of it, as {@link PeerProbe} does. */
-    PeerProbe.Timed probe(ScriptedSmtpPeer script, TlsSettings tls, ProbeOptions options) throws Exception {
-        return PeerProbe.probe(vertx(), tls, start(script).port(), options);
     }
 
     @Override
