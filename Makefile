@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # Built tools (kube-apiserver, helm) are cached outside the repository and survive `git clean`.
 export SMTPPROBE_CACHE ?= $(HOME)/.cache/smtp-probe-operator
 
-.PHONY: all build test e2e deps controlplane run bench crds clean
+.PHONY: all build unit test e2e deps controlplane run bench crds clean
 
 all: build
 
@@ -16,6 +16,10 @@ controlplane: deps
 
 build:
 	$(MVN) package -DskipTests
+
+# The fast tier: untagged tests only, all in-process (no Postfix, dnsmasq, API server or scripted peers), so no deps.
+unit:
+	$(MVN) test -DexcludedTestGroups=peers,real,e2e,bench
 
 test: deps controlplane
 	$(MVN) verify

@@ -48,7 +48,10 @@ public enum Reason {
 
     ProtocolViolation(false, "The server broke the SMTP protocol: garbage reply codes, overlong lines, endless replies, or data injected around STARTTLS."),
     ConnectionClosed(false, "The server closed the connection in the middle of the dialogue."),
-    CommandTimeout(false, "The server did not complete a reply in time: overloaded, tarpitting, or sending too slowly.");
+    CommandTimeout(false, "The server did not complete a reply in time: overloaded, tarpitting, or sending too slowly."),
+
+    // Kept last: the verdict vocabulary lists the server's failures first, then the probe's own.
+    InternalError(false, "The probe itself failed (a bug in smtp-probe-operator, not the server's fault): the detail names the error; please report it.");
 
     private final boolean replyBased;
     private final String explanation;

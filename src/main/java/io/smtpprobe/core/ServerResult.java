@@ -13,6 +13,9 @@ import java.util.Map;
  * @param queueId       the server's queue id from the final DATA reply, when DATA ran
  * @param detail        a short sanitised note for failures without a reply (e.g. "line exceeded 2048 bytes")
  * @param latencyMs     milliseconds spent per stage
+ *
+ * <p>Fourteen positional components are easy to swap unnoticed, so results are made with
+ * {@link #builder()} and changed with {@link #toBuilder()}.
  */
 public record ServerResult(
         String host,
@@ -32,5 +35,112 @@ public record ServerResult(
 
     public Outcome outcome() {
         return reason.outcome(reply);
+    }
+
+    /** Empty extensions, latencies and transcript; everything else unset. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this result's values, to make a changed copy. */
+    public Builder toBuilder() {
+        return new Builder().host(host).address(address).port(port).preference(preference).stage(stage)
+                .reply(reply).reason(reason).extensions(extensions).dsnSupported(dsnSupported).tls(tls)
+                .queueId(queueId).detail(detail).latencyMs(latencyMs).transcript(transcript);
+    }
+
+    public static final class Builder {
+        private String host;
+        private String address;
+        private int port;
+        private Integer preference;
+        private Stage stage;
+        private Reply reply;
+        private Reason reason;
+        private List<String> extensions = List.of();
+        private boolean dsnSupported;
+        private TlsInfo tls;
+        private String queueId;
+        private String detail;
+        private Map<Stage, Long> latencyMs = Map.of();
+        private List<TranscriptLine> transcript = List.of();
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder address(String address) {
+            this.address = address;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder preference(Integer preference) {
+            this.preference = preference;
+            return this;
+        }
+
+        public Builder stage(Stage stage) {
+            this.stage = stage;
+            return this;
+        }
+
+        public Builder reply(Reply reply) {
+            this.reply = reply;
+            return this;
+        }
+
+        public Builder reason(Reason reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        public Builder extensions(List<String> extensions) {
+            this.extensions = extensions;
+            return this;
+        }
+
+        public Builder dsnSupported(boolean dsnSupported) {
+            this.dsnSupported = dsnSupported;
+            return this;
+        }
+
+        public Builder tls(TlsInfo tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder queueId(String queueId) {
+            this.queueId = queueId;
+            return this;
+        }
+
+        public Builder detail(String detail) {
+            this.detail = detail;
+            return this;
+        }
+
+        public Builder latencyMs(Map<Stage, Long> latencyMs) {
+            this.latencyMs = latencyMs;
+            return this;
+        }
+
+        public Builder transcript(List<TranscriptLine> transcript) {
+            this.transcript = transcript;
+            return this;
+        }
+
+        public ServerResult build() {
+            return new ServerResult(host, address, port, preference, stage, reply, reason, extensions, dsnSupported,
+                    tls, queueId, detail, latencyMs, transcript);
+        }
     }
 }

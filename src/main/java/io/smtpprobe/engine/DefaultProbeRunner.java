@@ -23,7 +23,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -178,12 +177,12 @@ public final class DefaultProbeRunner implements ProbeRunner {
             try {
                 prober.probe(new SmtpTarget(a.host.host(), a.address, a.port, a.preference), options)
                         .onComplete(ar -> result.complete(ar.succeeded() ? ar.result()
-                                : synthetic(a, Stage.Connect, Reason.ConnectionClosed, "probe failed: " + ar.cause())));
+                                : synthetic(a, Stage.Connect, Reason.InternalError, "probe failed: " + ar.cause())));
             } catch (RuntimeException e) {
-                result.complete(synthetic(a, Stage.Connect, Reason.ConnectionClosed, "probe failed: " + e));
+                result.complete(synthetic(a, Stage.Connect, Reason.InternalError, "probe failed: " + e));
             }
             // Released before the caller sees the result, so its next probe of this server never waits on us.
-            return result.whenComplete((r, e) -> release.run()).exceptionally(e -> synthetic(a, Stage.Connect, Reason.CommandTimeout,
+            return result.whenComplete((r, e) -> release.run()).exceptionally(e -> synthetic(a, Stage.Connect, Reason.InternalError,
                     "the probe did not finish within " + watchdogMs + " ms"));
         });
     }
@@ -243,8 +242,8 @@ public final class DefaultProbeRunner implements ProbeRunner {
     }
 
     private static ServerResult synthetic(Attempt a, Stage stage, Reason reason, String detail) {
-        return new ServerResult(a.host.host(), a.address == null ? null : a.address.getHostAddress(), a.port,
-                a.preference, stage, null, reason, List.of(), false, null, null, ServerText.detail(detail), Map.of(), List.of());
+        return ServerResult.builder().host(a.host.host()).address(a.address == null ? null : a.address.getHostAddress())
+                .port(a.port).preference(a.preference).stage(stage).reason(reason).detail(ServerText.detail(detail)).build();
     }
 
     private static InetAddress literalAddress(byte[] bytes) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtpprobe.testsupport.Dnsmasq;
-import io.smtpprobe.testsupport.PemCertificates;
+import io.smtpprobe.testsupport.TestCertificates;
 import io.smtpprobe.testsupport.Postfix;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -52,7 +52,7 @@ class CheckCommandRealPeersTest {
                 .mainCf("smtpd_helo_restrictions", "check_helo_access texthash:" + heloMap)
                 .start();
         tlsDir = Files.createTempDirectory("tls");
-        PemCertificates.selfSigned(tlsDir, "mx1.tls.test");
+        TestCertificates.writePem(TestCertificates.selfSigned("mx1.tls.test", TestCertificates.KeyType.RSA), tlsDir);
         withTls = Postfix.builder().myhostname("mx1.tls.test").domain("tls.test", "postmaster")
                 .startTls(tlsDir.resolve("cert.pem"), tlsDir.resolve("key.pem")).start();
         noDsn = Postfix.builder().myhostname("mx.nodsn.test").catchAllDomain("nodsn.test").dsn(false).start();

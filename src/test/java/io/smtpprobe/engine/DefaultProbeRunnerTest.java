@@ -62,8 +62,8 @@ class DefaultProbeRunnerTest {
                 default -> null;
             };
             Stage stage = reply == null ? Stage.Connect : Stage.RcptTo;
-            return Future.succeededFuture(new ServerResult(target.host(), target.address().getHostAddress(), target.port(),
-                    target.preference(), stage, reply, reason, List.of(), true, null, null, null, Map.of(), List.of()));
+            return Future.succeededFuture(target.resultBuilder().stage(stage).reply(reply).reason(reason)
+                    .dsnSupported(true).build());
         }, policy, new HostLimiter(4));
         ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
                 Timeouts.DEFAULT, Limits.DEFAULT);
@@ -165,8 +165,8 @@ class DefaultProbeRunnerTest {
         List<List<String>> recipients = new ArrayList<>();
         DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, options) -> {
             recipients.add(options.rcptTo());
-            return Future.succeededFuture(new ServerResult(target.host(), "192.0.2.1", 25, 10, Stage.Quit,
-                    Reply.of(250, List.of("ok")), Reason.Accepted, List.of(), false, null, null, null, Map.of(), List.of()));
+            return Future.succeededFuture(ServerResult.builder().host(target.host()).address("192.0.2.1").port(25)
+                    .preference(10).stage(Stage.Quit).reply(Reply.of(250, List.of("ok"))).reason(Reason.Accepted).build());
         }, EgressPolicy.unrestricted(), new HostLimiter(1));
         ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
                 Timeouts.DEFAULT, Limits.DEFAULT);
@@ -204,8 +204,32 @@ class DefaultProbeRunnerTest {
         DomainResult d = runner.run(new ProbeRequest(List.of("hang.test"), List.of(), 25, MxPolicy.Preferred, options))
                 .toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().domains().get(0);
 
-        assertThat(d.reason()).isEqualTo(Reason.CommandTimeout);
+        // a prober that never completes is our bug, not a slow server
+        assertThat(d.reason()).isEqualTo(Reason.InternalError);
         assertThat(limiter.inUse("192.0.2.1|25")).isZero();
+    }
+
+    @Test
+    void aProberThatFailsOrThrowsIsAnInternalErrorNotTheServersFault() {
+        mx("bug.test", host("mx1.bug.test", 10, "192.0.2.1"), host("mx2.bug.test", 20, "192.0.2.2"));
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
+                Timeouts.DEFAULT, Limits.DEFAULT);
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, o) -> {
+            if (target.host().startsWith("mx1")) {
+                return Future.failedFuture(new IllegalStateException("deliberate failure"));
+            }
+            throw new NullPointerException("deliberate failure");
+        }, EgressPolicy.unrestricted(), new HostLimiter(1));
+
+        DomainResult d = runner.run(new ProbeRequest(List.of("bug.test"), List.of(), 25, MxPolicy.Preferred, options))
+                .toCompletableFuture().join().domains().get(0);
+
+        assertThat(d.servers()).extracting(ServerResult::reason).containsExactly(Reason.InternalError, Reason.InternalError);
+        assertThat(d.servers()).extracting(ServerResult::detail).containsExactly(
+                "probe failed: java.lang.IllegalStateException: deliberate failure",
+                "probe failed: java.lang.NullPointerException: deliberate failure");
+        assertThat(d.reason()).isEqualTo(Reason.InternalError);
+        assertThat(d.result()).isEqualTo(Outcome.PermanentFailure);
     }
 
     @Test

@@ -106,7 +106,9 @@ class PostfixHarnessTest {
 
     @Test
     void offersStartTlsWithTheGivenCertificate(@TempDir Path dir) throws Exception {
-        X509Certificate certificate = PemCertificates.selfSigned(dir, "mx1.accept.test");
+        TestCertificates.Issued issued = TestCertificates.selfSigned("mx1.accept.test", TestCertificates.KeyType.RSA);
+        TestCertificates.writePem(issued, dir);
+        X509Certificate certificate = issued.certificate();
         try (Postfix tls = Postfix.builder().domain("accept.test", "alice")
                 .startTls(dir.resolve("cert.pem"), dir.resolve("key.pem")).start();
              RawSmtp smtp = RawSmtp.connect(tls)) {

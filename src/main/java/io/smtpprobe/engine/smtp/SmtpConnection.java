@@ -92,7 +92,9 @@ final class SmtpConnection {
             return Future.failedFuture(failure);
         }
         transcript.client(shown);
-        return socket.write(Buffer.buffer(text));
+        return socket.write(Buffer.buffer(text)).recover(error -> Future.failedFuture(
+                failure != null ? failure : SocketErrors.isTransportError(error)
+                        ? new ClosedException("connection error: " + error.getMessage()) : error));
     }
 
     Future<Reply> readReply(Duration timeout) {
@@ -183,10 +185,12 @@ final class SmtpConnection {
             }
         } catch (ProtocolViolationException e) {
             transcript.info("protocol violation: " + e.getMessage());
-            failure = e;
-            unread.clear();
-            failPending(e);
-            socket.close();
+            fail(e);
+            return;
+        } catch (RuntimeException e) {
+            // a bug of ours while reading: Vert.x would only log it, and the probe would wait for the
+            // reply timeout and blame the server; the dialogue reports it as an internal error instead
+            fail(e);
             return;
         }
         if (pending != null && !unread.isEmpty()) {
@@ -195,9 +199,19 @@ final class SmtpConnection {
         }
     }
 
+    private void fail(RuntimeException cause) {
+        failure = cause;
+        unread.clear();
+        failPending(cause);
+        socket.close();
+    }
+
     private void onError(Throwable error) {
         if (failure == null) {
-            failure = new ClosedException("connection error: " + error.getMessage());
+            // a reset or a TLS alert is the peer's doing; anything else was thrown by code of ours
+            failure = SocketErrors.isTransportError(error)
+                    ? new ClosedException("connection error: " + error.getMessage())
+                    : error instanceof RuntimeException e ? e : new IllegalStateException(error);
         }
         failPending(failure);
     }

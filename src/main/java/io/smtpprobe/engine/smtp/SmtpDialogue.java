@@ -14,16 +14,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
-import java.net.ConnectException;
 import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -92,8 +89,7 @@ final class SmtpDialogue {
                 .map(v -> new StageFailure(stage, Reason.Accepted, lastReply, null))
                 .recover(error -> Future.succeededFuture(failureOf(error)))
                 .compose(this::quitAndClose)
-                .recover(error -> Future.succeededFuture(result(
-                        new StageFailure(stage, Reason.ConnectionClosed, lastReply, "internal error: " + error))));
+                .recover(error -> Future.succeededFuture(result(internalError(error))));
     }
 
     // --- stages ---------------------------------------------------------------------------
@@ -184,8 +180,10 @@ final class SmtpDialogue {
                     })
                     .recover(error -> Future.failedFuture(deadlineExceeded
                             ? new DeadlineException(timeouts.total())
-                            : new StageFailure(Stage.StartTls, Reason.TlsHandshakeFailed, null,
-                                    "TLS handshake failed: " + error.getMessage())))
+                            : SocketErrors.isTransportError(error)
+                                    ? new StageFailure(Stage.StartTls, Reason.TlsHandshakeFailed, null,
+                                            "TLS handshake failed: " + error.getMessage())
+                                    : error))
                     .compose(v -> verifyTls(connection.socket()))
                     .compose(v -> ehlo())
                     .compose(ehloReply -> expect(ehloReply, 250).map(v -> {
@@ -322,21 +320,18 @@ final class SmtpDialogue {
         Stage reached = verdict.reason == Reason.Accepted ? Stage.Quit : verdict.stage;
         String detail = verdict.getMessage() == null ? null
                 : ServerText.sanitize(verdict.getMessage(), options.limits().maxTextLength());
-        return new ServerResult(
-                target.host(),
-                target.address() == null ? null : target.address().getHostAddress(),
-                target.port(),
-                target.preference(),
-                reached,
-                verdict.reply,
-                verdict.reason,
-                List.copyOf(extensions),
-                dsnSupported(),
-                tls,
-                queueId,
-                detail,
-                Map.copyOf(latencyMs),
-                transcript.lines());
+        return target.resultBuilder()
+                .stage(reached)
+                .reply(verdict.reply)
+                .reason(verdict.reason)
+                .extensions(List.copyOf(extensions))
+                .dsnSupported(dsnSupported())
+                .tls(tls)
+                .queueId(queueId)
+                .detail(detail)
+                .latencyMs(Map.copyOf(latencyMs))
+                .transcript(transcript.lines())
+                .build();
     }
 
     private void onDeadline() {
@@ -395,33 +390,30 @@ final class SmtpDialogue {
             return new StageFailure(stage, Reason.ProtocolViolation, null, message);
         }
         if (error instanceof SmtpConnection.UnsafeCommandException) {
-            // not the server's fault, but no reason names a bad probe input; the detail says it
-            return new StageFailure(stage, Reason.PermanentFailure, null, message);
+            // the validator should have refused this input: our failure, never the server's
+            return new StageFailure(stage, Reason.InternalError, null, message);
         }
         if (error instanceof SmtpConnection.ClosedException) {
             transcript.info(message);
             return new StageFailure(stage, Reason.ConnectionClosed, null, message);
         }
-        return new StageFailure(stage, Reason.ConnectionClosed, null, String.valueOf(message));
+        return internalError(error);
     }
 
-    private StageFailure connectFailure(Throwable error, boolean implicitTls) {
-        String message = String.valueOf(error.getMessage());
-        String lower = message.toLowerCase(Locale.ROOT);
-        transcript.info("connect to " + target.address().getHostAddress() + ":" + target.port() + " failed: " + message);
-        Reason reason;
-        if (error.getClass().getSimpleName().contains("ConnectTimeout") || lower.contains("timed out")) {
-            reason = Reason.ConnectTimeout;
-        } else if (lower.contains("refused")) {
-            reason = Reason.ConnectRefused;
-        } else if (implicitTls && (error instanceof SSLException || error.getCause() instanceof SSLException
-                || lower.contains("handshake") || lower.contains("ssl"))) {
-            reason = Reason.TlsHandshakeFailed;
-        } else if (error instanceof ConnectException) {
-            reason = Reason.ConnectFailed;
-        } else {
-            reason = implicitTls ? Reason.TlsHandshakeFailed : Reason.ConnectFailed;
+    /** Our own failure, never the server's: the dialogue still ends with QUIT and close. */
+    private StageFailure internalError(Throwable error) {
+        transcript.info("internal error: " + error);
+        return new StageFailure(stage, Reason.InternalError, null, "internal error: " + error);
+    }
+
+    /** A socket or TLS error becomes the server's verdict; anything else stays an error of ours. */
+    private Throwable connectFailure(Throwable error, boolean implicitTls) {
+        Reason reason = SocketErrors.connectReason(error, implicitTls);
+        if (reason == null) {
+            return error;
         }
+        String message = String.valueOf(error.getMessage());
+        transcript.info("connect to " + target.address().getHostAddress() + ":" + target.port() + " failed: " + message);
         return new StageFailure(Stage.Connect, reason, null, message);
     }
 

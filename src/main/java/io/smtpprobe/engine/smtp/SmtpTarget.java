@@ -1,5 +1,6 @@
 package io.smtpprobe.engine.smtp;
 
+import io.smtpprobe.core.ServerResult;
 import java.net.InetAddress;
 
 /**
@@ -8,4 +9,10 @@ import java.net.InetAddress;
  * hostname verification.
  */
 public record SmtpTarget(String host, InetAddress address, int port, Integer preference) {
+
+    /** A result about this server, with the server's fields filled in. */
+    public ServerResult.Builder resultBuilder() {
+        return ServerResult.builder().host(host).address(address == null ? null : address.getHostAddress())
+                .port(port).preference(preference);
+    }
 }

@@ -10,8 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@link SmtpProber} on Vert.x sockets: never blocks the event loop, every wait has a timer, and
@@ -76,21 +74,11 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
     static ServerResult internalError(SmtpTarget target, ProbeOptions options, Throwable error) {
         int maxText = options != null && options.limits() != null
                 ? options.limits().maxTextLength() : Limits.DEFAULT.maxTextLength();
-        return new ServerResult(
-                target == null ? null : target.host(),
-                target == null || target.address() == null ? null : target.address().getHostAddress(),
-                target == null ? 0 : target.port(),
-                target == null ? null : target.preference(),
-                Stage.Connect,
-                null,
-                Reason.ConnectionClosed,
-                List.of(),
-                false,
-                null,
-                null,
-                ServerText.sanitize("internal error: " + error, maxText),
-                Map.of(),
-                List.of());
+        var result = target == null ? ServerResult.builder() : target.resultBuilder();
+        return result.stage(Stage.Connect)
+                .reason(Reason.InternalError)
+                .detail(ServerText.sanitize("internal error: " + error, maxText))
+                .build();
     }
 
     /** Closes the shared clients; a probe still running on one ends as its socket closes. */

@@ -10,9 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code check} contract against scripted hostile servers, the cases a real server won't
@@ -21,20 +21,15 @@ import org.junit.jupiter.api.Test;
 @Tag("peers")
 class CheckCommandHostilePeersTest {
 
+    @RegisterExtension
+    static final ScriptedPeers peers = new ScriptedPeers();
     private ScriptedSmtpPeer peer;
-
-    @AfterEach
-    void stopPeer() throws Exception {
-        if (peer != null) {
-            peer.close();
-        }
-    }
 
     record Outcome(int exit, JsonNode server, Duration elapsed, String raw) {
     }
 
     private Outcome check(ScriptedSmtpPeer script, String... extra) throws Exception {
-        peer = script.start();
+        peer = peers.start(script);
         String[] base = {"--json", "--server", "127.0.0.1:" + peer.port(), "--rcpt-to", "user@contoso.test",
             "--ehlo", "probe.contoso.test", "--connect-timeout", "1s", "--command-timeout", "1s", "--timeout", "4s"};
         String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);

@@ -1,5 +1,6 @@
 package io.smtpprobe.engine.smtp;
 
+import io.smtpprobe.testsupport.TestCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

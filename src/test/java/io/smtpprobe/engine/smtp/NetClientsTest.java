@@ -4,29 +4,18 @@ import io.smtpprobe.core.TlsMode;
 import io.smtpprobe.core.Timeouts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NetClientsTest {
 
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
+    @RegisterExtension
+    static final ScriptedPeers peers = new ScriptedPeers();
 
     @Test
     void probesWithTheSameOptionsShareOneClient() {
-        var clients = new NetClients(vertx);
+        var clients = new NetClients(peers.vertx());
         var options = new TestOptions();
 
         var first = clients.lease(options.build());
@@ -40,7 +29,7 @@ class NetClientsTest {
 
     @Test
     void implicitTlsAndOtherTimeoutsGetClientsOfTheirOwn() {
-        var clients = new NetClients(vertx);
+        var clients = new NetClients(peers.vertx());
         var options = new TestOptions();
         var plain = clients.lease(options.build());
 
@@ -57,7 +46,7 @@ class NetClientsTest {
 
     @Test
     void afterCloseEachProbeOwnsAFreshClient() {
-        var clients = new NetClients(vertx);
+        var clients = new NetClients(peers.vertx());
         var options = new TestOptions().build();
         var shared = clients.lease(options);
         clients.close().toCompletionStage().toCompletableFuture().join();
@@ -71,7 +60,7 @@ class NetClientsTest {
 
     @Test
     void beyondTheSharedLimitProbesOwnTheirClients() {
-        var clients = new NetClients(vertx);
+        var clients = new NetClients(peers.vertx());
         var options = new TestOptions();
         for (int i = 0; i < NetClients.MAX_SHARED; i++) {
             options.timeouts = new Timeouts(Duration.ofMillis(100 + i), Duration.ofSeconds(1), Duration.ofSeconds(4));

@@ -20,7 +20,11 @@ final class PeerProbe {
     }
 
     static Timed probe(Vertx vertx, TlsSettings tls, int port, ProbeOptions options) throws Exception {
-        var prober = new VertxSmtpProber(vertx, Clock.systemUTC(), tls);
+        return probe(vertx, Clock.systemUTC(), tls, port, options);
+    }
+
+    static Timed probe(Vertx vertx, Clock clock, TlsSettings tls, int port, ProbeOptions options) throws Exception {
+        var prober = new VertxSmtpProber(vertx, clock, tls);
         var target = new SmtpTarget(MX_HOST, InetAddress.getLoopbackAddress(), port, 10);
         long start = System.nanoTime();
         ServerResult result = prober.probe(target, options).toCompletionStage().toCompletableFuture()

@@ -94,6 +94,12 @@ final class ScriptedSmtpPeer implements AutoCloseable {
         return this;
     }
 
+    /** Runs an action of the test at this point of the script, e.g. to break a component on cue. */
+    ScriptedSmtpPeer thenRun(Runnable action) {
+        steps.add(s -> action.run());
+        return this;
+    }
+
     ScriptedSmtpPeer pause(Duration duration) {
         steps.add(s -> Thread.sleep(duration.toMillis()));
         return this;

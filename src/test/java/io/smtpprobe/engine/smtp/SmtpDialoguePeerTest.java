@@ -10,45 +10,26 @@ import io.smtpprobe.core.Reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smtpprobe.core.TranscriptLine.Direction;
-import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("peers")
 class SmtpDialoguePeerTest {
 
-    private static Vertx vertx;
+    @RegisterExtension
+    static final ScriptedPeers peers = new ScriptedPeers();
     private ScriptedSmtpPeer peer;
     private final TestOptions options = new TestOptions();
 
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void stopPeer() throws Exception {
-        if (peer != null) {
-            peer.close();
-        }
-    }
-
     private PeerProbe.Timed probe(ScriptedSmtpPeer script) throws Exception {
-        peer = script.start();
-        return PeerProbe.probe(vertx, TlsSettings.systemDefault(), peer.port(), options.build());
+        peer = peers.start(script);
+        return PeerProbe.probe(peers.vertx(), TlsSettings.systemDefault(), peer.port(), options.build());
     }
 
     private static ScriptedSmtpPeer acceptingDialogue(String... extensions) {
@@ -244,7 +225,7 @@ class SmtpDialoguePeerTest {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        var timed = PeerProbe.probe(vertx, TlsSettings.systemDefault(), closedPort, options.build());
+        var timed = PeerProbe.probe(peers.vertx(), TlsSettings.systemDefault(), closedPort, options.build());
 
         assertThat(timed.result().reason()).isEqualTo(Reason.ConnectRefused);
         assertThat(timed.result().stage()).isEqualTo(Stage.Connect);
@@ -397,7 +378,8 @@ class SmtpDialoguePeerTest {
                 .send("220 mx.example.test\r\n")
                 .reply("QUIT", "221 Bye\r\n")).result();
 
-        assertThat(result.reason()).isEqualTo(Reason.PermanentFailure);
+        // input the validator should have refused is our failure, not a 5xx from the server
+        assertThat(result.reason()).isEqualTo(Reason.InternalError);
         assertThat(result.detail()).contains("control characters");
         assertThat(peer.awaitClientClosed(Duration.ofSeconds(2))).isTrue();
         assertThat(peer.received()).containsExactly("QUIT");
@@ -410,7 +392,7 @@ class SmtpDialoguePeerTest {
         var result = probe(ScriptedSmtpPeer.script().greeting()
                 .reply("QUIT", "221 Bye\r\n")).result();
 
-        assertThat(result.reason()).isEqualTo(Reason.PermanentFailure);
+        assertThat(result.reason()).isEqualTo(Reason.InternalError);
         assertThat(result.stage()).isEqualTo(Stage.MailFrom);
         assertThat(peer.awaitClientClosed(Duration.ofSeconds(2))).isTrue();
         assertThat(peer.received()).containsExactly("EHLO probe.test", "QUIT");

@@ -1,23 +1,23 @@
 package io.smtpprobe.engine.smtp;
 
+import io.smtpprobe.testsupport.TestCertificates;
 import io.smtpprobe.core.Stage;
 import io.smtpprobe.core.TlsMode;
 import io.smtpprobe.core.Reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("peers")
 class SmtpTlsPeerTest {
 
-    private static Vertx vertx;
+    @RegisterExtension
+    static final ScriptedPeers peers = new ScriptedPeers();
     private static TestCertificates.Issued authority;
     private static TlsSettings trustingAuthority;
     private ScriptedSmtpPeer peer;
@@ -25,26 +25,13 @@ class SmtpTlsPeerTest {
 
     @BeforeAll
     static void setUp() {
-        vertx = Vertx.vertx();
         authority = TestCertificates.authority("Probe Test CA");
         trustingAuthority = TlsSettings.trusting(TestCertificates.trustStore(authority.certificate()));
     }
 
-    @AfterAll
-    static void stopVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
-
-    @AfterEach
-    void stopPeer() throws Exception {
-        if (peer != null) {
-            peer.close();
-        }
-    }
-
     private PeerProbe.Timed probe(ScriptedSmtpPeer script) throws Exception {
-        peer = script.start();
-        return PeerProbe.probe(vertx, trustingAuthority, peer.port(), options.build());
+        peer = peers.start(script);
+        return PeerProbe.probe(peers.vertx(), trustingAuthority, peer.port(), options.build());
     }
 
     /** Greeting, STARTTLS with the given certificate, and whatever follows is drained. */
@@ -171,6 +158,16 @@ class SmtpTlsPeerTest {
         assertThat(timed.result().detail()).contains("injection");
         assertThat(timed.result().tls()).isNull();
         assertThat(timed.elapsed()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aServerThatClosesInsteadOfTheTlsHandshakeIsAHandshakeFailure() throws Exception {
+        var result = probe(ScriptedSmtpPeer.script().greeting("PIPELINING", "STARTTLS")
+                .reply("STARTTLS", "220 2.0.0 Ready to start TLS\r\n").closeConnection()).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.TlsHandshakeFailed);
+        assertThat(result.stage()).isEqualTo(Stage.StartTls);
+        assertThat(result.detail()).startsWith("TLS handshake failed");
     }
 
     @Test

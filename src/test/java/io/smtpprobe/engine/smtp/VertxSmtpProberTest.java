@@ -5,27 +5,16 @@ import io.smtpprobe.core.Stage;
 import io.smtpprobe.core.Reason;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class VertxSmtpProberTest {
 
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
+    @RegisterExtension
+    static final ScriptedPeers peers = new ScriptedPeers();
 
     @Test
     void synchronousFailureWhileStartingAProbeStillCompletesTheResult() throws Exception {
@@ -33,12 +22,12 @@ class VertxSmtpProberTest {
         options.timeouts = null;
         var target = new SmtpTarget(PeerProbe.MX_HOST, InetAddress.getLoopbackAddress(), 25, 10);
 
-        try (var prober = new VertxSmtpProber(vertx, Clock.systemUTC(), TlsSettings.systemDefault())) {
+        try (var prober = new VertxSmtpProber(peers.vertx(), Clock.systemUTC(), TlsSettings.systemDefault())) {
             ServerResult result = prober.probe(target, options.build())
                     .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
 
             assertThat(result.stage()).isEqualTo(Stage.Connect);
-            assertThat(result.reason()).isEqualTo(Reason.ConnectionClosed);
+            assertThat(result.reason()).isEqualTo(Reason.InternalError);
             assertThat(result.detail()).startsWith("internal error: java.lang.NullPointerException");
             assertThat(result.host()).isEqualTo(PeerProbe.MX_HOST);
             assertThat(result.address()).isEqualTo(InetAddress.getLoopbackAddress().getHostAddress());
@@ -52,6 +41,6 @@ class VertxSmtpProberTest {
         ServerResult result = VertxSmtpProber.internalError(null, null, error);
 
         assertThat(result.detail()).isEqualTo("internal error: java.lang.IllegalStateException: bad\\x0d\\x0aforged line");
-        assertThat(result.reason()).isEqualTo(Reason.ConnectionClosed);
+        assertThat(result.reason()).isEqualTo(Reason.InternalError);
     }
 }

@@ -1,6 +1,9 @@
-package io.smtpprobe.engine.smtp;
+package io.smtpprobe.testsupport;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,43 +27,54 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Certificates made at test time, so no test depends on a file that expires. */
-final class TestCertificates {
+/**
+ * Certificates made at test time, so no test depends on a file that expires: in memory for the
+ * scripted peers, as PEM files for Postfix.
+ */
+public final class TestCertificates {
 
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    record Issued(KeyPair keyPair, X509Certificate certificate, List<X509Certificate> chain) {
+    public record Issued(KeyPair keyPair, X509Certificate certificate, List<X509Certificate> chain) {
     }
+
+    /** EC keys are small and fast to make; Postfix's smtpd refused BouncyCastle EC keys, so it gets RSA. */
+    public enum KeyType { EC, RSA }
 
     private TestCertificates() {
     }
 
-    static Issued authority(String commonName) {
-        KeyPair keys = newKeyPair();
+    public static Issued authority(String commonName) {
+        KeyPair keys = newKeyPair(KeyType.EC);
         Instant now = Instant.now();
         var certificate = sign(new X500Name("CN=" + commonName), new X500Name("CN=" + commonName), keys, keys,
                 now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)), true, List.of());
         return new Issued(keys, certificate, List.of(certificate));
     }
 
-    static Issued server(Issued authority, String dnsName, Instant notBefore, Instant notAfter) {
-        KeyPair keys = newKeyPair();
+    public static Issued server(Issued authority, String dnsName, Instant notBefore, Instant notAfter) {
+        KeyPair keys = newKeyPair(KeyType.EC);
         var certificate = sign(new X500Name("CN=" + dnsName),
                 new X500Name(authority.certificate().getSubjectX500Principal().getName()),
                 keys, authority.keyPair(), notBefore, notAfter, false, List.of(dnsName));
         return new Issued(keys, certificate, List.of(certificate, authority.certificate()));
     }
 
-    static Issued server(Issued authority, String dnsName) {
+    public static Issued server(Issued authority, String dnsName) {
         Instant now = Instant.now();
         return server(authority, dnsName, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
     }
 
-    static Issued selfSigned(String dnsName) {
-        KeyPair keys = newKeyPair();
+    public static Issued selfSigned(String dnsName) {
+        return selfSigned(dnsName, KeyType.EC);
+    }
+
+    public static Issued selfSigned(String dnsName, KeyType keyType) {
+        KeyPair keys = newKeyPair(keyType);
         Instant now = Instant.now();
         var name = new X500Name("CN=" + dnsName);
         var certificate = sign(name, name, keys, keys, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)),
@@ -68,7 +82,7 @@ final class TestCertificates {
         return new Issued(keys, certificate, List.of(certificate));
     }
 
-    static SSLContext serverContext(Issued issued) {
+    public static SSLContext serverContext(Issued issued) {
         try {
             var store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -84,7 +98,7 @@ final class TestCertificates {
         }
     }
 
-    static KeyStore trustStore(X509Certificate... trusted) {
+    public static KeyStore trustStore(X509Certificate... trusted) {
         try {
             var store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -97,10 +111,29 @@ final class TestCertificates {
         }
     }
 
-    private static KeyPair newKeyPair() {
+    /**
+     * Writes {@code cert.pem} (the chain, leaf first) and {@code key.pem} into {@code dir}, the
+     * files Postfix's {@code smtpd_tls_cert_file} and {@code smtpd_tls_key_file} name.
+     */
+    public static void writePem(Issued issued, Path dir) throws IOException {
+        try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(dir.resolve("cert.pem")))) {
+            for (X509Certificate certificate : issued.chain()) {
+                writer.writeObject(certificate);
+            }
+        }
+        try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(dir.resolve("key.pem")))) {
+            writer.writeObject(issued.keyPair().getPrivate());
+        }
+    }
+
+    private static KeyPair newKeyPair(KeyType keyType) {
         try {
-            var generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            var generator = KeyPairGenerator.getInstance(keyType.name());
+            if (keyType == KeyType.EC) {
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+            } else {
+                generator.initialize(2048);
+            }
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -116,12 +149,16 @@ final class TestCertificates {
             if (authority) {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
-                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                // an RSA key may also be used for the key exchange of older TLS 1.2 cipher suites
+                int usage = "RSA".equals(subjectKeys.getPublic().getAlgorithm())
+                        ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature;
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
                         dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
             }
-            var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
+            String algorithm = "RSA".equals(issuerKeys.getPrivate().getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
+            var signer = new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate());
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (Exception e) {
             throw new IllegalStateException(e);
