@@ -1,6 +1,7 @@
 package io.smtpprobe.request;
 
 import io.smtpprobe.core.Cidr;
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.ServerText;
 import java.net.IDN;
 import java.util.Locale;
@@ -18,9 +19,6 @@ public final class InputValidator {
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private InputValidator() {
-    }
-
-    public record HostPort(String host, Integer port) {
     }
 
     /** A domain in A-label form, lower case, without a trailing dot. Unicode names are converted (IDNA). */
@@ -111,14 +109,14 @@ public final class InputValidator {
             if (Cidr.literalBytes(host) == null || !host.contains(":")) {
                 throw new InvalidInputException(field, "invalid IPv6 address '" + printable(host) + "'");
             }
-            return new HostPort(host, port);
+            return hostPort(field, host, port, s);
         }
         int colons = s.length() - s.replace(":", "").length();
         if (colons > 1) {
             if (Cidr.literalBytes(s) == null) {
                 throw new InvalidInputException(field, "invalid IPv6 address '" + printable(value) + "'");
             }
-            return new HostPort(s, null);
+            return hostPort(field, s, null, s);
         }
         if (colons == 1) {
             host = s.substring(0, s.indexOf(':'));
@@ -127,9 +125,17 @@ public final class InputValidator {
             host = s;
         }
         if (IPV4.matcher(host).matches()) {
-            return new HostPort(host, port);
+            return hostPort(field, host, port, s);
         }
-        return new HostPort(domain(field, host), port);
+        return hostPort(field, domain(field, host), port, s);
+    }
+
+    private static HostPort hostPort(String field, String host, Integer port, String text) {
+        try {
+            return new HostPort(host, port, text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(field, e.getMessage());
+        }
     }
 
     public static int port(String field, String value) {

@@ -2,6 +2,7 @@ package io.smtpprobe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.MxPolicy;
 import io.smtpprobe.core.Notify;
 import io.smtpprobe.core.TlsMode;
@@ -76,22 +77,23 @@ class CheckArgumentsTest {
 
     @Test
     void optionsParseInBothSpellings() {
-        CheckArguments a = CheckArguments.parse(new String[] {
+        CheckArguments.Parsed a = CheckArguments.parse(new String[] {
             "--server=127.0.0.1:2525", "--rcpt-to", "<User@Contoso.test>", "--notify", "success,delay",
             "--tls", "required", "--mx-policy=all", "--timeout", "1m30s", "--json", "contoso.test"});
-        assertThat(a.servers).containsExactly("127.0.0.1:2525");
-        assertThat(a.rcptTo).containsExactly("User@contoso.test");
-        assertThat(a.notify).containsExactlyInAnyOrder(Notify.SUCCESS, Notify.DELAY);
-        assertThat(a.tls).isEqualTo(TlsMode.Required);
-        assertThat(a.mxPolicy).isEqualTo(MxPolicy.All);
-        assertThat(a.totalTimeout).isEqualTo(Duration.ofSeconds(90));
-        assertThat(a.json).isTrue();
-        assertThat(a.domains).containsExactly("contoso.test");
+        var request = a.request();
+        assertThat(request.servers()).containsExactly(new HostPort("127.0.0.1", 2525, "127.0.0.1:2525"));
+        assertThat(request.options().rcptTo()).containsExactly("User@contoso.test");
+        assertThat(request.options().dsnNotify()).containsExactlyInAnyOrder(Notify.SUCCESS, Notify.DELAY);
+        assertThat(request.options().tlsMode()).isEqualTo(TlsMode.Required);
+        assertThat(request.mxPolicy()).isEqualTo(MxPolicy.All);
+        assertThat(request.options().timeouts().total()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(a.json()).isTrue();
+        assertThat(request.domains()).containsExactly("contoso.test");
     }
 
     @Test
     void implicitTlsDefaultsToPort465() {
-        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "contoso.test"}).port).isEqualTo(465);
-        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "--port", "2465", "contoso.test"}).port).isEqualTo(2465);
+        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "contoso.test"}).request().port()).isEqualTo(465);
+        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "--port", "2465", "contoso.test"}).request().port()).isEqualTo(2465);
     }
 }
