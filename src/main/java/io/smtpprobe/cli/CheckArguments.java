@@ -82,25 +82,29 @@ public final class CheckArguments {
                 .setExpandAtFiles(false)
                 // As with most tools, a repeated single-valued option takes its last value.
                 .setOverwrittenOptionsAllowed(true)
-                .setUnmatchedOptionsArePositionalParams(false);
+                // "-bad.test" is a malformed DOMAIN, as in a REST body or a spec; "--frobnicate" is
+                // an unknown option, and parse() says so.
+                .setUnmatchedOptionsArePositionalParams(true);
     }
 
     /** Parses and validates; {@code null} means help was asked for. Errors name the option as the user typed it. */
-    static Parsed parse(String[] args) {
+    public static Parsed parse(String[] args) {
         var arguments = new CheckArguments();
         try {
             commandLine(arguments).parseArgs(args);
-        } catch (CommandLine.UnmatchedArgumentException e) {
-            String unknown = e.getUnmatched().stream().filter(a -> a.startsWith("-")).findFirst().orElse(e.getUnmatched().get(0));
-            int eq = unknown.indexOf('=');
-            throw new InvalidInputException(InputValidator.printable(eq > 0 ? unknown.substring(0, eq) : unknown),
-                    "unknown option (see --help)");
         } catch (CommandLine.MissingParameterException e) {
             String name = e.getMissing().isEmpty() || !(e.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o)
                     ? "DOMAIN" : o.longestName();
             throw new InvalidInputException(name, "missing value");
         } catch (CommandLine.ParameterException e) {
             throw new InvalidInputException("check", InputValidator.printable(e.getMessage()));
+        }
+        for (String domain : arguments.domains) {
+            if (domain.startsWith("--")) {
+                int eq = domain.indexOf('=');
+                throw new InvalidInputException(InputValidator.printable(eq > 0 ? domain.substring(0, eq) : domain),
+                        "unknown option (see --help)");
+            }
         }
         return arguments.help ? null : arguments.validated();
     }

@@ -88,7 +88,7 @@ public final class ProbeRequestMapper {
     }
 
     /** How the spec names a field, for messages in status and Events. */
-    static String specField(Field field) {
+    public static String specField(Field field) {
         return switch (field) {
             case DOMAINS -> "spec.domains";
             case SERVER -> "spec.servers";
