@@ -3,8 +3,6 @@ package io.smtpprobe.request;
 import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.ServerText;
-import java.net.IDN;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +31,7 @@ public final class InputValidator {
         }
         String ascii;
         try {
-            ascii = IDN.toASCII(s, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            ascii = Idna.toAscii(s);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(field, "invalid domain name '" + printable(value) + "'");
         }

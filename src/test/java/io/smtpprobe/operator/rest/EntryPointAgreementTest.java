@@ -54,6 +54,7 @@ class EntryPointAgreementTest {
                 ok(Field.DOMAINS, "contoso.test"),
                 ok(Field.DOMAINS, "bücher.test."),
                 ok(Field.DOMAINS, "xn--bcher-kva.test"),
+                ok(Field.DOMAINS, "straße.test"),
                 refused(Field.DOMAINS, "contoso.test\r\nQUIT"),
                 refused(Field.DOMAINS, "bad..test"),
                 refused(Field.DOMAINS, "-bad.test"),
