@@ -11,7 +11,7 @@ package io.smtpprobe.core;
  */
 public record HostPort(String host, Integer port, String text) {
     public HostPort {
-        if (host == null || host.isBlank() || host.chars().anyMatch(c -> c == ' ' || ServerText.isControl(c))) {
+        if (host == null || host.isBlank() || host.indexOf(' ') >= 0 || ServerText.hasControlCharacter(host)) {
             throw new IllegalArgumentException("invalid server host '" + ServerText.sanitize(host, 80) + "'");
         }
         // An all-numeric top-level label is an IP address gone wrong (999.1.1.1), never a name to look up.

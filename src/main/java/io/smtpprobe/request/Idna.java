@@ -20,10 +20,9 @@ final class Idna {
 
     /** The A-label form, lower case; throws IllegalArgumentException naming what UTS #46 refused. */
     static String toAscii(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (isPlainLdh(lower)) {
+        if (isAscii(name) && isPlainLdh(name.toLowerCase(Locale.ROOT))) {
             // What UTS #46 gives for such a name anyway (IdnaTest checks it); spares the CLI loading ICU's tables.
-            return lower;
+            return name.toLowerCase(Locale.ROOT);
         }
         IDNA.Info info = new IDNA.Info();
         String ascii = Uts46.INSTANCE.nameToASCII(name, new StringBuilder(), info).toString();
@@ -33,8 +32,18 @@ final class Idna {
         return ascii;
     }
 
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean isPlainLdh(String lower) {
-        return lower.chars().allMatch(c -> c < 0x80) && LDH_NAME.matcher(lower).matches() && !RESERVED_HYPHENS.matcher(lower).find();
+        // The pattern admits ASCII letters, digits, dots and hyphens only.
+        return LDH_NAME.matcher(lower).matches() && !RESERVED_HYPHENS.matcher(lower).find();
     }
 
     /** Created on first use only. */

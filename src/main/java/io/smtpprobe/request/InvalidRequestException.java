@@ -1,5 +1,6 @@
 package io.smtpprobe.request;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -8,7 +9,7 @@ public class InvalidRequestException extends IllegalArgumentException {
     private final List<Problem> problems;
 
     public InvalidRequestException(List<Problem> problems) {
-        super(String.join("; ", problems.stream().map(p -> p.render(Field::key)).toList()));
+        super(problems.get(0).render(Field::key) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
         this.problems = List.copyOf(problems);
     }
 
@@ -17,6 +18,10 @@ public class InvalidRequestException extends IllegalArgumentException {
     }
 
     public List<String> render(Function<Field, String> naming) {
-        return problems.stream().map(p -> p.render(naming)).toList();
+        List<String> out = new ArrayList<>();
+        for (Problem p : problems) {
+            out.add(p.render(naming));
+        }
+        return out;
     }
 }

@@ -15,12 +15,19 @@ public final class ProbeInput {
     private final Map<Field, List<String>> values = new EnumMap<>(Field.class);
 
     public ProbeInput add(Field field, String value) {
-        values.computeIfAbsent(field, f -> new ArrayList<>()).add(value);
+        List<String> list = values.get(field);
+        if (list == null) {
+            list = new ArrayList<>();
+            values.put(field, list);
+        }
+        list.add(value);
         return this;
     }
 
     public ProbeInput addAll(Field field, Collection<String> list) {
-        list.forEach(v -> add(field, v));
+        for (String value : list) {
+            add(field, value);
+        }
         return this;
     }
 

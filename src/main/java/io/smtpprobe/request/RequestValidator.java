@@ -47,28 +47,28 @@ public final class RequestValidator {
     }
 
     private ProbeRequest request(RequestDefaults defaults) {
-        List<String> domains = each(Field.DOMAINS, MAX_DOMAINS, MAX_DOMAIN_LENGTH, InputValidator::domain);
-        List<HostPort> servers = each(Field.SERVER, MAX_SERVERS, MAX_SERVER_LENGTH, InputValidator::server);
+        List<String> domains = each(Field.DOMAINS, MAX_DOMAINS);
+        List<HostPort> servers = each(Field.SERVER, MAX_SERVERS);
         if (input.all(Field.DOMAINS).isEmpty() && input.all(Field.SERVER).isEmpty()) {
             problems.add(new Problem(Field.DOMAINS, Field.SERVER, -1, "at least one is required"));
         }
-        Integer port = single(Field.PORT, InputValidator::port);
-        String ehlo = single(Field.EHLO, MAX_EHLO_LENGTH, InputValidator::ehloName);
-        String mailFrom = single(Field.MAIL_FROM, MAX_ADDRESS_LENGTH, InputValidator::reversePath);
-        List<String> rcptTo = each(Field.RCPT_TO, MAX_RECIPIENTS, MAX_ADDRESS_LENGTH, InputValidator::address);
+        Integer port = single(Field.PORT);
+        String ehlo = single(Field.EHLO);
+        String mailFrom = single(Field.MAIL_FROM);
+        List<String> rcptTo = each(Field.RCPT_TO, MAX_RECIPIENTS);
         if (input.all(Field.DOMAINS).isEmpty() && input.all(Field.RCPT_TO).isEmpty() && !input.all(Field.SERVER).isEmpty()) {
             problems.add(Problem.of(Field.RCPT_TO, -1, "required when no domain is given"));
         }
-        Set<Notify> notify = single(Field.NOTIFY, RequestValidator::notify);
-        TlsMode tls = single(Field.TLS, (f, v) -> enumValue(f, v, TlsMode.class));
-        Boolean insecure = single(Field.INSECURE, RequestValidator::flag);
-        Boolean data = single(Field.DATA, RequestValidator::flag);
-        String subject = single(Field.SUBJECT, MAX_SUBJECT_LENGTH, InputValidator::line);
-        String body = single(Field.BODY, MAX_BODY_LENGTH, InputValidator::body);
-        Duration connect = single(Field.CONNECT_TIMEOUT, MAX_DURATION_LENGTH, Durations::parse);
-        Duration command = single(Field.COMMAND_TIMEOUT, MAX_DURATION_LENGTH, Durations::parse);
-        Duration total = single(Field.TIMEOUT, MAX_DURATION_LENGTH, Durations::parse);
-        MxPolicy mxPolicy = single(Field.MX_POLICY, (f, v) -> enumValue(f, v, MxPolicy.class));
+        Set<Notify> notify = single(Field.NOTIFY);
+        TlsMode tls = single(Field.TLS);
+        Boolean insecure = single(Field.INSECURE);
+        Boolean data = single(Field.DATA);
+        String subject = single(Field.SUBJECT);
+        String body = single(Field.BODY);
+        Duration connect = single(Field.CONNECT_TIMEOUT);
+        Duration command = single(Field.COMMAND_TIMEOUT);
+        Duration total = single(Field.TIMEOUT);
+        MxPolicy mxPolicy = single(Field.MX_POLICY);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -76,7 +76,10 @@ public final class RequestValidator {
         tls = or(tls, TlsMode.Opportunistic);
         if (port == null) {
             // Implicit TLS has a port of its own (465), unless every server names its port anyway.
-            boolean serverNamesPort = servers.stream().anyMatch(s -> s.port() != null);
+            boolean serverNamesPort = false;
+            for (HostPort server : servers) {
+                serverNamesPort |= server.port() != null;
+            }
             port = tls == TlsMode.Implicit && !serverNamesPort ? RequestDefaults.IMPLICIT_TLS_PORT : defaults.port();
         }
         Timeouts timeouts = new Timeouts(or(connect, defaults.timeouts().connect()),
@@ -89,19 +92,50 @@ public final class RequestValidator {
         return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options);
     }
 
-    /** Parses one value; throws {@link InvalidInputException} naming the field it was given. */
-    private interface Parser<T> {
-        T parse(String field, String value);
+    /**
+     * One value of a field, parsed; throws {@link InvalidInputException}. A switch rather than a
+     * table of lambdas: {@code check} runs this once per process, where each lambda costs class spinning.
+     */
+    private static Object parse(Field field, String value) {
+        String f = field.key();
+        return switch (field) {
+            case DOMAINS -> InputValidator.domain(f, value);
+            case SERVER -> InputValidator.server(f, value);
+            case PORT -> InputValidator.port(f, value);
+            case EHLO -> InputValidator.ehloName(f, value);
+            case MAIL_FROM -> InputValidator.reversePath(f, value);
+            case RCPT_TO -> InputValidator.address(f, value);
+            case NOTIFY -> notify(f, value);
+            case TLS -> enumValue(f, value, TlsMode.class);
+            case INSECURE, DATA -> flag(f, value);
+            case SUBJECT -> InputValidator.line(f, value);
+            case BODY -> InputValidator.body(f, value);
+            case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> Durations.parse(f, value);
+            case MX_POLICY -> enumValue(f, value, MxPolicy.class);
+        };
     }
 
-    private <T> List<T> each(Field field, int maxCount, int maxLength, Parser<T> parser) {
+    static int maxLength(Field field) {
+        return switch (field) {
+            case DOMAINS -> MAX_DOMAIN_LENGTH;
+            case SERVER -> MAX_SERVER_LENGTH;
+            case EHLO -> MAX_EHLO_LENGTH;
+            case MAIL_FROM, RCPT_TO -> MAX_ADDRESS_LENGTH;
+            case SUBJECT -> MAX_SUBJECT_LENGTH;
+            case BODY -> MAX_BODY_LENGTH;
+            case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> MAX_DURATION_LENGTH;
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
+    private <T> List<T> each(Field field, int maxCount) {
         List<String> values = input.all(field);
         if (values.size() > maxCount) {
             problems.add(Problem.of(field, -1, "at most " + maxCount + " allowed, got " + values.size()));
         }
         List<T> out = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
-            T parsed = parse(field, i, values.get(i), maxLength, parser);
+            T parsed = checked(field, i, values.get(i));
             if (parsed != null) {
                 out.add(parsed);
             }
@@ -109,26 +143,23 @@ public final class RequestValidator {
         return out;
     }
 
-    private <T> T single(Field field, Parser<T> parser) {
-        return single(field, Integer.MAX_VALUE, parser);
+    private <T> T single(Field field) {
+        return input.has(field) ? checked(field, -1, input.last(field)) : null;
     }
 
-    private <T> T single(Field field, int maxLength, Parser<T> parser) {
-        return input.has(field) ? parse(field, -1, input.last(field), maxLength, parser) : null;
-    }
-
-    private <T> T parse(Field field, int index, String value, int maxLength, Parser<T> parser) {
+    @SuppressWarnings("unchecked")
+    private <T> T checked(Field field, int index, String value) {
         try {
             // Control characters first: they are the attack, and the message should say so. A body
             // may hold line breaks; its parser refuses every other control character.
             if (field != Field.BODY) {
                 InputValidator.rejectControl(field.key(), value);
             }
-            if (value.length() > maxLength) {
-                problems.add(Problem.of(field, index, "longer than " + maxLength + " characters"));
+            if (value.length() > maxLength(field)) {
+                problems.add(Problem.of(field, index, "longer than " + maxLength(field) + " characters"));
                 return null;
             }
-            return parser.parse(field.key(), value);
+            return (T) parse(field, value);
         } catch (InvalidInputException e) {
             problems.add(Problem.of(field, index, e.problem()));
             return null;

@@ -31,7 +31,7 @@ class IdnaTest {
     @Test
     void theAsciiShortcutAgreesWithUts46() {
         for (String name : List.of("contoso.test", "MX1.Contoso.TEST", "a.b-c.d", "0.test", "a1-2b.test", "xn--bcher-kva.test",
-                "ab--cd.test", "a-.test", "a" .repeat(63) + ".test", "a".repeat(64) + ".test", "x")) {
+                "ab--cd.test", "a-.test", "\u212a.test", "a".repeat(63) + ".test", "a".repeat(64) + ".test", "x")) {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
             if (Idna.isPlainLdh(lower)) {
                 IDNA.Info info = new IDNA.Info();
