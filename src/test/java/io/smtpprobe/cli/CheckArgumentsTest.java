@@ -96,4 +96,50 @@ class CheckArgumentsTest {
         assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "contoso.test"}).request().port()).isEqualTo(465);
         assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "--port", "2465", "contoso.test"}).request().port()).isEqualTo(2465);
     }
+
+    @Test
+    void aDomainThatLooksLikeAShortOptionIsJudgedAsADomain() {
+        assertThat(run("-bad.test")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("check: invalid DOMAIN:");
+    }
+
+    @Test
+    void anArgumentFileIsNeverRead() {
+        // picocli would expand @FILE into arguments; here it is just a malformed domain.
+        assertThat(run("@/etc/hostname")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("check: invalid DOMAIN:");
+    }
+
+    @Test
+    void aRepeatedSingleValuedOptionTakesTheLastValue() {
+        var a = CheckArguments.parse(new String[] {"--port", "2525", "--port", "2526", "contoso.test"});
+        assertThat(a.request().port()).isEqualTo(2526);
+    }
+
+    @Test
+    void aMissingOptionValueNamesTheOption() {
+        assertThat(run("contoso.test", "--mail-from")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("check: invalid --mail-from: missing value\nTry 'check --help'.\n");
+    }
+
+    @Test
+    void everyProblemIsReportedEachNamingItsOption() {
+        assertThat(run("--port", "0", "--rcpt-to", "a(b)@x.test", "contoso.test")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "check: invalid --port: port 0 out of range 1..65535",
+                "check: invalid --rcpt-to: invalid local part in 'a(b)@x.test'",
+                "Try 'check --help'.");
+    }
+
+    @Test
+    void helpListsEveryDocumentedOption() {
+        assertThat(run("--help")).isZero();
+        String usage = out.toString(StandardCharsets.UTF_8);
+        for (String option : new String[] {"--server", "--port", "--dns-server", "--ehlo", "--mail-from", "--rcpt-to", "--notify",
+            "--tls", "--insecure", "--data", "--connect-timeout", "--command-timeout", "--timeout", "--mx-policy",
+            "--deny-network", "--json"}) {
+            assertThat(usage).contains(option);
+        }
+        assertThat(usage).contains("Exit codes: 0 every domain accepted, 1 worst is a transient 4xx, 2 failure, 3 invalid input.");
+    }
 }
