@@ -19,7 +19,12 @@ public record RequestDefaults(int port, String ehloName, String mailFrom, Set<No
             EnumSet.of(Notify.SUCCESS, Notify.FAILURE), "SMTP probe", "This is a test message from smtp-probe.\n",
             Timeouts.DEFAULT);
 
+    /** Defaults come from configuration, not from users, but reach the wire all the same: a bad one fails at start-up. */
     public RequestDefaults {
+        ehloName = InputValidator.ehloName("default EHLO name", ehloName);
+        mailFrom = InputValidator.reversePath("default MAIL FROM", mailFrom);
         dsnNotify = Set.copyOf(dsnNotify);
+        InputValidator.line("default subject", subject);
+        InputValidator.body("default body", body);
     }
 }

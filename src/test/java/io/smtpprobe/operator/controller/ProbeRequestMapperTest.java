@@ -131,4 +131,23 @@ class ProbeRequestMapperTest {
         spec.setTimeouts(timeouts);
         assertThatThrownBy(() -> mapper.map(spec)).hasMessage("spec.timeouts.total: duration must be greater than zero");
     }
+
+    @Test
+    void aConfiguredDefaultThatCouldNotBeSentFailsAtStartUp() {
+        assertThatThrownBy(() -> new ProbeRequestMapper("probe\r\nQUIT", "", Duration.ofSeconds(30)))
+                .hasMessageStartingWith("default EHLO name: control character \\x0d");
+        assertThatThrownBy(() -> new ProbeRequestMapper("probe.example.test", "a(b)@x.test", Duration.ofSeconds(30)))
+                .hasMessageStartingWith("default MAIL FROM:");
+    }
+
+    @Test
+    void ehloNamesAndAddressesAreJudgedAsTheCheckCommandJudgesThem() {
+        var spec = spec("contoso.test");
+        spec.setEhloName("two words");
+        spec.setMailFrom("a(b)@x.test");
+        spec.setRcptTo(List.of("under_score@bad_domain.test"));
+        assertThatThrownBy(() -> mapper.map(spec)).isInstanceOfSatisfying(InvalidSpecException.class, e ->
+                assertThat(e.problems()).extracting(p -> p.substring(0, p.indexOf(':')))
+                        .containsExactly("spec.ehloName", "spec.mailFrom", "spec.rcptTo[0]"));
+    }
 }
