@@ -97,7 +97,9 @@ public final class CheckArguments {
                     ? "DOMAIN" : o.longestName();
             throw new InvalidInputException(name, "missing value");
         } catch (CommandLine.ParameterException e) {
-            throw new InvalidInputException("check", InputValidator.printable(e.getMessage()));
+            // e.g. a value given to a flag (--json=yes)
+            String name = e.getArgSpec() instanceof CommandLine.Model.OptionSpec o ? o.longestName() : "DOMAIN";
+            throw new InvalidInputException(name, InputValidator.printable(e.getMessage()));
         }
         for (String domain : arguments.domains) {
             if (domain.startsWith("--")) {

@@ -142,4 +142,10 @@ class CheckArgumentsTest {
         }
         assertThat(usage).contains("Exit codes: 0 every domain accepted, 1 worst is a transient 4xx, 2 failure, 3 invalid input.");
     }
+
+    @Test
+    void aValueGivenToAFlagNamesTheFlag() {
+        assertThat(run("--json=yes", "contoso.test")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("check: invalid --json:");
+    }
 }
