@@ -82,7 +82,7 @@ public final class EngineBench {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        InputValidator.HostPort hp = InputValidator.server("--target", target);
+        var hp = InputValidator.server("--target", target);
         InetAddress address = InetAddress.getByName(hp.host()); // a loopback literal: no lookup
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the benchmark only targets loopback");

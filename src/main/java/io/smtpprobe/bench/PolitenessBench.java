@@ -10,6 +10,7 @@ import io.smtpprobe.engine.HostLimiter;
 import io.smtpprobe.core.MxPolicy;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.request.InputValidator;
 import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.engine.smtp.VertxSmtpProber;
@@ -42,7 +43,7 @@ final class PolitenessBench {
         ProbeOptions postmasterOfEachDomain = new ProbeOptions(options.ehloName(), options.mailFrom(), List.of(),
                 options.dsnNotify(), options.tlsMode(), options.insecure(), options.data(), options.timeouts(),
                 options.limits());
-        var request = new ProbeRequest(names, List.of(server), 25, MxPolicy.Preferred, postmasterOfEachDomain);
+        var request = new ProbeRequest(names, List.of(InputValidator.server("server", server)), 25, MxPolicy.Preferred, postmasterOfEachDomain);
         try (var prober = new VertxSmtpProber(vertx)) {
             // loopback is what the default egress policy forbids; here it is the only allowed target
             var runner = new DefaultProbeRunner(new NoDns(), prober, EgressPolicy.unrestricted(), new HostLimiter(perHost));

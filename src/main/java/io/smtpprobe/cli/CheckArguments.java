@@ -1,195 +1,182 @@
 package io.smtpprobe.cli;
 
-import io.smtpprobe.engine.dns.ResolverEndpoints;
 import io.smtpprobe.core.Cidr;
-import io.smtpprobe.request.Durations;
+import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.engine.dns.ResolverEndpoints;
+import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InputValidator;
 import io.smtpprobe.request.InvalidInputException;
-import io.smtpprobe.core.MxPolicy;
-import io.smtpprobe.core.MessageContent;
-import io.smtpprobe.core.Notify;
-import io.smtpprobe.core.TlsMode;
-import java.time.Duration;
+import io.smtpprobe.request.InvalidRequestException;
+import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RequestDefaults;
+import io.smtpprobe.request.RequestValidator;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** The parsed and validated command line of {@code check}; every error names its option. */
+/**
+ * The command line of {@code check}. Picocli only splits it into options; every value is kept
+ * as text and judged by the one {@link RequestValidator}, as REST bodies and SmtpProbe specs are.
+ */
+@Command(name = "smtp-probe check", customSynopsis = "smtp-probe check [OPTIONS] DOMAIN...",
+        description = {"",
+            "Looks up each DOMAIN's MX records and runs the SMTP dialogue a mail admin would type",
+            "into telnet (EHLO, MAIL FROM, RCPT TO, optionally DATA, QUIT), then explains the replies.", ""},
+        footer = {"", "Exit codes: 0 every domain accepted, 1 worst is a transient 4xx, 2 failure, 3 invalid input."},
+        sortOptions = false, usageHelpWidth = 110)
 public final class CheckArguments {
-    public static final String DEFAULT_EHLO = "smtp-probe.invalid";
 
-    final List<String> domains = new ArrayList<>();
-    final List<String> servers = new ArrayList<>();
-    final List<String> dnsServers = new ArrayList<>();
-    final List<String> rcptTo = new ArrayList<>();
-    final List<Cidr> deniedNetworks = new ArrayList<>();
-    int port = 25;
-    String ehlo = DEFAULT_EHLO;
-    String mailFrom = "";
-    Set<Notify> notify = EnumSet.of(Notify.SUCCESS, Notify.FAILURE);
-    TlsMode tls = TlsMode.Opportunistic;
+    @Parameters(paramLabel = "DOMAIN", arity = "0..*", hidden = true)
+    List<String> domains = new ArrayList<>();
+
+    @Option(names = "--server", paramLabel = "HOST[:PORT]", description = "probe this server instead of the MX hosts (repeatable)")
+    List<String> servers = new ArrayList<>();
+    @Option(names = "--port", paramLabel = "N", description = "SMTP port (default 25; 465 with --tls implicit)")
+    String port;
+    @Option(names = "--dns-server", paramLabel = "HOST[:PORT]", description = "resolver to ask (repeatable; default: the system's)")
+    List<String> dnsServers = new ArrayList<>();
+    @Option(names = "--ehlo", paramLabel = "NAME", description = "EHLO name (default " + RequestDefaults.EHLO_NAME + ")")
+    String ehlo;
+    @Option(names = "--mail-from", paramLabel = "ADDR", description = "reverse path (default <>)")
+    String mailFrom;
+    @Option(names = "--rcpt-to", paramLabel = "ADDR", description = "recipient (repeatable; default postmaster@DOMAIN)")
+    List<String> rcptTo = new ArrayList<>();
+    @Option(names = "--notify", paramLabel = "LIST|never", description = {"DSN NOTIFY: success,failure,delay or never (default success,failure;",
+        "sent only when the server advertises DSN)"})
+    String notify;
+    @Option(names = "--tls", paramLabel = "MODE", description = "opportunistic (default) | required | disabled | implicit")
+    String tls;
+    @Option(names = "--insecure", description = "with --tls required/implicit, accept a bad certificate")
     boolean insecure;
+    @Option(names = "--data", description = "also send a test message (--subject TEXT, --body TEXT)")
     boolean data;
-    String subject = "SMTP probe";
-    String body = "This is a test message from smtp-probe.\n";
-    Duration connectTimeout = Duration.ofSeconds(10);
-    Duration commandTimeout = Duration.ofSeconds(30);
-    Duration totalTimeout = Duration.ofSeconds(120);
-    MxPolicy mxPolicy = MxPolicy.Preferred;
+    @Option(names = "--subject", paramLabel = "TEXT", hidden = true)
+    String subject;
+    @Option(names = "--body", paramLabel = "TEXT", hidden = true)
+    String body;
+    @Option(names = "--connect-timeout", paramLabel = "DUR", description = "default 10s (DUR like 500ms, 10s, 2m)")
+    String connectTimeout;
+    @Option(names = "--command-timeout", paramLabel = "DUR", description = "per reply, default 30s")
+    String commandTimeout;
+    @Option(names = "--timeout", paramLabel = "DUR", description = "whole dialogue per server, default 2m")
+    String timeout;
+    @Option(names = "--mx-policy", paramLabel = "POLICY", description = "preferred (default: stop at the first server that answers) | all")
+    String mxPolicy;
+    @Option(names = "--deny-network", paramLabel = "CIDR", description = "never connect into this network (repeatable; link-local is always denied)")
+    List<String> deniedNetworks = new ArrayList<>();
+    @Option(names = "--json", description = "one JSON document on stdout")
     boolean json;
+    @Option(names = {"-h", "--help"}, usageHelp = true, hidden = true)
     boolean help;
 
-    private boolean portGiven;
-
-    public static CheckArguments parse(String[] args) {
-        CheckArguments a = new CheckArguments();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                a.domains.add(InputValidator.domain("DOMAIN", arg));
-                continue;
-            }
-            String name = arg;
-            String inline = null;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(0, eq);
-                inline = arg.substring(eq + 1);
-            }
-            switch (name) {
-                case "--json" -> a.json = true;
-                case "--insecure" -> a.insecure = true;
-                case "--data" -> a.data = true;
-                case "--help", "-h" -> a.help = true;
-                default -> {
-                    String value = inline;
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            throw new InvalidInputException(name, "missing value");
-                        }
-                        value = args[++i];
-                    }
-                    a.set(name, value);
-                }
-            }
-        }
-        a.check();
-        return a;
+    /** What {@code check} runs: the validated request plus the options that only a local run may choose. */
+    public record Parsed(ProbeRequest request, List<String> dnsServers, List<Cidr> deniedNetworks, boolean json) {
     }
 
-    private void set(String name, String v) {
-        switch (name) {
-            case "--server" -> {
-                InputValidator.server(name, v);
-                servers.add(v.trim());
-            }
-            case "--port" -> {
-                port = InputValidator.port(name, v);
-                portGiven = true;
-            }
-            case "--dns-server" -> {
-                InputValidator.rejectControl(name, v);
-                try {
-                    // An address, not a name: finding the resolver must not itself need DNS.
-                    ResolverEndpoints.parse(v.trim());
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidInputException(name, e.getMessage());
-                }
-                dnsServers.add(v.trim());
-            }
-            case "--ehlo" -> ehlo = InputValidator.ehloName(name, v);
-            case "--mail-from" -> mailFrom = InputValidator.reversePath(name, v);
-            case "--rcpt-to" -> rcptTo.add(InputValidator.address(name, v));
-            case "--notify" -> notify = notify(name, v);
-            case "--tls" -> tls = enumValue(name, v, TlsMode.class);
-            case "--mx-policy" -> mxPolicy = enumValue(name, v, MxPolicy.class);
-            case "--subject" -> subject = InputValidator.line(name, v);
-            case "--body" -> body = InputValidator.body(name, v);
-            case "--connect-timeout" -> connectTimeout = Durations.parse(name, v);
-            case "--command-timeout" -> commandTimeout = Durations.parse(name, v);
-            case "--timeout" -> totalTimeout = Durations.parse(name, v);
-            case "--deny-network" -> {
-                try {
-                    deniedNetworks.add(Cidr.parse(v));
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidInputException(name, e.getMessage());
-                }
-            }
-            default -> throw new InvalidInputException(name, "unknown option (see --help)");
-        }
+    static CommandLine commandLine(CheckArguments arguments) {
+        return new CommandLine(arguments)
+                // A domain such as @/etc/passwd is a domain, never a file of arguments to read.
+                .setExpandAtFiles(false)
+                // As with most tools, a repeated single-valued option takes its last value.
+                .setOverwrittenOptionsAllowed(true)
+                // "-bad.test" is a malformed DOMAIN, as in a REST body or a spec; "--frobnicate" is
+                // an unknown option, and parse() says so.
+                .setUnmatchedOptionsArePositionalParams(true);
     }
 
-    private void check() {
-        if (help) {
-            return;
+    /** Parses and validates; {@code null} means help was asked for. Errors name the option as the user typed it. */
+    public static Parsed parse(String[] args) {
+        var arguments = new CheckArguments();
+        try {
+            commandLine(arguments).parseArgs(args);
+        } catch (CommandLine.MissingParameterException e) {
+            String name = e.getMissing().isEmpty() || !(e.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o)
+                    ? "DOMAIN" : o.longestName();
+            throw new InvalidInputException(name, "missing value");
+        } catch (CommandLine.ParameterException e) {
+            // e.g. a value given to a flag (--json=yes)
+            String name = e.getArgSpec() instanceof CommandLine.Model.OptionSpec o ? o.longestName() : "DOMAIN";
+            throw new InvalidInputException(name, InputValidator.printable(e.getMessage()));
         }
-        if (domains.isEmpty() && servers.isEmpty()) {
-            throw new InvalidInputException("DOMAIN", "name at least one domain, or --server");
-        }
-        if (domains.isEmpty() && rcptTo.isEmpty()) {
-            throw new InvalidInputException("--rcpt-to", "required when no DOMAIN is given");
-        }
-        if (tls == TlsMode.Implicit && !portGiven && servers.stream().noneMatch(s -> s.matches(".*:\\d+$"))) {
-            port = 465;
-        }
-    }
-
-    static Set<Notify> notify(String field, String value) {
-        Set<Notify> out = EnumSet.noneOf(Notify.class);
-        for (String part : value.split(",")) {
-            out.add(enumValue(field, part, Notify.class));
-        }
-        if (out.contains(Notify.NEVER) && out.size() > 1) {
-            throw new InvalidInputException(field, "NEVER cannot be combined with other values");
-        }
-        return out;
-    }
-
-    static <E extends Enum<E>> E enumValue(String field, String value, Class<E> type) {
-        InputValidator.rejectControl(field, value);
-        for (E e : type.getEnumConstants()) {
-            if (e.name().toLowerCase(Locale.ROOT).equals(value.trim().toLowerCase(Locale.ROOT))) {
-                return e;
+        for (String domain : arguments.domains) {
+            if (domain.startsWith("--")) {
+                int eq = domain.indexOf('=');
+                throw new InvalidInputException(InputValidator.printable(eq > 0 ? domain.substring(0, eq) : domain),
+                        "unknown option (see --help)");
             }
         }
-        List<String> allowed = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        return arguments.help ? null : arguments.validated();
+    }
+
+    private Parsed validated() {
+        List<String> resolvers = new ArrayList<>();
+        for (String server : dnsServers) {
+            InputValidator.rejectControl("--dns-server", server);
+            try {
+                // An address, not a name: finding the resolver must not itself need DNS.
+                ResolverEndpoints.parse(server.trim());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--dns-server", e.getMessage());
+            }
+            resolvers.add(server.trim());
         }
-        throw new InvalidInputException(field, "invalid value '" + InputValidator.printable(value)
-                + "' (one of " + String.join(", ", allowed) + ")");
+        List<Cidr> denied = new ArrayList<>();
+        for (String network : deniedNetworks) {
+            InputValidator.rejectControl("--deny-network", network);
+            try {
+                denied.add(Cidr.parse(network));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--deny-network", e.getMessage());
+            }
+        }
+        return new Parsed(RequestValidator.validate(input(), RequestDefaults.CHECK), resolvers, denied, json);
     }
 
-    MessageContent message() {
-        return data ? new MessageContent(subject, body) : null;
+    ProbeInput input() {
+        var input = new ProbeInput()
+                .addAll(Field.DOMAINS, domains)
+                .addAll(Field.SERVER, servers)
+                .addAll(Field.RCPT_TO, rcptTo);
+        addIfSet(input, Field.PORT, port);
+        addIfSet(input, Field.EHLO, ehlo);
+        addIfSet(input, Field.MAIL_FROM, mailFrom);
+        addIfSet(input, Field.NOTIFY, notify);
+        addIfSet(input, Field.TLS, tls);
+        addIfSet(input, Field.SUBJECT, subject);
+        addIfSet(input, Field.BODY, body);
+        addIfSet(input, Field.CONNECT_TIMEOUT, connectTimeout);
+        addIfSet(input, Field.COMMAND_TIMEOUT, commandTimeout);
+        addIfSet(input, Field.TIMEOUT, timeout);
+        addIfSet(input, Field.MX_POLICY, mxPolicy);
+        if (insecure) {
+            input.add(Field.INSECURE, "true");
+        }
+        if (data) {
+            input.add(Field.DATA, "true");
+        }
+        return input;
     }
 
-    static final String USAGE = """
-            Usage: smtp-probe check [OPTIONS] DOMAIN...
+    /** How the command line names a field. */
+    static String optionName(Field field) {
+        return field == Field.DOMAINS ? "DOMAIN" : "--" + field.key();
+    }
 
-            Looks up each DOMAIN's MX records and runs the SMTP dialogue a mail admin would type
-            into telnet (EHLO, MAIL FROM, RCPT TO, optionally DATA, QUIT), then explains the replies.
+    /** Every problem, one line each, as {@code check} prints them. */
+    static List<String> messages(InvalidRequestException e) {
+        return e.render(CheckArguments::optionName);
+    }
 
-              --server HOST[:PORT]      probe this server instead of the MX hosts (repeatable)
-              --port N                  SMTP port (default 25; 465 with --tls implicit)
-              --dns-server HOST[:PORT]  resolver to ask (repeatable; default: the system's)
-              --ehlo NAME               EHLO name (default smtp-probe.invalid)
-              --mail-from ADDR          reverse path (default <>)
-              --rcpt-to ADDR            recipient (repeatable; default postmaster@DOMAIN)
-              --notify LIST|never       DSN NOTIFY: success,failure,delay or never (default success,failure;
-                                        sent only when the server advertises DSN)
-              --tls MODE                opportunistic (default) | required | disabled | implicit
-              --insecure                with --tls required/implicit, accept a bad certificate
-              --data                    also send a test message (--subject TEXT, --body TEXT)
-              --connect-timeout DUR     default 10s (DUR like 500ms, 10s, 2m)
-              --command-timeout DUR     per reply, default 30s
-              --timeout DUR             whole dialogue per server, default 2m
-              --mx-policy POLICY        preferred (default: stop at the first server that answers) | all
-              --deny-network CIDR       never connect into this network (repeatable; link-local is always denied)
-              --json                    one JSON document on stdout
+    static String usage() {
+        return commandLine(new CheckArguments()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
 
-            Exit codes: 0 every domain accepted, 1 worst is a transient 4xx, 2 failure, 3 invalid input.
-            """;
+    private static void addIfSet(ProbeInput input, Field field, String value) {
+        if (value != null) {
+            input.add(field, value);
+        }
+    }
 }

@@ -7,12 +7,10 @@ import io.smtpprobe.engine.DefaultProbeRunner;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.EgressPolicy;
 import io.smtpprobe.request.InvalidInputException;
+import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.ProbeReport;
-import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.report.ReportJson;
-import io.smtpprobe.core.Limits;
 import io.smtpprobe.core.Outcome;
-import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.Timeouts;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -36,41 +34,44 @@ public final class CheckCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CheckArguments a;
+        CheckArguments.Parsed a;
         try {
             a = CheckArguments.parse(args);
         } catch (InvalidInputException e) {
-            err.println("check: invalid " + e.getMessage());
-            err.println("Try 'check --help'.");
-            return EXIT_USAGE;
+            return usageError(err, List.of(e.getMessage()));
+        } catch (InvalidRequestException e) {
+            return usageError(err, CheckArguments.messages(e));
         }
-        if (a.help) {
-            out.print(CheckArguments.USAGE);
+        if (a == null) {
+            out.print(CheckArguments.usage());
             return EXIT_OK;
         }
         Vertx vertx = Vertx.vertx();
         try {
-            DnsSettings dns = DnsSettings.defaults().withServers(a.dnsServers);
-            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a), PER_HOST_LIMIT, Clock.systemUTC())
-                    .run(request(a))
+            DnsSettings dns = DnsSettings.defaults().withServers(a.dnsServers());
+            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a.deniedNetworks()), PER_HOST_LIMIT, Clock.systemUTC())
+                    .run(a.request())
                     .toCompletableFuture()
                     // The engine enforces its own deadlines; this only guards against a bug hanging the CLI.
-                    .get(deadlineSeconds(a), TimeUnit.SECONDS);
-            if (a.json) {
+                    .get(deadlineSeconds(a.request().options().timeouts()), TimeUnit.SECONDS);
+            if (a.json()) {
                 out.println(ReportJson.toJson(ReportJson.report(report, true)));
             } else {
                 TextReport.print(report, out);
             }
             return exitCode(report.result());
-        } catch (InvalidInputException e) {
-            err.println("check: invalid " + e.getMessage());
-            return EXIT_USAGE;
         } catch (Exception e) {
             err.println("check: internal error: " + e);
             return EXIT_FAILED;
         } finally {
             vertx.close();
         }
+    }
+
+    private static int usageError(PrintStream err, List<String> messages) {
+        messages.forEach(m -> err.println("check: invalid " + m));
+        err.println("Try 'check --help'.");
+        return EXIT_USAGE;
     }
 
     static int exitCode(Outcome result) {
@@ -81,21 +82,15 @@ public final class CheckCommand {
         };
     }
 
-    public static ProbeRequest request(CheckArguments a) {
-        ProbeOptions options = new ProbeOptions(a.ehlo, a.mailFrom, a.rcptTo, a.notify, a.tls, a.insecure,
-                a.message(), new Timeouts(a.connectTimeout, a.commandTimeout, a.totalTimeout), Limits.DEFAULT);
-        return new ProbeRequest(a.domains, a.servers, a.port, a.mxPolicy, options);
-    }
-
-    static EgressPolicy policy(CheckArguments a) {
+    static EgressPolicy policy(List<Cidr> deniedNetworks) {
         // On a laptop loopback and private networks are the user's own business; metadata never is.
         List<Cidr> denied = new ArrayList<>(EgressPolicy.ALWAYS_DENIED.stream().map(Cidr::parse).toList());
-        denied.addAll(a.deniedNetworks);
+        denied.addAll(deniedNetworks);
         return new EgressPolicy(Set.of(), denied);
     }
 
-    private static long deadlineSeconds(CheckArguments a) {
+    private static long deadlineSeconds(Timeouts t) {
         // Every attempt may run to its total deadline in turn; plus DNS.
-        return 60 + (a.totalTimeout.toSeconds() + a.connectTimeout.toSeconds() + 6) * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
+        return 60 + (t.total().toSeconds() + t.connect().toSeconds() + 6) * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
     }
 }

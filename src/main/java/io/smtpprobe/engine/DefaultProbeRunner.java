@@ -1,12 +1,11 @@
 package io.smtpprobe.engine;
 
 import io.smtpprobe.core.Cidr;
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.MxPolicy;
-import io.smtpprobe.request.InputValidator;
-import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.core.DnsStatus;
 import io.smtpprobe.core.MxHost;
 import io.smtpprobe.engine.dns.MxResolution;
@@ -55,11 +54,6 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     @Override
     public CompletionStage<ProbeReport> run(ProbeRequest request) {
-        try {
-            request.servers().forEach(server -> InputValidator.server("servers", server));
-        } catch (InvalidInputException e) {
-            return CompletableFuture.failedFuture(e);
-        }
         List<CompletableFuture<DomainResult>> perDomain = new ArrayList<>();
         for (String domain : request.domains()) {
             perDomain.add(probeDomain(domain, request).toCompletableFuture());
@@ -88,7 +82,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
         ProbeOptions options = request.options().rcptTo().isEmpty() && domain != null
                 ? withRecipients(request.options(), List.of("postmaster@" + domain))
                 : request.options();
-        String label = domain != null ? domain : String.join(",", request.servers());
+        String label = domain != null ? domain : request.servers().stream().map(HostPort::text).collect(java.util.stream.Collectors.joining(","));
         if (!request.servers().isEmpty()) {
             return resolveServers(request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), request, options));
         }
@@ -104,9 +98,8 @@ public final class DefaultProbeRunner implements ProbeRunner {
     private CompletionStage<List<Candidate>> resolveServers(ProbeRequest request) {
         List<CompletableFuture<Candidate>> hosts = new ArrayList<>();
         int preference = 0;
-        for (String server : request.servers()) {
-            InputValidator.HostPort hp = InputValidator.server("servers", server);
-            int port = hp.port() != null ? hp.port() : request.port();
+        for (HostPort hp : request.servers()) {
+            int port = hp.portOr(request.port());
             byte[] literal = Cidr.literalBytes(hp.host());
             CompletableFuture<MxHost> host;
             if (literal != null) {

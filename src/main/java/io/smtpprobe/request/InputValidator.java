@@ -1,9 +1,8 @@
 package io.smtpprobe.request;
 
 import io.smtpprobe.core.Cidr;
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.ServerText;
-import java.net.IDN;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -20,9 +19,6 @@ public final class InputValidator {
     private InputValidator() {
     }
 
-    public record HostPort(String host, Integer port) {
-    }
-
     /** A domain in A-label form, lower case, without a trailing dot. Unicode names are converted (IDNA). */
     public static String domain(String field, String value) {
         rejectControl(field, value);
@@ -35,7 +31,7 @@ public final class InputValidator {
         }
         String ascii;
         try {
-            ascii = IDN.toASCII(s, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            ascii = Idna.toAscii(s);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(field, "invalid domain name '" + printable(value) + "'");
         }
@@ -111,14 +107,14 @@ public final class InputValidator {
             if (Cidr.literalBytes(host) == null || !host.contains(":")) {
                 throw new InvalidInputException(field, "invalid IPv6 address '" + printable(host) + "'");
             }
-            return new HostPort(host, port);
+            return hostPort(field, host, port, s);
         }
         int colons = s.length() - s.replace(":", "").length();
         if (colons > 1) {
             if (Cidr.literalBytes(s) == null) {
                 throw new InvalidInputException(field, "invalid IPv6 address '" + printable(value) + "'");
             }
-            return new HostPort(s, null);
+            return hostPort(field, s, null, s);
         }
         if (colons == 1) {
             host = s.substring(0, s.indexOf(':'));
@@ -127,9 +123,17 @@ public final class InputValidator {
             host = s;
         }
         if (IPV4.matcher(host).matches()) {
-            return new HostPort(host, port);
+            return hostPort(field, host, port, s);
         }
-        return new HostPort(domain(field, host), port);
+        return hostPort(field, domain(field, host), port, s);
+    }
+
+    private static HostPort hostPort(String field, String host, Integer port, String text) {
+        try {
+            return new HostPort(host, port, text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(field, e.getMessage());
+        }
     }
 
     public static int port(String field, String value) {

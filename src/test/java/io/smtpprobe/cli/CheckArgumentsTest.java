@@ -2,6 +2,7 @@ package io.smtpprobe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.MxPolicy;
 import io.smtpprobe.core.Notify;
 import io.smtpprobe.core.TlsMode;
@@ -76,22 +77,75 @@ class CheckArgumentsTest {
 
     @Test
     void optionsParseInBothSpellings() {
-        CheckArguments a = CheckArguments.parse(new String[] {
+        CheckArguments.Parsed a = CheckArguments.parse(new String[] {
             "--server=127.0.0.1:2525", "--rcpt-to", "<User@Contoso.test>", "--notify", "success,delay",
             "--tls", "required", "--mx-policy=all", "--timeout", "1m30s", "--json", "contoso.test"});
-        assertThat(a.servers).containsExactly("127.0.0.1:2525");
-        assertThat(a.rcptTo).containsExactly("User@contoso.test");
-        assertThat(a.notify).containsExactlyInAnyOrder(Notify.SUCCESS, Notify.DELAY);
-        assertThat(a.tls).isEqualTo(TlsMode.Required);
-        assertThat(a.mxPolicy).isEqualTo(MxPolicy.All);
-        assertThat(a.totalTimeout).isEqualTo(Duration.ofSeconds(90));
-        assertThat(a.json).isTrue();
-        assertThat(a.domains).containsExactly("contoso.test");
+        var request = a.request();
+        assertThat(request.servers()).containsExactly(new HostPort("127.0.0.1", 2525, "127.0.0.1:2525"));
+        assertThat(request.options().rcptTo()).containsExactly("User@contoso.test");
+        assertThat(request.options().dsnNotify()).containsExactlyInAnyOrder(Notify.SUCCESS, Notify.DELAY);
+        assertThat(request.options().tlsMode()).isEqualTo(TlsMode.Required);
+        assertThat(request.mxPolicy()).isEqualTo(MxPolicy.All);
+        assertThat(request.options().timeouts().total()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(a.json()).isTrue();
+        assertThat(request.domains()).containsExactly("contoso.test");
     }
 
     @Test
     void implicitTlsDefaultsToPort465() {
-        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "contoso.test"}).port).isEqualTo(465);
-        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "--port", "2465", "contoso.test"}).port).isEqualTo(2465);
+        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "contoso.test"}).request().port()).isEqualTo(465);
+        assertThat(CheckArguments.parse(new String[] {"--tls", "implicit", "--port", "2465", "contoso.test"}).request().port()).isEqualTo(2465);
+    }
+
+    @Test
+    void aDomainThatLooksLikeAShortOptionIsJudgedAsADomain() {
+        assertThat(run("-bad.test")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("check: invalid DOMAIN:");
+    }
+
+    @Test
+    void anArgumentFileIsNeverRead() {
+        // picocli would expand @FILE into arguments; here it is just a malformed domain.
+        assertThat(run("@/etc/hostname")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("check: invalid DOMAIN:");
+    }
+
+    @Test
+    void aRepeatedSingleValuedOptionTakesTheLastValue() {
+        var a = CheckArguments.parse(new String[] {"--port", "2525", "--port", "2526", "contoso.test"});
+        assertThat(a.request().port()).isEqualTo(2526);
+    }
+
+    @Test
+    void aMissingOptionValueNamesTheOption() {
+        assertThat(run("contoso.test", "--mail-from")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("check: invalid --mail-from: missing value\nTry 'check --help'.\n");
+    }
+
+    @Test
+    void everyProblemIsReportedEachNamingItsOption() {
+        assertThat(run("--port", "0", "--rcpt-to", "a(b)@x.test", "contoso.test")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "check: invalid --port: port 0 out of range 1..65535",
+                "check: invalid --rcpt-to: invalid local part in 'a(b)@x.test'",
+                "Try 'check --help'.");
+    }
+
+    @Test
+    void helpListsEveryDocumentedOption() {
+        assertThat(run("--help")).isZero();
+        String usage = out.toString(StandardCharsets.UTF_8);
+        for (String option : new String[] {"--server", "--port", "--dns-server", "--ehlo", "--mail-from", "--rcpt-to", "--notify",
+            "--tls", "--insecure", "--data", "--connect-timeout", "--command-timeout", "--timeout", "--mx-policy",
+            "--deny-network", "--json"}) {
+            assertThat(usage).contains(option);
+        }
+        assertThat(usage).contains("Exit codes: 0 every domain accepted, 1 worst is a transient 4xx, 2 failure, 3 invalid input.");
+    }
+
+    @Test
+    void aValueGivenToAFlagNamesTheFlag() {
+        assertThat(run("--json=yes", "contoso.test")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("check: invalid --json:");
     }
 }

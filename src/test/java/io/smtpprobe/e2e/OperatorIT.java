@@ -168,7 +168,13 @@ class OperatorIT {
                 Arguments.of("interval 0", "interval: \"0\"", "spec.interval"),
                 Arguments.of("interval 0s", "interval: 0s", "spec.interval"),
                 Arguments.of("101 domains", "domains: " + hundredAndOneDomains, "spec.domains"),
-                Arguments.of("unknown tls mode", "tls: Sometimes", "spec.tls"));
+                Arguments.of("unknown tls mode", "tls: Sometimes", "spec.tls"),
+                // The CRD judges addresses and EHLO names as the one validator does (WireTextAgreementTest).
+                Arguments.of("comment in mailFrom", "mailFrom: \"a(b)@x.test\"", "spec.mailFrom"),
+                Arguments.of("space in ehloName", "ehloName: \"two words\"", "spec.ehloName"),
+                Arguments.of("C1 control in subject", "data: {subject: \"a\\u0085b\"}", "spec.data.subject"),
+                Arguments.of("line separator in body", "data: {body: \"a\\u2028b\"}", "spec.data.body"),
+                Arguments.of("servers without rcptTo", "domains: []\n  servers: [\"127.0.0.1:2525\"]", "spec.rcptTo"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,6 +3,7 @@ package io.smtpprobe.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smtpprobe.core.HostPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,10 +57,10 @@ class InputValidatorTest {
 
     @Test
     void serversParseHostPortAndIpv6Literals() {
-        assertThat(InputValidator.server("s", "mx.test:2525")).isEqualTo(new InputValidator.HostPort("mx.test", 2525));
-        assertThat(InputValidator.server("s", "127.0.0.1")).isEqualTo(new InputValidator.HostPort("127.0.0.1", null));
-        assertThat(InputValidator.server("s", "[::1]:25")).isEqualTo(new InputValidator.HostPort("::1", 25));
-        assertThat(InputValidator.server("s", "::1")).isEqualTo(new InputValidator.HostPort("::1", null));
+        assertThat(InputValidator.server("s", "mx.test:2525")).isEqualTo(new HostPort("mx.test", 2525, "mx.test:2525"));
+        assertThat(InputValidator.server("s", "127.0.0.1")).isEqualTo(new HostPort("127.0.0.1", null, "127.0.0.1"));
+        assertThat(InputValidator.server("s", "[::1]:25")).isEqualTo(new HostPort("::1", 25, "[::1]:25"));
+        assertThat(InputValidator.server("s", "::1")).isEqualTo(new HostPort("::1", null, "::1"));
     }
 
     @ParameterizedTest

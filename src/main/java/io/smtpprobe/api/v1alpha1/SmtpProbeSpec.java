@@ -13,6 +13,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.domains) && size(self.domains) > 0) || (has(self.servers) && size(self.servers) > 0)",
         message = "at least one of spec.domains or spec.servers must be set")
+@ValidationRule(value = "(has(self.domains) && size(self.domains) > 0) || (has(self.rcptTo) && size(self.rcptTo) > 0)",
+        message = "spec.rcptTo is required when spec.domains is empty")
 public class SmtpProbeSpec {
 
     @JsonPropertyDescription("Mail domains to probe (1..100 DNS names, internationalised names accepted). Each is resolved "
@@ -39,17 +41,17 @@ public class SmtpProbeSpec {
     @JsonPropertyDescription("Name sent with EHLO/HELO. Defaults to the operator's configured name; should be a fully "
             + "qualified host name that resolves, or strict servers reject it.")
     @Size(max = 255)
-    @Pattern(WireText.SINGLE_LINE)
+    @Pattern(WireText.EHLO_NAME)
     private String ehloName;
 
     @JsonPropertyDescription("Reverse path for MAIL FROM, without angle brackets. Empty means the null sender <>.")
     @Size(max = 254)
-    @Pattern(WireText.SINGLE_LINE)
+    @Pattern(WireText.REVERSE_PATH)
     private String mailFrom;
 
     @JsonPropertyDescription("Recipients for RCPT TO, without angle brackets. Empty means postmaster@DOMAIN for each domain.")
     @Size(max = 10)
-    private List<@Size(min = 1, max = 254) @Pattern(WireText.SINGLE_LINE) String> rcptTo;
+    private List<@Size(min = 1, max = 254) @Pattern(WireText.MAILBOX) String> rcptTo;
 
     @JsonPropertyDescription("RFC 3461 NOTIFY for RCPT TO (sent only when the server offers DSN): any of SUCCESS, FAILURE, "
             + "DELAY, or NEVER alone. Empty sends no NOTIFY parameter.")

@@ -1,72 +1,62 @@
 package io.smtpprobe.operator.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smtpprobe.cli.CheckArguments;
-import io.smtpprobe.cli.CheckCommand;
-import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.core.ProbeRequest;
-import java.util.ArrayList;
-import java.util.List;
+import io.smtpprobe.request.Field;
+import io.smtpprobe.request.InvalidInputException;
+import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RequestDefaults;
+import io.smtpprobe.request.RequestValidator;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The body of {@code POST /api/v1/checks}: the {@code check} command's options as a JSON object, so
- * both accept the same things and refuse them with the same messages. Keys are the long option names
- * without dashes ({@code "rcpt-to": ["user@contoso.test"]}, {@code "insecure": true}), arrays repeat
- * an option, and {@code "domains"} lists the DOMAIN arguments.
+ * The body of {@code POST /api/v1/checks}: the {@code check} command's options as a JSON object,
+ * judged by the same validator with the same defaults. Keys are the long option names without
+ * dashes ({@code "rcpt-to": ["user@contoso.test"]}, {@code "insecure": true}), arrays repeat an
+ * option, and {@code "domains"} lists the DOMAIN arguments.
  */
 final class AdHocCheck {
     /** The operator's resolver and egress policy apply to every caller; output is always the JSON report. */
     private static final Set<String> NOT_ALLOWED = Set.of("dns-server", "deny-network", "json", "help");
-    private static final Set<String> FLAGS = Set.of("insecure", "data");
+    private static final Set<Field> FLAGS = Set.of(Field.INSECURE, Field.DATA);
 
     private AdHocCheck() {
     }
 
+    /** Throws {@link InvalidInputException} for a malformed body, {@code InvalidRequestException} for invalid values. */
     static ProbeRequest request(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new InvalidInputException("body", "expected a JSON object of check options");
         }
-        var args = new ArrayList<String>();
+        var input = new ProbeInput();
         for (Map.Entry<String, JsonNode> option : iterable(body)) {
             String key = option.getKey();
             JsonNode value = option.getValue();
-            if (key.equals("domains")) {
-                for (String domain : values(key, value)) {
-                    // A leading dash would be read as an option, e.g. a smuggled --dns-server.
-                    if (domain.startsWith("-")) {
-                        throw new InvalidInputException("domains", "'" + domain + "' is not a domain");
-                    }
-                    args.add(domain);
-                }
-            } else if (NOT_ALLOWED.contains(key) || !key.matches("[a-z][a-z-]*")) {
+            Field field = Field.byKey(key);
+            if (NOT_ALLOWED.contains(key)) {
                 throw new InvalidInputException(key, "not accepted by the API (the operator's resolver and egress policy apply)");
-            } else if (FLAGS.contains(key)) {
+            }
+            if (field == null) {
+                throw new InvalidInputException(key, "unknown option");
+            }
+            if (FLAGS.contains(field)) {
                 if (!value.isBoolean()) {
                     throw new InvalidInputException(key, "expected true or false");
                 }
-                if (value.booleanValue()) {
-                    args.add("--" + key);
-                }
+                input.add(field, Boolean.toString(value.booleanValue()));
+            } else if (value.isArray()) {
+                value.forEach(v -> input.add(field, scalar(key, v)));
             } else {
-                for (String v : values(key, value)) {
-                    args.add("--" + key);
-                    args.add(v);
-                }
+                input.add(field, scalar(key, value));
             }
         }
-        return CheckCommand.request(CheckArguments.parse(args.toArray(String[]::new)));
+        return RequestValidator.validate(input, RequestDefaults.CHECK);
     }
 
-    private static List<String> values(String key, JsonNode value) {
-        var out = new ArrayList<String>();
-        if (value.isArray()) {
-            value.forEach(v -> out.add(scalar(key, v)));
-        } else {
-            out.add(scalar(key, value));
-        }
-        return out;
+    /** The API names a field by its JSON key. */
+    static String key(Field field) {
+        return field.key();
     }
 
     private static String scalar(String key, JsonNode v) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.request.InvalidInputException;
+import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.report.ReportJson;
@@ -98,10 +99,17 @@ public class SmtpProbeApi {
         try {
             request = AdHocCheck.request(options);
         } catch (InvalidInputException e) {
-            return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).entity(JSON.createObjectNode()
-                    .put("reason", "InvalidInput").put("field", e.field()).put("message", e.getMessage())).build());
+            return invalidInput(e.field(), e.getMessage());
+        } catch (InvalidRequestException e) {
+            var first = e.problems().get(0);
+            return invalidInput(first.fieldName(AdHocCheck::key), String.join("; ", e.render(AdHocCheck::key)));
         }
         return runner.run(request).thenApply(report -> Response.ok(ReportJson.report(report, true)).build());
+    }
+
+    private static CompletionStage<Response> invalidInput(String field, String message) {
+        return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).entity(JSON.createObjectNode()
+                .put("reason", "InvalidInput").put("field", field).put("message", message)).build());
     }
 
     private SmtpProbeOperator operator() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.smtpprobe.api.v1alpha1.MessageData;
 import io.smtpprobe.api.v1alpha1.ProbeTimeouts;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.MxPolicy;
 import io.smtpprobe.core.Notify;
 import io.smtpprobe.core.TlsMode;
@@ -56,7 +57,8 @@ class ProbeRequestMapperTest {
         spec.setTimeouts(timeouts);
         var plan = mapper.map(spec);
         var options = plan.request().options();
-        assertThat(plan.request().servers()).containsExactly("mx1.contoso.test:2525", "[::1]:25");
+        assertThat(plan.request().servers()).containsExactly(
+                new HostPort("mx1.contoso.test", 2525, "mx1.contoso.test:2525"), new HostPort("::1", 25, "[::1]:25"));
         assertThat(plan.request().port()).isEqualTo(587);
         assertThat(options.rcptTo()).containsExactly("a@contoso.test");
         assertThat(options.dsnNotify()).containsExactlyInAnyOrder(Notify.SUCCESS, Notify.FAILURE);
@@ -77,7 +79,7 @@ class ProbeRequestMapperTest {
         var spec = spec("contoso.test");
         spec.setMailFrom("a@b.test\r\nRCPT TO:<victim@x.test>");
         assertThatThrownBy(() -> mapper.map(spec)).isInstanceOf(InvalidSpecException.class)
-                .hasMessageStartingWith("spec.mailFrom: 'a@b.test\\x0d\\x0aRCPT");
+                .hasMessageStartingWith("spec.mailFrom: control character \\x0d at position 8");
     }
 
     @Test
@@ -128,5 +130,24 @@ class ProbeRequestMapperTest {
         timeouts.setTotal("0s");
         spec.setTimeouts(timeouts);
         assertThatThrownBy(() -> mapper.map(spec)).hasMessage("spec.timeouts.total: duration must be greater than zero");
+    }
+
+    @Test
+    void aConfiguredDefaultThatCouldNotBeSentFailsAtStartUp() {
+        assertThatThrownBy(() -> new ProbeRequestMapper("probe\r\nQUIT", "", Duration.ofSeconds(30)))
+                .hasMessageStartingWith("default EHLO name: control character \\x0d");
+        assertThatThrownBy(() -> new ProbeRequestMapper("probe.example.test", "a(b)@x.test", Duration.ofSeconds(30)))
+                .hasMessageStartingWith("default MAIL FROM:");
+    }
+
+    @Test
+    void ehloNamesAndAddressesAreJudgedAsTheCheckCommandJudgesThem() {
+        var spec = spec("contoso.test");
+        spec.setEhloName("two words");
+        spec.setMailFrom("a(b)@x.test");
+        spec.setRcptTo(List.of("under_score@bad_domain.test"));
+        assertThatThrownBy(() -> mapper.map(spec)).isInstanceOfSatisfying(InvalidSpecException.class, e ->
+                assertThat(e.problems()).extracting(p -> p.substring(0, p.indexOf(':')))
+                        .containsExactly("spec.ehloName", "spec.mailFrom", "spec.rcptTo[0]"));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtpprobe.request.InvalidInputException;
+import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.TlsMode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,16 @@ import org.junit.jupiter.api.Test;
 class AdHocCheckTest {
     static JsonNode json(String text) throws Exception {
         return new ObjectMapper().readTree(text.replace('\'', '"'));
+    }
+
+    static String field(InvalidRequestException e) {
+        return e.problems().get(0).fieldName(AdHocCheck::key);
+    }
+
+    @Test
+    void unknownKeysAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> AdHocCheck.request(json("{'domains':['contoso.test'],'frobnicate':'x'}")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("frobnicate"));
     }
 
     @Test
@@ -39,13 +50,13 @@ class AdHocCheckTest {
     @Test
     void aDomainCannotSmuggleAnOption() {
         assertThatThrownBy(() -> AdHocCheck.request(json("{'domains':['--dns-server=127.0.0.1']}")))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("domains"));
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(field(e)).isEqualTo("domains"));
     }
 
     @Test
     void invalidValuesAreRefusedNamingTheOption() {
         assertThatThrownBy(() -> AdHocCheck.request(json("{'domains':['contoso.test'],'timeout':'soon'}")))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("--timeout"));
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(field(e)).isEqualTo("timeout"));
         assertThatThrownBy(() -> AdHocCheck.request(json("{'domains':['contoso.test'],'ehlo':{'name':'x'}}")))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("ehlo"));
         assertThatThrownBy(() -> AdHocCheck.request(json("[]"))).isInstanceOf(InvalidInputException.class);

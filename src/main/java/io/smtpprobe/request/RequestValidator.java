@@ -1,0 +1,205 @@
+package io.smtpprobe.request;
+
+import io.smtpprobe.core.HostPort;
+import io.smtpprobe.core.MessageContent;
+import io.smtpprobe.core.MxPolicy;
+import io.smtpprobe.core.Notify;
+import io.smtpprobe.core.ProbeOptions;
+import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.core.Limits;
+import io.smtpprobe.core.Timeouts;
+import io.smtpprobe.core.TlsMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one validator: the {@code check} command, the REST API and SmtpProbe resources all turn
+ * their input into a {@link ProbeRequest} here, so they accept and refuse the same things with
+ * the same limits. Every problem is collected, in field order, before anything is refused.
+ */
+public final class RequestValidator {
+    public static final int MAX_DOMAINS = 100;
+    public static final int MAX_SERVERS = 100;
+    public static final int MAX_RECIPIENTS = 10;
+    /** RFC 5321 §4.5.3.1: a path is at most 256 octets with its brackets, a domain 255 (253 without the root dot). */
+    public static final int MAX_ADDRESS_LENGTH = 254;
+    public static final int MAX_DOMAIN_LENGTH = 253;
+    public static final int MAX_EHLO_LENGTH = 255;
+    /** A host name plus brackets and a port. */
+    public static final int MAX_SERVER_LENGTH = 261;
+    public static final int MAX_SUBJECT_LENGTH = 200;
+    public static final int MAX_BODY_LENGTH = 10_000;
+    public static final int MAX_DURATION_LENGTH = 32;
+
+    private final List<Problem> problems = new ArrayList<>();
+    private final ProbeInput input;
+
+    private RequestValidator(ProbeInput input) {
+        this.input = input;
+    }
+
+    public static ProbeRequest validate(ProbeInput input, RequestDefaults defaults) {
+        return new RequestValidator(input).request(defaults);
+    }
+
+    private ProbeRequest request(RequestDefaults defaults) {
+        List<String> domains = each(Field.DOMAINS, MAX_DOMAINS);
+        List<HostPort> servers = each(Field.SERVER, MAX_SERVERS);
+        if (input.all(Field.DOMAINS).isEmpty() && input.all(Field.SERVER).isEmpty()) {
+            problems.add(new Problem(Field.DOMAINS, Field.SERVER, -1, "at least one is required"));
+        }
+        Integer port = single(Field.PORT);
+        String ehlo = single(Field.EHLO);
+        String mailFrom = single(Field.MAIL_FROM);
+        List<String> rcptTo = each(Field.RCPT_TO, MAX_RECIPIENTS);
+        if (input.all(Field.DOMAINS).isEmpty() && input.all(Field.RCPT_TO).isEmpty() && !input.all(Field.SERVER).isEmpty()) {
+            problems.add(Problem.of(Field.RCPT_TO, -1, "required when no domain is given"));
+        }
+        Set<Notify> notify = single(Field.NOTIFY);
+        TlsMode tls = single(Field.TLS);
+        Boolean insecure = single(Field.INSECURE);
+        Boolean data = single(Field.DATA);
+        String subject = single(Field.SUBJECT);
+        String body = single(Field.BODY);
+        Duration connect = single(Field.CONNECT_TIMEOUT);
+        Duration command = single(Field.COMMAND_TIMEOUT);
+        Duration total = single(Field.TIMEOUT);
+        MxPolicy mxPolicy = single(Field.MX_POLICY);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+
+        tls = or(tls, TlsMode.Opportunistic);
+        if (port == null) {
+            // Implicit TLS has a port of its own (465), unless every server names its port anyway.
+            boolean serverNamesPort = false;
+            for (HostPort server : servers) {
+                serverNamesPort |= server.port() != null;
+            }
+            port = tls == TlsMode.Implicit && !serverNamesPort ? RequestDefaults.IMPLICIT_TLS_PORT : defaults.port();
+        }
+        Timeouts timeouts = new Timeouts(or(connect, defaults.timeouts().connect()),
+                or(command, defaults.timeouts().command()), or(total, defaults.timeouts().total()));
+        MessageContent message = Boolean.TRUE.equals(data)
+                ? new MessageContent(or(subject, defaults.subject()), or(body, defaults.body()))
+                : null;
+        ProbeOptions options = new ProbeOptions(or(ehlo, defaults.ehloName()), or(mailFrom, defaults.mailFrom()), rcptTo,
+                or(notify, defaults.dsnNotify()), tls, Boolean.TRUE.equals(insecure), message, timeouts, Limits.DEFAULT);
+        return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options);
+    }
+
+    /**
+     * One value of a field, parsed; throws {@link InvalidInputException}. A switch rather than a
+     * table of lambdas: {@code check} runs this once per process, where each lambda costs class spinning.
+     */
+    private static Object parse(Field field, String value) {
+        String f = field.key();
+        return switch (field) {
+            case DOMAINS -> InputValidator.domain(f, value);
+            case SERVER -> InputValidator.server(f, value);
+            case PORT -> InputValidator.port(f, value);
+            case EHLO -> InputValidator.ehloName(f, value);
+            case MAIL_FROM -> InputValidator.reversePath(f, value);
+            case RCPT_TO -> InputValidator.address(f, value);
+            case NOTIFY -> notify(f, value);
+            case TLS -> enumValue(f, value, TlsMode.class);
+            case INSECURE, DATA -> flag(f, value);
+            case SUBJECT -> InputValidator.line(f, value);
+            case BODY -> InputValidator.body(f, value);
+            case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> Durations.parse(f, value);
+            case MX_POLICY -> enumValue(f, value, MxPolicy.class);
+        };
+    }
+
+    static int maxLength(Field field) {
+        return switch (field) {
+            case DOMAINS -> MAX_DOMAIN_LENGTH;
+            case SERVER -> MAX_SERVER_LENGTH;
+            case EHLO -> MAX_EHLO_LENGTH;
+            case MAIL_FROM, RCPT_TO -> MAX_ADDRESS_LENGTH;
+            case SUBJECT -> MAX_SUBJECT_LENGTH;
+            case BODY -> MAX_BODY_LENGTH;
+            case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> MAX_DURATION_LENGTH;
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
+    private <T> List<T> each(Field field, int maxCount) {
+        List<String> values = input.all(field);
+        if (values.size() > maxCount) {
+            problems.add(Problem.of(field, -1, "at most " + maxCount + " allowed, got " + values.size()));
+        }
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            T parsed = checked(field, i, values.get(i));
+            if (parsed != null) {
+                out.add(parsed);
+            }
+        }
+        return out;
+    }
+
+    private <T> T single(Field field) {
+        return input.has(field) ? checked(field, -1, input.last(field)) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T checked(Field field, int index, String value) {
+        try {
+            // Control characters first: they are the attack, and the message should say so. A body
+            // may hold line breaks; its parser refuses every other control character.
+            if (field != Field.BODY) {
+                InputValidator.rejectControl(field.key(), value);
+            }
+            if (value.length() > maxLength(field)) {
+                problems.add(Problem.of(field, index, "longer than " + maxLength(field) + " characters"));
+                return null;
+            }
+            return (T) parse(field, value);
+        } catch (InvalidInputException e) {
+            problems.add(Problem.of(field, index, e.problem()));
+            return null;
+        }
+    }
+
+    static Set<Notify> notify(String field, String value) {
+        Set<Notify> out = EnumSet.noneOf(Notify.class);
+        for (String part : value.split(",", -1)) {
+            out.add(enumValue(field, part, Notify.class));
+        }
+        if (out.contains(Notify.NEVER) && out.size() > 1) {
+            throw new InvalidInputException(field, "NEVER excludes SUCCESS, FAILURE and DELAY");
+        }
+        return out;
+    }
+
+    static Boolean flag(String field, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidInputException(field, "expected true or false");
+        };
+    }
+
+    static <E extends Enum<E>> E enumValue(String field, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value.trim())) {
+                return e;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new InvalidInputException(field, "invalid value '" + InputValidator.printable(value)
+                + "' (one of " + String.join(", ", allowed) + ")");
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}
