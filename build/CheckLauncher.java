@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Prepares the fast start of {@code bin/check} at package time (`mvn package` runs it after Quarkus
@@ -44,6 +48,11 @@ public class CheckLauncher {
             // A few MiB of short-lived garbage; G1's set-up costs more than it saves here.
             "-XX:+UseSerialGC",
             "-XX:-UsePerfData",
+            // Map the archive where it was dumped, as JDK 17 does by default; this build relocates it to a
+            // random address instead, rewriting every pointer in it at each start (about 35 ms). The archive
+            // holds class metadata, no secrets.
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:ArchiveRelocationMode=0",
             // The engine resolves with dnsjava and hands Vert.x addresses: Vert.x's own resolver would
             // only be built and closed again.
             "-Dvertx.disableDnsResolver=true",
@@ -56,6 +65,14 @@ public class CheckLauncher {
             "-Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.JULLogDelegateFactory",
             "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
             "-Dslf4j.internal.verbosity=WARN");
+
+    /**
+     * Jars of the layers `check` may not import (build/import-control.xml): Quarkus and its runtime,
+     * fabric8, metrics. Left off the class path because every ServiceLoader lookup (Vert.x, Netty, the
+     * JDK) opens every jar on it; the training runs below prove at each build that check needs none.
+     */
+    static final List<String> OPERATOR_ONLY = List.of("io.quarkus.", "io.smallrye.", "io.fabric8.", "io.micrometer.",
+            "io.prometheus.", "jakarta.", "org.eclipse.microprofile.", "org.jboss.");
 
     public static void main(String[] args) throws Exception {
         Path target = Path.of(args[0]).toAbsolutePath().normalize();
@@ -72,17 +89,21 @@ public class CheckLauncher {
         base.addAll(List.of("-cp", jar.toString()));
 
         Set<String> classes = new LinkedHashSet<>();
-        try (TrainingPeers peers = TrainingPeers.start()) {
+        try (TrainingPeers peers = TrainingPeers.start(dir, java)) {
             int n = 0;
-            for (List<String> checkArgs : peers.trainingRuns()) {
+            for (TrainingRun run : peers.trainingRuns()) {
                 Path list = dir.resolve("training-" + n++ + ".classlist");
                 List<String> cmd = new ArrayList<>(List.of(java, "-XX:DumpLoadedClassList=" + list));
                 cmd.addAll(base);
                 cmd.addAll(List.of("io.smtpprobe.Main", "check"));
-                cmd.addAll(checkArgs);
+                cmd.addAll(run.args());
                 Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("training.log").toFile())).start();
-                p.waitFor();
+                int exit = p.waitFor();
+                if (exit != run.exit()) {
+                    throw new IllegalStateException("training run " + run.args() + " exited " + exit + ", expected "
+                            + run.exit() + ": see " + dir.resolve("training.log"));
+                }
                 classes.addAll(classList(list));
                 Files.delete(list);
             }
@@ -112,7 +133,9 @@ public class CheckLauncher {
         List<Path> jars = new ArrayList<>();
         for (String sub : List.of("app", "lib/main")) {
             try (Stream<Path> s = Files.list(app.resolve(sub))) {
-                s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jars::add);
+                s.filter(p -> p.toString().endsWith(".jar"))
+                        .filter(p -> OPERATOR_ONLY.stream().noneMatch(p.getFileName().toString()::startsWith))
+                        .sorted().forEach(jars::add);
             }
         }
         Manifest manifest = new Manifest();
@@ -140,42 +163,76 @@ public class CheckLauncher {
         return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /** One {@code check} run and the exit code it must end with. */
+    record TrainingRun(int exit, List<String> args) {
+        TrainingRun(int exit, String... args) {
+            this(exit, List.of(args));
+        }
+    }
+
     /** A DNS server for one zone and an SMTP peer that accepts everything, on loopback ports of their own. */
     static final class TrainingPeers implements AutoCloseable {
         private final ServerSocket smtp;
         private final DatagramSocket dns;
         private final int closedPort;
+        private final SSLContext tls;
 
-        private TrainingPeers(ServerSocket smtp, DatagramSocket dns, int closedPort) {
+        private TrainingPeers(ServerSocket smtp, DatagramSocket dns, int closedPort, SSLContext tls) {
             this.smtp = smtp;
             this.dns = dns;
             this.closedPort = closedPort;
+            this.tls = tls;
         }
 
-        static TrainingPeers start() throws IOException {
+        static TrainingPeers start(Path dir, String java) throws Exception {
             InetAddress loopback = InetAddress.getLoopbackAddress();
             int closedPort;
             try (ServerSocket probe = new ServerSocket(0, 1, loopback)) {
                 closedPort = probe.getLocalPort();
             }
             TrainingPeers peers = new TrainingPeers(new ServerSocket(0, 50, loopback), new DatagramSocket(0, loopback),
-                    closedPort);
+                    closedPort, serverTls(dir, java));
             daemon(peers::serveSmtp);
             daemon(peers::serveDns);
             return peers;
         }
 
-        /** What users run: MX lookup and dialogue as text, a test message as JSON, a refused port, bad input, help. */
-        List<List<String>> trainingRuns() {
+        /** A self-signed RSA certificate for STARTTLS, made by the JDK's keytool. */
+        static SSLContext serverTls(Path dir, String java) throws Exception {
+            Path store = dir.resolve("training.p12");
+            Files.deleteIfExists(store);
+            char[] password = "training".toCharArray();
+            String keytool = Path.of(java).resolveSibling("keytool").toString();
+            int exit = new ProcessBuilder(keytool, "-genkeypair", "-alias", "mx", "-keyalg", "RSA", "-keysize", "2048",
+                    "-dname", "CN=mx.training.test", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                    "-storepass", "training").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("keytool exited " + exit);
+            }
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(store)) {
+                keys.load(in, password);
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        }
+
+        /** What users run: MX lookup and dialogue as text (STARTTLS offered), a test message as JSON, a refused port, bad input, help. */
+        List<TrainingRun> trainingRuns() {
             String dnsServer = "127.0.0.1:" + dns.getLocalPort();
             String port = String.valueOf(smtp.getLocalPort());
             return List.of(
-                    List.of("--dns-server", dnsServer, "--port", port, "--rcpt-to", "user@training.test", "training.test"),
-                    List.of("--dns-server", dnsServer, "--port", port, "--data", "--subject", "training", "--json",
+                    new TrainingRun(0, "--dns-server", dnsServer, "--port", port, "--rcpt-to", "user@training.test",
                             "training.test"),
-                    List.of("--server", "127.0.0.1:" + closedPort, "training.test"),
-                    List.of("--server", "127.0.0.1:" + port, "--mail-from", "a@b.test\r\n", "training.test"),
-                    List.of("--help"));
+                    new TrainingRun(0, "--dns-server", dnsServer, "--port", port, "--tls", "disabled", "--data",
+                            "--subject", "training", "--json", "training.test"),
+                    new TrainingRun(2, "--server", "127.0.0.1:" + closedPort, "training.test"),
+                    new TrainingRun(3, "--server", "127.0.0.1:" + port, "--mail-from", "a@b.test\r\n", "training.test"),
+                    new TrainingRun(0, "--help"));
         }
 
         private void serveSmtp() {
@@ -188,11 +245,12 @@ public class CheckLauncher {
             }
         }
 
-        private static void dialogue(Socket s) throws IOException {
+        private void dialogue(Socket s) throws IOException {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
             send(out, "220 mx.training.test ESMTP");
             boolean data = false;
+            boolean secure = false;
             for (String line; (line = in.readLine()) != null; ) {
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line;
                 if (data) {
@@ -204,7 +262,16 @@ public class CheckLauncher {
                 }
                 switch (verb) {
                     case "EHLO" -> send(out, "250-mx.training.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
-                            + "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 DSN");
+                            + (secure ? "" : "250-STARTTLS\r\n") + "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 DSN");
+                    case "STAR" -> {
+                        send(out, "220 2.0.0 Ready to start TLS");
+                        SSLSocket upgraded = (SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), false);
+                        upgraded.setUseClientMode(false);
+                        upgraded.startHandshake();
+                        in = new BufferedReader(new InputStreamReader(upgraded.getInputStream(), StandardCharsets.US_ASCII));
+                        out = upgraded.getOutputStream();
+                        secure = true;
+                    }
                     case "MAIL" -> send(out, "250 2.1.0 Ok");
                     case "RCPT" -> send(out, "250 2.1.5 Ok");
                     case "DATA" -> {
