@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -71,8 +72,8 @@ public class CheckLauncher {
      * fabric8, metrics. Left off the class path because every ServiceLoader lookup (Vert.x, Netty, the
      * JDK) opens every jar on it; the training runs below prove at each build that check needs none.
      */
-    static final List<String> OPERATOR_ONLY = List.of("io.quarkus.", "io.smallrye.", "io.fabric8.", "io.micrometer.",
-            "io.prometheus.", "jakarta.", "org.eclipse.microprofile.", "org.jboss.");
+    static final List<String> OPERATOR_ONLY = List.of("io.quarkus.", "io.smallrye.", "io.fabric8.", "io.javaoperatorsdk.",
+            "io.micrometer.", "io.prometheus.", "jakarta.", "org.eclipse.microprofile.", "org.jboss.");
 
     public static void main(String[] args) throws Exception {
         Path target = Path.of(args[0]).toAbsolutePath().normalize();
@@ -99,7 +100,11 @@ public class CheckLauncher {
                 cmd.addAll(run.args());
                 Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("training.log").toFile())).start();
-                int exit = p.waitFor();
+                if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("training run " + run.args() + " did not finish");
+                }
+                int exit = p.exitValue();
                 if (exit != run.exit()) {
                     throw new IllegalStateException("training run " + run.args() + " exited " + exit + ", expected "
                             + run.exit() + ": see " + dir.resolve("training.log"));
@@ -128,7 +133,7 @@ public class CheckLauncher {
                 Files.size(archive) / 1024);
     }
 
-    /** Relative entries resolve against the jar's own directory, so the tree may move as a whole. */
+    /** Relative entries resolve against the jar's own directory, whatever the working directory. */
     static void writeClassPathJar(Path jar, Path dir, Path app) throws IOException {
         List<Path> jars = new ArrayList<>();
         for (String sub : List.of("app", "lib/main")) {
