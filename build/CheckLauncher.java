@@ -49,9 +49,8 @@ public class CheckLauncher {
             // A few MiB of short-lived garbage; G1's set-up costs more than it saves here.
             "-XX:+UseSerialGC",
             "-XX:-UsePerfData",
-            // Map the archive where it was dumped, as JDK 17 does by default; this build relocates it to a
-            // random address instead, rewriting every pointer in it at each start (about 35 ms). The archive
-            // holds class metadata, no secrets.
+            // Map the archive at the address it was dumped for: by default this JDK maps it at a random
+            // address and rewrites every pointer in it at each start (20-35 ms). It holds class metadata.
             "-XX:+UnlockDiagnosticVMOptions",
             "-XX:ArchiveRelocationMode=0",
             // The engine resolves with dnsjava and hands Vert.x addresses: Vert.x's own resolver would
