@@ -2,12 +2,14 @@
 # Benchmarks the probe engine against its peers, all on loopback:
 #  1. dialogue: one EHLO/MAIL/RCPT/QUIT dialogue per connection against smtp-sink, by Postfix's
 #     smtp-source, by prometheus blackbox_exporter (driven over HTTP by bench/driver) and by our
-#     engine (`quarkus-run.jar bench`), at each concurrency;
+#     engine (EngineBench, from the test classes on the packaged jars), at each concurrency;
 #  2. tarpit: 10,000 probes held open at once against bench/peer in tarpit mode, engine heap capped
 #     at 128 MiB: each must end as BannerTimeout on time, with no blocked-thread warning;
 #  3. politeness: 1,000 domains sharing one MX (bench/peer in counting SMTP mode) through the real
 #     DefaultProbeRunner: the peer must never see more connections than the per-host limit;
-#  4. operator scale: BENCH_OPERATOR_RESOURCES (5000; 0 skips) SmtpProbes on the real kube-apiserver
+#  4. check start: one `check` run start to exit (`java -jar quarkus-run.jar check` and bin/check) beside
+#     swaks and check_smtp, each doing EHLO/MAIL/RCPT/QUIT against the same smtp-sink, with hyperfine;
+#  5. operator scale: BENCH_OPERATOR_RESOURCES (5000; 0 skips) SmtpProbes on the real kube-apiserver
 #     (OperatorScaleBench): status writes per cycle, first-status latency, lateness, heap.
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
 # target/bench/table.md. About 15 minutes on 2 cores, a third of it the operator scale run.
@@ -17,11 +19,13 @@
 #   BENCH_CONCURRENCY="1 64 256 4096"
 #   BENCH_ROUNDS=3                rounds of the dialogue runs; the tools take turns within a round, and
 #                                 each ratio is the median of the per-round ratios (the machine is shared)
+#   BENCH_CHECK_RUNS=20            timed runs of each tool in the check start scenario (after 3 warm-ups)
 #   BENCH_TARPIT_PROBES=10000 BENCH_POLITE_DOMAINS=1000 BENCH_PER_HOST=4
 #   BENCH_SINK_PORT=2525 BENCH_TARPIT_PORT=2526 BENCH_POLITE_PORT=2527 BENCH_EXPORTER_PORT=19115
 #
-# Engine hook contract: `java -jar target/quarkus-app/quarkus-run.jar bench --target HOST:PORT
-# --concurrency C --count N` warms up until the JIT is quiet, then runs the dialogue N times, C at
+# Engine hook contract: `java -cp target/test-classes:target/check/check.jar io.smtpprobe.bench.EngineBench
+# --target HOST:PORT --concurrency C --count N` (the benchmarks are test code, not in the product jar;
+# check.jar's class path is the packaged jars) warms up until the JIT is quiet, then runs the dialogue N times, C at
 # a time, and prints one JSON line with "rate", "p50Ms", "p99Ms", "cpuMsPerDialogue" (its process
 # CPU over the measured window), "warmupDialogues" and the reasons; this script also measures the
 # whole process's CPU, start-up and JIT included.
@@ -43,7 +47,14 @@ HOST=127.0.0.1
 OUT=target/bench
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 CLK_TCK=$(getconf CLK_TCK)
-ENGINE_JAR=target/quarkus-app/quarkus-run.jar
+CHECK_RUNS=${BENCH_CHECK_RUNS:-20}
+CHECK_SMTP=/usr/lib/nagios/plugins/check_smtp
+# The engine as packaged (check.jar's manifest class path) plus the benchmark classes. Vert.x and Netty log
+# to JUL (stderr), where the blocked-thread warnings are counted; SLF4J's only binding needs Quarkus's launcher.
+ENGINE=(-cp target/test-classes:target/check/check.jar
+  -Dvertx.logger-delegate-factory-class-name=io.vertx.core.logging.JULLogDelegateFactory
+  -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -Dslf4j.internal.verbosity=WARN
+  io.smtpprobe.bench.EngineBench)
 # 10,000 probes in flight need as many descriptors in the engine and in the peer
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 export TIMEFORMAT='%R %U %S'   # bash `time`: wall, user, sys seconds of the command and its children
@@ -64,7 +75,7 @@ log() { printf '%s\n' "$*" >&2; }
 
 install_packages() {
   local need=() pkg
-  for pkg in postfix prometheus-blackbox-exporter; do
+  for pkg in postfix prometheus-blackbox-exporter swaks monitoring-plugins-basic hyperfine time; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
   done
   [ ${#need[@]} -eq 0 ] && return 0
@@ -172,7 +183,7 @@ run_blackbox() {
 run_engine() {
   local c=$1 n=$2 sink0 times json
   sink0=$(cpu_ms "$sink_pid")
-  times=$( { time timeout "$RUN_TIMEOUT" java -jar "$ENGINE_JAR" bench \
+  times=$( { time timeout "$RUN_TIMEOUT" java "${ENGINE[@]}" \
       --target "$HOST:$SINK_PORT" --concurrency "$c" --count "$n" >"$OUT/engine-$c-r$round.json" 2>"$OUT/engine-$c-r$round.log"; } 2>&1 ) || true
   read -r wall user sys <<<"$times"
   json=$(tail -n 1 "$OUT/engine-$c-r$round.json")
@@ -340,7 +351,7 @@ run_tarpit() {
   log "tarpit: $TARPIT_PROBES probes held open at once, -Xmx128m"
   start_peer tarpit "$TARPIT_PORT"
   local times json peer blocked
-  times=$( { time timeout "$RUN_TIMEOUT" java -Xmx128m -jar "$ENGINE_JAR" bench --target "$HOST:$TARPIT_PORT" \
+  times=$( { time timeout "$RUN_TIMEOUT" java -Xmx128m "${ENGINE[@]}" --target "$HOST:$TARPIT_PORT" \
       --probes "$TARPIT_PROBES" --timeout 5s >"$OUT/engine-tarpit.json" 2>"$OUT/engine-tarpit.log"; } 2>&1 ) || true
   stop_peer
   read -r wall user sys <<<"$times"
@@ -367,12 +378,54 @@ run_tarpit() {
   scenario_targets+=("tarpit: no blocked-thread warnings: $blocked, $(verdict "$blocked" '<=' 0)")
 }
 
+# One `check` run, start to exit, beside the one-shot tools an admin would reach for, against the running
+# smtp-sink: each says EHLO, MAIL FROM, RCPT TO and QUIT. hyperfine runs them in turn, without a shell.
+run_check_start() {
+  log "check start: $CHECK_RUNS runs of each tool, EHLO/MAIL/RCPT/QUIT against $HOST:$SINK_PORT"
+  local args="--server $HOST:$SINK_PORT --mail-from probe@bench.test --rcpt-to user@bench.test bench.test"
+  local -A cmd=(
+    [check-jar]="java -jar target/quarkus-app/quarkus-run.jar check $args"
+    [bin/check]="bin/check $args"
+    [swaks]="swaks --server $HOST --port $SINK_PORT --from probe@bench.test --to user@bench.test --quit-after RCPT"
+    [check_smtp]="$CHECK_SMTP -H $HOST -p $SINK_PORT -C 'MAIL FROM:<probe@bench.test>' -R 250 -C 'RCPT TO:<user@bench.test>' -R 250"
+  )
+  local tools=(check-jar bin/check swaks check_smtp) tool hf=() rc
+  for tool in "${tools[@]}"; do
+    # a tool that fails would be timed failing fast: each must succeed first
+    rc=0; eval "${cmd[$tool]}" >"$OUT/check-start-$(tr / - <<<"$tool").out" 2>&1 || rc=$?
+    [ "$rc" = 0 ] || { log "check start: $tool exits $rc: see $OUT/check-start-*.out"; exit 1; }
+    hf+=(-n "$tool" "${cmd[$tool]}")
+  done
+  hyperfine -N --style basic --warmup 3 --runs "$CHECK_RUNS" --export-csv "$OUT/check-start.csv" "${hf[@]}" >&2
+  local -A median_ms min_ms cpu_ms rss_mib
+  local name mean stddev median user system min max
+  while IFS=, read -r name mean stddev median user system min max; do
+    [ "$name" = command ] && continue
+    median_ms[$name]=$(awk -v v="$median" 'BEGIN{printf "%.1f", v*1000}')
+    min_ms[$name]=$(awk -v v="$min" 'BEGIN{printf "%.1f", v*1000}')
+    cpu_ms[$name]=$(awk -v u="$user" -v s="$system" 'BEGIN{printf "%.1f", (u+s)*1000}')
+    # peak resident memory of one more run
+    rss_mib[$name]=$(eval "/usr/bin/time -f %M ${cmd[$name]}" 2>&1 >/dev/null | tail -n 1 | awk '{printf "%.1f", $1/1024}')
+    scenario_rows+=("$(printf '{"scenario": "check-start", "tool": "%s", "runs": %s, "medianMs": %s, "meanMs": %s, "stddevMs": %s, "minMs": %s, "maxMs": %s, "cpuMs": %s, "maxRssMiB": %s}' \
+      "$name" "$CHECK_RUNS" "${median_ms[$name]}" "$(awk -v v="$mean" 'BEGIN{printf "%.1f", v*1000}')" \
+      "$(awk -v v="$stddev" 'BEGIN{printf "%.1f", v*1000}')" "${min_ms[$name]}" \
+      "$(awk -v v="$max" 'BEGIN{printf "%.1f", v*1000}')" "${cpu_ms[$name]}" "${rss_mib[$name]}")")
+  done <"$OUT/check-start.csv"
+  for tool in "${tools[@]}"; do
+    scenario_lines+=("check start: $tool median ${median_ms[$tool]} ms wall (fastest ${min_ms[$tool]} ms), ${cpu_ms[$tool]} ms CPU (user+sys, mean), max RSS ${rss_mib[$tool]} MiB")
+  done
+  local fast=${median_ms[bin/check]} sec
+  sec=$(awk -v v="$fast" 'BEGIN{printf "%.3f", v/1000}')
+  ratios+=("check start: bin/check $(ratio "$fast" "${median_ms[swaks]}")x swaks, $(ratio "$fast" "${median_ms[check_smtp]}")x check_smtp; java -jar check $(ratio "${median_ms[check-jar]}" "$fast")x bin/check")
+  scenario_targets+=("check start: bin/check <= 0.4 s wall per run (median): ${sec} s, $(verdict "$sec" '<=' 0.4)")
+}
+
 run_politeness() {
   log "politeness: $POLITE_DOMAINS domains sharing one MX, per-host limit $PER_HOST"
   # 5 ms per reply: a dialogue holds its connection for 25 ms or more, so connections overlap
   start_peer smtp "$POLITE_PORT" -delay 5ms -grace 5ms
   local json peer max
-  timeout "$RUN_TIMEOUT" java -jar "$ENGINE_JAR" bench --target "$HOST:$POLITE_PORT" --domains "$POLITE_DOMAINS" \
+  timeout "$RUN_TIMEOUT" java "${ENGINE[@]}" --target "$HOST:$POLITE_PORT" --domains "$POLITE_DOMAINS" \
       --per-host "$PER_HOST" >"$OUT/engine-politeness.json" 2>"$OUT/engine-politeness.log" || true
   stop_peer
   json=$(tail -n 1 "$OUT/engine-politeness.json")
@@ -410,7 +463,9 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 install_packages
 build_go driver
 build_go peer
-[ -f "$ENGINE_JAR" ] || { log "$ENGINE_JAR is missing: run make build"; exit 1; }
+for f in target/quarkus-app/quarkus-run.jar target/check/check.jar target/test-classes/io/smtpprobe/bench/EngineBench.class; do
+  [ -f "$f" ] || { log "$f is missing: run make build"; exit 1; }
+done
 probe_url="http://$HOST:$EXPORTER_PORT/probe?module=smtp&target=$HOST:$SINK_PORT"
 start_sink
 start_exporter
@@ -425,6 +480,7 @@ for round in $(seq "$ROUNDS"); do
     run_engine "$c" "$n"
   done
 done
+run_check_start
 run_tarpit
 run_politeness
 [ "${BENCH_OPERATOR_RESOURCES:-5000}" -gt 0 ] && run_operator_scale

@@ -64,7 +64,9 @@ public final class CheckCommand {
             err.println("check: internal error: " + e);
             return EXIT_FAILED;
         } finally {
-            vertx.close();
+            // Wait for the event loops to stop: at exit the JVM waits up to 300 ms for threads still in
+            // native code (an event loop in epoll_wait) before it lets the process end.
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
     }
 

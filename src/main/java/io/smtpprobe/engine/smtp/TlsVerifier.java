@@ -20,11 +20,13 @@ import javax.net.ssl.X509TrustManager;
  */
 final class TlsVerifier {
 
-    private final X509TrustManager trustManager;
+    private final TlsSettings settings;
     private final Clock clock;
+    /** Taken from the settings at the first verdict, when they load the trust store. */
+    private volatile X509TrustManager trustManager;
 
     TlsVerifier(TlsSettings settings, Clock clock) {
-        this.trustManager = x509(settings.trustManagerFactory().getTrustManagers());
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -51,9 +53,11 @@ final class TlsVerifier {
         String error = null;
         Reason reason = Reason.Accepted;
 
+        // outside the try: a trust store that cannot be read is our failure, never the server's certificate
+        X509TrustManager trust = trustManager();
         boolean trusted;
         try {
-            trustManager.checkServerTrusted(chain, "UNKNOWN");
+            trust.checkServerTrusted(chain, "UNKNOWN");
             trusted = true;
         } catch (CertificateException | RuntimeException e) {
             trusted = false;
@@ -83,6 +87,15 @@ final class TlsVerifier {
                 Duration.between(now, leaf.getNotAfter().toInstant()).toDays());
         return new Verdict(new TlsInfo(protocol, cipher, certificate, trusted, hostnameMatch,
                 ServerText.sanitize(error, maxTextLength)), reason, error);
+    }
+
+    private X509TrustManager trustManager() {
+        X509TrustManager manager = trustManager;
+        if (manager == null) {
+            manager = x509(settings.trustManagerFactory().getTrustManagers());
+            trustManager = manager;
+        }
+        return manager;
     }
 
     private static X509TrustManager x509(TrustManager[] managers) {

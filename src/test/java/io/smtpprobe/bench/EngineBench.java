@@ -38,9 +38,9 @@ import java.util.logging.Logger;
  * Drives the real engine as fast as it goes against one loopback target, for {@code make bench}.
  * A whole-process run: CPU is the process's own, so it is comparable with the peer tools' CPU.
  *
- * <pre>bench --target 127.0.0.1:2525 --concurrency 64 (--duration 10s | --count N) [--timeout 5s] [--warmup auto|0s|DURATION]
- * bench --target 127.0.0.1:2526 --probes N [--timeout 5s]
- * bench --target 127.0.0.1:2527 --domains N --per-host L</pre>
+ * <pre>EngineBench --target 127.0.0.1:2525 --concurrency 64 (--duration 10s | --count N) [--timeout 5s] [--warmup auto|0s|DURATION]
+ * EngineBench --target 127.0.0.1:2526 --probes N [--timeout 5s]
+ * EngineBench --target 127.0.0.1:2527 --domains N --per-host L</pre>
  * A closed loop by default; {@code --probes N} starts exactly N dialogues at once (the tarpit
  * scenario); {@code --domains} runs the full probe runner (see {@link PolitenessBench}).
  * Prints one JSON object.
@@ -53,6 +53,16 @@ public final class EngineBench {
     private static final int MAX_WARMUP_SLICES = 12;
 
     private EngineBench() {
+    }
+
+    /** Not in the product jar: hack/bench.sh runs it from the test classes beside the packaged jars. */
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out));
+        } catch (Exception e) {
+            System.err.println("bench: " + e);
+            System.exit(2);
+        }
     }
 
     public static int run(String[] args, PrintStream out) throws Exception {
