@@ -60,7 +60,8 @@ class PackagedCheckIT {
         assertThat(jars).isNotEmpty();
         for (Path jar : jars) {
             try (JarFile file = new JarFile(jar.toFile())) {
-                assertThat(file.stream().map(JarEntry::getName))
+                // Files only: an incremental build can leave the empty directory of a class that moved out.
+                assertThat(file.stream().filter(e -> !e.isDirectory()).map(JarEntry::getName))
                         .noneMatch(name -> name.toLowerCase(Locale.ROOT).contains("bench"));
             }
         }
