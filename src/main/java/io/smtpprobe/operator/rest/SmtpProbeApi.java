@@ -2,7 +2,8 @@ package io.smtpprobe.operator.rest;
 
 import io.smtpprobe.operator.status.Timestamps;
 import io.smtpprobe.operator.controller.OperatorLifecycle;
-import io.smtpprobe.operator.controller.SmtpProbeOperator;
+import io.smtpprobe.operator.controller.ResourceKey;
+import io.smtpprobe.operator.controller.SmtpProbeCatalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -53,7 +54,7 @@ public class SmtpProbeApi {
     @GET
     @Path("/smtpprobes")
     public List<Summary> list() {
-        return operator().known().stream()
+        return operator().list().stream()
                 .sorted(Comparator.comparing((SmtpProbe p) -> p.getMetadata().getNamespace()).thenComparing(p -> p.getMetadata().getName()))
                 .map(SmtpProbeApi::summary)
                 .toList();
@@ -67,10 +68,11 @@ public class SmtpProbeApi {
     @GET
     @Path("/namespaces/{namespace}/smtpprobes/{name}")
     public Response get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
-        if (operator().get(namespace, name) == null) {
+        var key = ResourceKey.of(namespace, name);
+        if (operator().get(key).isEmpty()) {
             throw new NotFoundException();
         }
-        var latest = lifecycle.results().get(namespace, name);
+        var latest = lifecycle.results().get(key);
         if (latest.isEmpty()) {
             return Response.status(Response.Status.NOT_FOUND).entity(JSON.createObjectNode()
                     .put("namespace", namespace).put("name", name)
@@ -104,8 +106,8 @@ public class SmtpProbeApi {
         return runner.run(request).thenApply(report -> Response.ok(ReportJson.report(report, true)).build());
     }
 
-    private SmtpProbeOperator operator() {
-        return lifecycle.operator().orElseThrow(() -> new NotFoundException("operator is disabled"));
+    private SmtpProbeCatalog operator() {
+        return lifecycle.catalog().orElseThrow(() -> new NotFoundException("operator is disabled"));
     }
 
     private static Summary summary(SmtpProbe p) {
