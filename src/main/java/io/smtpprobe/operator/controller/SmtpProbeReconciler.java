@@ -1,5 +1,6 @@
 package io.smtpprobe.operator.controller;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -13,6 +14,7 @@ import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -172,10 +174,10 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
         metrics.forget(key);
     }
 
-    /** The object changed between read and write (409). */
-    static final class StatusConflictException extends RuntimeException {
+    /** The object changed between read and write; a 409 as the SDK knows it, which it retries quietly. */
+    static final class StatusConflictException extends KubernetesClientException {
         StatusConflictException(ResourceKey key) {
-            super("status of " + key + " changed meanwhile (409)", null, false, false);
+            super("status of " + key + " changed meanwhile", HttpURLConnection.HTTP_CONFLICT, null);
         }
     }
 }
