@@ -137,7 +137,7 @@ final class ProbeCycles {
             if (cycle.due == null) {
                 cycle.due = now.plus(schedule.first(stored, cycle.generation, interval, now));
             }
-            return positive(Duration.between(now, cycle.due));
+            return remaining(cycle);
         }
     }
 
@@ -200,22 +200,23 @@ final class ProbeCycles {
                 cycle.finished = null;
                 cycle.due = result.due();
             }
-            return positive(Duration.between(clock.instant(), cycle.due == null ? clock.instant() : cycle.due));
+            return remaining(cycle);
         }
     }
 
-    /** Every write attempt of the result failed: drop it and keep the schedule. */
+    /** Every write attempt failed: drop the result, if that is what failed, and keep the schedule. */
     Duration giveUp(ResourceKey key) {
         var cycle = cycles.get(key);
         if (cycle == null) {
             return Duration.ZERO;
         }
+        var result = cycle.finished();
+        return result == null ? remaining(cycle) : published(cycle, result);
+    }
+
+    private Duration remaining(Cycle cycle) {
         synchronized (cycle) {
-            var result = cycle.finished;
-            if (result == null) {
-                return positive(Duration.between(clock.instant(), cycle.due == null ? clock.instant() : cycle.due));
-            }
-            return published(cycle, result);
+            return cycle.due == null ? Duration.ZERO : positive(Duration.between(clock.instant(), cycle.due));
         }
     }
 
