@@ -74,13 +74,22 @@ final class ProbeCycles {
             return finished;
         }
 
-        /** True once per result: metrics and the REST detail take each result once, however often its write is retried. */
-        synchronized boolean record(Finished result) {
-            if (recorded || finished != result) {
-                return false;
+        /** Once per result: metrics and the REST detail take each result once, however often its write is retried. */
+        synchronized void recordOnce(Finished result, Runnable record) {
+            if (!recorded && finished == result && !cancelled) {
+                recorded = true;
+                record.run();
             }
-            recorded = true;
-            return true;
+        }
+
+        /**
+         * Runs {@code action} unless the cycle is over. Under the cycle's lock, which a deletion takes
+         * before it forgets the resource's metrics, so a late write cannot bring them back.
+         */
+        synchronized void ifCurrent(Runnable action) {
+            if (!cancelled) {
+                action.run();
+            }
         }
 
         synchronized boolean busy() {

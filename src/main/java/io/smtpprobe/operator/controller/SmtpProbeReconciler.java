@@ -81,7 +81,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
         var stored = resource.getStatus();
         if (cycle.firstVisit() && stored != null && stored.consecutiveFailures() != null) {
             // Alerts on failures in a row see the stored count at once, not a reset to zero.
-            metrics.consecutiveFailures(key, stored.consecutiveFailures());
+            cycle.ifCurrent(() -> metrics.consecutiveFailures(key, stored.consecutiveFailures()));
         }
         if (Boolean.TRUE.equals(resource.getSpec() == null ? null : resource.getSpec().getSuspend())) {
             write(resource, aggregator.suspended(stored, cycle.generation), false);
@@ -116,7 +116,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
     private UpdateControl<SmtpProbe> publish(SmtpProbe resource, ProbeCycles.Cycle cycle, ProbeCycles.Finished finished) {
         var key = cycle.key;
         var previous = resource.getStatus();
-        if (cycle.record(finished)) {
+        cycle.recordOnce(finished, () -> {
             if (finished.error() != null) {
                 LOG.warnf(finished.error(), "probe of %s failed", key);
                 metrics.failed();
@@ -124,7 +124,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
                 results.put(new LatestResults.Latest(key, cycle.generation, finished.at(), finished.report()));
                 metrics.record(key, finished.report());
             }
-        }
+        });
         SmtpProbeStatus status = finished.error() != null
                 ? aggregator.failed(finished.error(), previous, cycle.generation, finished.at(), finished.untilNext())
                 : aggregator.probed(finished.report(), previous, cycle.generation, finished.at(), finished.untilNext());
@@ -137,7 +137,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
             events.resultsChanged(resource, previous, finished.report());
         }
         // The gauge follows the stored status: a write that did not go through changed nothing.
-        metrics.consecutiveFailures(key, Objects.requireNonNullElse(status.consecutiveFailures(), 0));
+        cycle.ifCurrent(() -> metrics.consecutiveFailures(key, Objects.requireNonNullElse(status.consecutiveFailures(), 0)));
         return UpdateControl.<SmtpProbe>noUpdate().rescheduleAfter(wait);
     }
 

@@ -165,6 +165,27 @@ class SmtpProbeReconcilerTest {
         await(() -> runner.probes.get(0).isCancelled());
     }
 
+    /** A resource deleted and created again under its name is another object: the old one's probe never writes its status. */
+    @Test
+    void recreatedResourceIsProbedAfreshAndNeverGetsTheOldResult() {
+        runner.hold = true;
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("old.test")));
+        await(() -> runner.calls() == 1);
+
+        client.resources(SmtpProbe.class).inNamespace(NS).withName("a").delete();
+        await(() -> client.resources(SmtpProbe.class).inNamespace(NS).withName("a").get() == null);
+        create("a", spec -> spec.setDomains(List.of("new.test")));
+        await(() -> runner.calls() == 2);
+        runner.probes.get(0).complete(Reports.userUnknown("old.test"));
+        runner.probes.get(1).complete(Reports.allAccepted("new.test"));
+
+        await(() -> status("a") != null);
+        assertThat(runner.probes.get(0).isCancelled()).isTrue();
+        assertThat(status("a").domains()).extracting(d -> d.domain()).containsExactly("new.test");
+        assertThat(writer.writes()).isEqualTo(1);
+    }
+
     @Test
     void conflictOnStatusWriteIsRetriedOnTheFreshObject() {
         cluster.server().expect().put().withPath("/apis/smtpprobe.io/v1alpha1/namespaces/mail/smtpprobes/a/status")
