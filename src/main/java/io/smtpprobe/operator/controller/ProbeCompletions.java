@@ -23,9 +23,9 @@ final class ProbeCompletions extends AbstractEventSource<ProbeReport, SmtpProbe>
     }
 
     /** Reconcile this resource: a probe of it finished. */
-    void finished(ResourceKey key) {
+    void finished(ProbeCycles.Cycle cycle) {
         if (isRunning()) {
-            getEventHandler().handleEvent(new Event(key.toResourceId()));
+            FirstStatusFirst.deliver(cycle.firstStatus(), () -> getEventHandler().handleEvent(new Event(cycle.key.toResourceId())));
         }
     }
 
