@@ -84,7 +84,6 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                     // the client belongs to the application (REST API, health), not to the operator
                     .withCloseClientOnStop(false)
                     .withConcurrentReconciliationThreads(config.statusWriters())
-                    .withExecutorService(FirstStatusFirst.pool(config.statusWriters()))
                     // keep retrying when the CRD is not installed yet or the API server is away at start-up
                     .withStopOnInformerErrorDuringStartup(false)
                     .withReconciliationTerminationTimeout(SHUTDOWN_DRAIN);
@@ -99,11 +98,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                             .setIntervalMultiplier(2)
                             .setMaxInterval(RETRY_MAX_INTERVAL.toMillis())
                             .setMaxAttempts(Math.max(0, config.statusWriteAttempts() - 1)))
-                    .withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), RECONCILIATIONS_PER_SECOND))
-                    .withGenericFilter(resource -> {
-                        FirstStatusFirst.mark(FirstStatusFirst.firstForItsGeneration(resource));
-                        return true;
-                    });
+                    .withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), RECONCILIATIONS_PER_SECOND));
             config.watchNamespaces().filter(ns -> !ns.isEmpty()).ifPresent(ns -> c.settingNamespaces(new HashSet<>(ns)));
         });
     }

@@ -23,9 +23,9 @@ final class ProbeCompletions extends AbstractEventSource<ProbeReport, SmtpProbe>
     }
 
     /** Reconcile this resource: a probe of it finished. */
-    void finished(ProbeCycles.Cycle cycle) {
+    void finished(ResourceKey key) {
         if (isRunning()) {
-            FirstStatusFirst.deliver(cycle.firstStatus(), () -> getEventHandler().handleEvent(new Event(cycle.key.toResourceId())));
+            getEventHandler().handleEvent(new Event(key.toResourceId()));
         }
     }
 

@@ -28,7 +28,7 @@ final class ProbeCycles {
     private final Schedule schedule;
     private final Clock clock;
     private final ConcurrentMap<ResourceKey, Cycle> cycles = new ConcurrentHashMap<>();
-    private volatile Consumer<Cycle> onFinished = cycle -> { };
+    private volatile Consumer<ResourceKey> onFinished = key -> { };
     private volatile boolean active;
     /** Shutting down: no new probe starts while the results already in are written. */
     private volatile boolean draining;
@@ -45,8 +45,6 @@ final class ProbeCycles {
         final ResourceKey key;
         final String uid;
         final long generation;
-        /** Its status does not speak of its spec yet: its first result is a first status, which goes first. */
-        private boolean firstStatus;
         private Duration interval;
         private Instant due;
         private CompletableFuture<?> pending;
@@ -55,15 +53,10 @@ final class ProbeCycles {
         private boolean visited;
         private boolean cancelled;
 
-        private Cycle(SmtpProbe resource) {
-            this.key = ResourceKey.of(resource);
-            this.uid = resource.getMetadata().getUid();
-            this.generation = StatusWriter.generationOf(resource);
-            this.firstStatus = FirstStatusFirst.firstForItsGeneration(resource);
-        }
-
-        synchronized boolean firstStatus() {
-            return firstStatus;
+        private Cycle(ResourceKey key, String uid, long generation) {
+            this.key = key;
+            this.uid = uid;
+            this.generation = generation;
         }
 
         private boolean isOf(SmtpProbe resource) {
@@ -125,7 +118,7 @@ final class ProbeCycles {
         this.clock = clock;
     }
 
-    void onFinished(Consumer<Cycle> listener) {
+    void onFinished(Consumer<ResourceKey> listener) {
         this.onFinished = listener;
     }
 
@@ -138,7 +131,7 @@ final class ProbeCycles {
             if (old != null) {
                 old.cancel();
             }
-            return new Cycle(resource);
+            return new Cycle(key, resource.getMetadata().getUid(), StatusWriter.generationOf(resource));
         });
     }
 
@@ -206,7 +199,7 @@ final class ProbeCycles {
             cycle.finished = new Finished(report, cause, clock.instant(), schedule.next(cycle.interval));
             cycle.recorded = false;
         }
-        onFinished.accept(cycle);
+        onFinished.accept(cycle.key);
     }
 
     /** The result is in status (or its object is gone): the next probe is due when the status says. */
@@ -215,7 +208,6 @@ final class ProbeCycles {
             if (cycle.finished == result) {
                 cycle.finished = null;
                 cycle.due = result.due();
-                cycle.firstStatus = false;
             }
             return remaining(cycle);
         }
