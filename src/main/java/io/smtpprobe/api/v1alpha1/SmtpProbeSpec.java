@@ -16,6 +16,9 @@ import java.util.List;
 @ValidationRule(value = "(has(self.domains) && size(self.domains) > 0) || (has(self.rcptTo) && size(self.rcptTo) > 0)",
         message = "spec.rcptTo is required when spec.domains is empty")
 public class SmtpProbeSpec {
+    /** The shortest interval: the CRD's CEL rule, and the operator's default {@code smtpprobe.min-interval}. */
+    public static final String MIN_INTERVAL = "30s";
+
 
     @JsonPropertyDescription("Mail domains to probe (1..100 DNS names, internationalised names accepted). Each is resolved "
             + "through MX (falling back to the domain's own address) and its mail servers are probed.")
@@ -78,7 +81,7 @@ public class SmtpProbeSpec {
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("5m")
-    @ValidationRule(value = "duration(self) >= duration('30s')", message = "interval must be at least 30s")
+    @ValidationRule(value = "duration(self) >= duration('" + MIN_INTERVAL + "')", message = "interval must be at least " + MIN_INTERVAL)
     private String interval;
 
     @JsonPropertyDescription("Deadlines of the dialogue.")

@@ -1,19 +1,16 @@
 package io.smtpprobe.operator.config;
 
-import io.smtpprobe.engine.dns.DnsSettings;
 import io.smtpprobe.core.Cidr;
-import io.smtpprobe.request.Durations;
 import io.smtpprobe.engine.EgressPolicy;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.ProbeRunner;
+import io.smtpprobe.engine.dns.DnsSettings;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,35 +20,23 @@ import org.jboss.logging.Logger;
 public class ProbeRunnerProducer {
     private static final Logger LOG = Logger.getLogger(ProbeRunnerProducer.class);
 
-    @ConfigProperty(name = "smtpprobe.dns.servers")
-    Optional<List<String>> dnsServers;
-    @ConfigProperty(name = "smtpprobe.dns.timeout", defaultValue = "5s")
-    String dnsTimeout;
-    @ConfigProperty(name = "smtpprobe.policy.allowed-ports", defaultValue = "25,465,587,2525")
-    List<Integer> allowedPorts;
-    @ConfigProperty(name = "smtpprobe.policy.denied-networks")
-    Optional<List<String>> deniedNetworks;
-    @ConfigProperty(name = "smtpprobe.policy.allowed-networks")
-    Optional<List<String>> allowedNetworks;
-    @ConfigProperty(name = "smtpprobe.per-host-limit", defaultValue = "2")
-    int perHostLimit;
-
     @Produces
     @Singleton
-    ProbeRunner probeRunner(Vertx vertx) {
-        EgressPolicy policy = policy();
+    ProbeRunner probeRunner(Vertx vertx, EngineConfig config) {
+        EgressPolicy policy = policy(config.policy());
         DnsSettings dns = DnsSettings.defaults()
-                .withServers(dnsServers.orElse(List.of()))
-                .withQueryTimeout(Durations.parse("smtpprobe.dns.timeout", dnsTimeout));
+                .withServers(config.dns().servers().orElse(List.of()))
+                .withQueryTimeout(config.dns().timeout());
         LOG.infof("probe engine: allowed ports %s, denied networks %s, resolvers %s, %d connection(s) per server",
-                policy.allowedPorts(), policy.deniedNetworks(), dns.servers().isEmpty() ? "system" : dns.servers(), perHostLimit);
-        return ProbeEngine.create(vertx, dns, policy, perHostLimit, Clock.systemUTC());
+                policy.allowedPorts(), policy.deniedNetworks(), dns.servers().isEmpty() ? "system" : dns.servers(),
+                config.perHostLimit());
+        return ProbeEngine.create(vertx, dns, policy, config.perHostLimit(), Clock.systemUTC());
     }
 
-    EgressPolicy policy() {
-        return new EgressPolicy(new HashSet<>(allowedPorts),
-                networks("smtpprobe.policy.denied-networks", deniedNetworks.orElse(EgressPolicy.DEFAULT_DENIED)),
-                networks("smtpprobe.policy.allowed-networks", allowedNetworks.orElse(List.of())));
+    static EgressPolicy policy(EngineConfig.Policy config) {
+        return new EgressPolicy(new HashSet<>(config.allowedPorts()),
+                networks("smtpprobe.policy.denied-networks", config.deniedNetworks().orElse(EgressPolicy.DEFAULT_DENIED)),
+                networks("smtpprobe.policy.allowed-networks", config.allowedNetworks().orElse(List.of())));
     }
 
     private static List<Cidr> networks(String property, List<String> cidrs) {

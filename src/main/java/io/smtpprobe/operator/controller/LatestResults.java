@@ -11,20 +11,27 @@ import java.util.concurrent.ConcurrentMap;
  * too large and too chatty for etcd, and losing them on restart costs one interval.
  */
 public final class LatestResults {
-    public record Latest(String namespace, String name, long generation, Instant time, ProbeReport report) {
+    public record Latest(ResourceKey key, long generation, Instant time, ProbeReport report) {
+        public String namespace() {
+            return key.namespace();
+        }
+
+        public String name() {
+            return key.name();
+        }
     }
 
-    private final ConcurrentMap<String, Latest> results = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ResourceKey, Latest> results = new ConcurrentHashMap<>();
 
     public void put(Latest latest) {
-        results.put(latest.namespace() + "/" + latest.name(), latest);
+        results.put(latest.key(), latest);
     }
 
-    public Optional<Latest> get(String namespace, String name) {
-        return Optional.ofNullable(results.get(namespace + "/" + name));
+    public Optional<Latest> get(ResourceKey key) {
+        return Optional.ofNullable(results.get(key));
     }
 
-    public void remove(String namespace, String name) {
-        results.remove(namespace + "/" + name);
+    public void remove(ResourceKey key) {
+        results.remove(key);
     }
 }

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the informer caches are synced and watching: before that, the REST API would answer from a partial view. */
+/** Ready once the SDK's informers have listed and are watching: before that, the REST API would answer from a partial view. */
 @Readiness
 @ApplicationScoped
 public class OperatorReadiness implements HealthCheck {
@@ -19,11 +19,11 @@ public class OperatorReadiness implements HealthCheck {
         if (!lifecycle.enabled()) {
             return builder.up().withData("operator", "disabled").build();
         }
-        var operator = lifecycle.operator();
-        boolean watching = operator.map(SmtpProbeOperator::isWatching).orElse(false);
+        var runtime = lifecycle.runtime();
+        boolean watching = runtime.map(OperatorRuntime::isWatching).orElse(false);
         return builder.status(watching)
                 .withData("watching", watching)
-                .withData("leader", operator.map(SmtpProbeOperator::isLeader).orElse(false))
+                .withData("leader", runtime.map(OperatorRuntime::isLeader).orElse(false))
                 .build();
     }
 }

@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The global cap on probes in flight. Waiters queue in arrival order and a cancelled waiter
  * gives up its place, so a deleted resource never holds a slot.
+ *
+ * <p>Our own because the SDK has no equivalent for asynchronous work: its reconciliation threads
+ * bound reconciliations, but a probe outlives the reconciliation that starts it.
  */
 public final class ProbeGate {
     private final int permits;

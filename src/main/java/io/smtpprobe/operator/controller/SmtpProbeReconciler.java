@@ -1,314 +1,183 @@
 package io.smtpprobe.operator.controller;
 
-import io.smtpprobe.operator.config.OperatorSettings;
-import io.smtpprobe.operator.metrics.ProbeMetrics;
-import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.smtpprobe.api.v1alpha1.OperatorReason;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
-import io.smtpprobe.core.ProbeReport;
-import io.smtpprobe.engine.ProbeRunner;
-import java.time.Clock;
+import io.smtpprobe.operator.metrics.ProbeMetrics;
+import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
+import java.net.HttpURLConnection;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Schedules and runs the probes of all SmtpProbe resources. Every state change happens on one
- * control thread ({@code control}), so there is no locking; probes themselves run in the probe
- * layer and only their completion hops back here.
+ * Decides, per SmtpProbe, what its status says and when it is probed next. A reconciliation never
+ * waits for a probe: it starts one and returns, and the probe's completion
+ * ({@link ProbeCompletions}) triggers the reconciliation that writes the result, then asks the SDK
+ * to come back when the next probe is due. Only a new generation triggers a reconciliation (the
+ * SDK's generation-aware filter), so the operator's own status writes never cause a probe.
  *
- * <p>Status writes and Events are blocking API calls, so they run on the {@code writers} threads
- * ({@link StatusPublisher}); only their outcome hops back to the control thread.
- *
- * <p>Only spec changes (a new metadata.generation) trigger a probe: status writes, label edits and
- * resyncs leave the generation alone, which is what keeps the operator from reacting to its own
- * writes.
+ * <p>The status is written here rather than returned as {@code UpdateControl.patchStatus}: Events
+ * announce a result only once the status that states it is stored, and the SDK does not tell the
+ * reconciler whether its patch went through. A conflict fails the reconciliation, and the SDK's
+ * retry runs it again on the fresh object, with the probe result still held by {@link ProbeCycles}.
  */
-public final class SmtpProbeReconciler {
+@ControllerConfiguration(name = SmtpProbeReconciler.NAME)
+public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
+    static final String NAME = "smtpprobe";
     private static final Logger LOG = Logger.getLogger(SmtpProbeReconciler.class);
 
-    private final ProbeRunner runner;
-    private final ScheduledExecutorService control;
-    private final StatusPublisher publisher;
-    private final Clock clock;
+    private final ProbeCycles cycles;
     private final ProbeRequestMapper mapper;
     private final SmtpProbeStatusAggregator aggregator;
-    private final Schedule schedule;
     private final StatusWriter writer;
     private final ProbeEvents events;
     private final ProbeMetrics metrics;
     private final LatestResults results;
-    private final ProbeGate gate;
-    private final Function<String, SmtpProbe> cache;
-    private final Map<String, Tracked> tracked = new HashMap<>();
-    /** Also reachable off the control thread, so that losing the lease cancels without waiting for it. */
-    private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
-    private volatile boolean active;
-    /** Shutting down: no new probes start while the queued status writes land. */
-    private volatile boolean draining;
+    private final ProbeCompletions completions;
+    private volatile IndexedResourceCache<SmtpProbe> cache;
 
-    /** Per-resource schedule; {@code epoch} invalidates callbacks of a cancelled run. */
-    private static final class Tracked {
-        long generation = -1;
-        long epoch;
-        ProbePlan plan;
-        Future<?> next;
-        CompletableFuture<?> inFlight;
-        final StatusPublisher.Lane lane = new StatusPublisher.Lane();
-    }
-
-    public SmtpProbeReconciler(ProbeRunner runner, ScheduledExecutorService control, Executor writers, Clock clock,
-            OperatorSettings settings, Schedule schedule, StatusWriter writer, ProbeEvents events, ProbeMetrics metrics,
-            LatestResults results, Function<String, SmtpProbe> cache) {
-        this.runner = runner;
-        this.control = control;
-        this.publisher = new StatusPublisher(writers, cache, () -> active);
-        this.clock = clock;
-        this.mapper = new ProbeRequestMapper(settings.defaultEhloName(), settings.defaultMailFrom(), settings.minInterval());
-        this.aggregator = new SmtpProbeStatusAggregator(clock);
-        this.schedule = schedule;
+    SmtpProbeReconciler(ProbeCycles cycles, ProbeRequestMapper mapper, SmtpProbeStatusAggregator aggregator,
+            StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results) {
+        this.cycles = cycles;
+        this.mapper = mapper;
+        this.aggregator = aggregator;
         this.writer = writer;
         this.events = events;
         this.metrics = metrics;
         this.results = results;
-        this.gate = new ProbeGate(settings.maxConcurrentProbes());
-        this.cache = cache;
+        this.completions = new ProbeCompletions(this::deleted);
+        cycles.onFinished(completions::finished);
     }
 
-    public void added(SmtpProbe resource) {
-        control.execute(() -> reconcile(resource, false));
+    @Override
+    public List<EventSource<?, SmtpProbe>> prepareEventSources(EventSourceContext<SmtpProbe> context) {
+        cache = context.getPrimaryCache();
+        return List.of(completions);
     }
 
-    public void updated(SmtpProbe old, SmtpProbe resource) {
-        if (StatusWriter.generationOf(old) == StatusWriter.generationOf(resource)) {
-            return;
+    /** The SDK's informer cache of SmtpProbe resources; null until the controller is registered. */
+    IndexedResourceCache<SmtpProbe> cache() {
+        return cache;
+    }
+
+    @Override
+    public UpdateControl<SmtpProbe> reconcile(SmtpProbe resource, Context<SmtpProbe> context) {
+        if (!cycles.isActive()) {
+            return UpdateControl.noUpdate();
         }
-        control.execute(() -> reconcile(resource, true));
-    }
-
-    public void deleted(SmtpProbe resource) {
-        String key = keyOf(resource);
-        control.execute(() -> {
-            retire(tracked.remove(key));
-            results.remove(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-            metrics.forget(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-        });
-    }
-
-    /** Became leader: take over every known resource. */
-    public void activate(Collection<SmtpProbe> known) {
-        control.execute(() -> {
-            active = true;
-            known.forEach(r -> reconcile(r, false));
-        });
-    }
-
-    /** Lost the lease: another replica probes now, so in-flight probes are cancelled at once, not on the control thread. */
-    public void deactivate() {
-        active = false;
-        running.forEach(f -> f.cancel(true));
-        control.execute(() -> {
-            tracked.values().forEach(this::retire);
-            tracked.clear();
-        });
-    }
-
-    /**
-     * Shutdown, before the lease is released: no new probe starts, and the status writes already
-     * queued get up to {@code max} to land, so the last results are not lost with this replica.
-     */
-    public void drain(Duration max) {
-        draining = true;
-        try {
-            CompletableFuture.supplyAsync(() -> StatusPublisher.idle(tracked.values().stream().map(t -> t.lane).toList()), control)
-                    .thenCompose(idle -> idle)
-                    .get(max.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            LOG.infof("status writes still queued at shutdown: %s", e.toString());
-        }
-    }
-
-    public boolean isActive() {
-        return active;
-    }
-
-    public int inFlight() {
-        return gate.inFlight();
-    }
-
-    private void reconcile(SmtpProbe resource, boolean specChanged) {
-        if (!active) {
-            return;
-        }
-        String key = keyOf(resource);
-        long generation = StatusWriter.generationOf(resource);
-        var t = tracked.computeIfAbsent(key, k -> new Tracked());
-        if (!specChanged && t.generation == generation) {
-            return;
-        }
-        cancel(t);
-        t.generation = generation;
-        t.plan = null;
+        var key = ResourceKey.of(resource);
+        var cycle = cycles.of(resource);
         var stored = resource.getStatus();
-        if (stored != null && stored.consecutiveFailures() != null) {
-            metrics.consecutiveFailures(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
-                    stored.consecutiveFailures());
+        if (cycle.firstVisit() && stored != null && stored.consecutiveFailures() != null) {
+            // Alerts on failures in a row see the stored count at once, not a reset to zero.
+            cycle.ifCurrent(() -> metrics.consecutiveFailures(key, stored.consecutiveFailures()));
         }
         if (Boolean.TRUE.equals(resource.getSpec() == null ? null : resource.getSpec().getSuspend())) {
-            publisher.publish(t.lane, key, resource, fresh -> writer.write(fresh, previous -> aggregator.suspended(previous, generation), false));
-            return;
+            write(resource, aggregator.suspended(stored, cycle.generation), false);
+            return UpdateControl.noUpdate();
         }
+        ProbePlan plan;
         try {
-            t.plan = mapper.map(resource.getSpec());
+            plan = mapper.map(resource.getSpec());
         } catch (InvalidSpecException e) {
-            publisher.publish(t.lane, key, resource, fresh -> {
-                var written = writer.write(fresh, previous -> aggregator.invalid(e.getMessage(), previous, generation), false);
-                if (written != null) {
-                    events.emit(fresh, "Warning", OperatorReason.InvalidSpec.name(), written.message());
-                }
-                return written;
-            });
-            return;
+            var invalid = aggregator.invalid(e.getMessage(), stored, cycle.generation);
+            if (write(resource, invalid, false) == WriteOutcome.Written) {
+                events.emit(resource, "Warning", OperatorReason.InvalidSpec.name(), invalid.message());
+            }
+            return UpdateControl.noUpdate();
         }
-        Duration delay = specChanged ? Duration.ZERO
-                : schedule.first(resource.getStatus(), generation, t.plan.interval(), clock.instant());
-        scheduleRun(key, t, delay);
+        var finished = cycle.finished();
+        if (finished != null) {
+            return publish(resource, cycle, finished);
+        }
+        if (cycle.busy()) {
+            return UpdateControl.noUpdate();
+        }
+        var wait = cycles.untilDue(cycle, stored, plan.interval());
+        if (!wait.isZero()) {
+            return UpdateControl.<SmtpProbe>noUpdate().rescheduleAfter(wait);
+        }
+        cycles.start(cycle, plan.request());
+        return UpdateControl.noUpdate();
     }
 
-    private void scheduleRun(String key, Tracked t, Duration delay) {
-        long epoch = t.epoch;
-        t.next = control.schedule(() -> acquire(key, t, epoch), delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void acquire(String key, Tracked t, long epoch) {
-        if (!current(key, t, epoch)) {
-            return;
-        }
-        t.next = null;
-        var slot = gate.acquire();
-        t.inFlight = slot;
-        slot.thenRunAsync(() -> launch(key, t, epoch), control);
-    }
-
-    private void launch(String key, Tracked t, long epoch) {
-        if (!current(key, t, epoch) || draining) {
-            gate.release();
-            return;
-        }
-        CompletableFuture<ProbeReport> probe;
-        try {
-            probe = runner.run(t.plan.request()).toCompletableFuture();
-        } catch (RuntimeException e) {
-            probe = CompletableFuture.failedFuture(e);
-        }
-        t.inFlight = probe;
-        running.add(probe);
-        var started = probe;
-        probe.whenComplete((report, error) -> {
-            running.remove(started);
-            gate.release();
+    /** The one status write of a probe cycle, then the Events and metrics of what it stored. */
+    private UpdateControl<SmtpProbe> publish(SmtpProbe resource, ProbeCycles.Cycle cycle, ProbeCycles.Finished finished) {
+        var key = cycle.key;
+        var previous = resource.getStatus();
+        cycle.recordOnce(finished, () -> {
+            if (finished.error() != null) {
+                LOG.warnf(finished.error(), "probe of %s failed", key);
+                metrics.failed();
+            } else {
+                results.put(new LatestResults.Latest(key, cycle.generation, finished.at(), finished.report()));
+                metrics.record(key, finished.report());
+            }
         });
-        probe.whenCompleteAsync((report, error) -> finished(key, t, epoch, report, error), control);
+        SmtpProbeStatus status = finished.error() != null
+                ? aggregator.failed(finished.error(), previous, cycle.generation, finished.at(), finished.untilNext())
+                : aggregator.probed(finished.report(), previous, cycle.generation, finished.at(), finished.untilNext());
+        var outcome = write(resource, status, true);
+        var wait = cycles.published(cycle, finished);
+        if (outcome != WriteOutcome.Written) {
+            return UpdateControl.noUpdate();
+        }
+        if (finished.report() != null) {
+            events.resultsChanged(resource, previous, finished.report());
+        }
+        // The gauge follows the stored status: a write that did not go through changed nothing.
+        cycle.ifCurrent(() -> metrics.consecutiveFailures(key, Objects.requireNonNullElse(status.consecutiveFailures(), 0)));
+        return UpdateControl.<SmtpProbe>noUpdate().rescheduleAfter(wait);
     }
 
-    private void finished(String key, Tracked t, long epoch, ProbeReport report, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof CancellationException || !current(key, t, epoch)) {
-            return;
+    /** A conflict fails the reconciliation, so that the SDK retries it, with backoff, on the fresh object. */
+    private WriteOutcome write(SmtpProbe resource, SmtpProbeStatus status, boolean always) {
+        var outcome = writer.write(resource, status, always);
+        if (outcome == WriteOutcome.Conflict) {
+            throw new StatusConflictException(ResourceKey.of(resource));
         }
-        t.inFlight = null;
-        SmtpProbe resource = cache.apply(key);
-        if (resource == null || StatusWriter.generationOf(resource) != t.generation) {
-            return;
-        }
-        Duration delay = schedule.next(t.plan.interval());
-        var finishedAt = clock.instant();
-        long generation = t.generation;
-        CompletableFuture<SmtpProbeStatus> write;
-        if (cause != null) {
-            LOG.warnf(cause, "probe of %s failed", key);
-            metrics.failed();
-            write = publisher.publish(t.lane, key, resource,
-                    fresh -> writer.write(fresh, prev -> aggregator.failed(cause, prev, generation, finishedAt, delay), true));
-        } else {
-            results.put(new LatestResults.Latest(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
-                    generation, clock.instant(), report));
-            metrics.record(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), report);
-            write = publisher.publish(t.lane, key, resource, fresh -> {
-                var replaced = new AtomicReference<SmtpProbeStatus>();
-                var stored = writer.write(fresh, prev -> {
-                    replaced.set(prev);
-                    return aggregator.probed(report, prev, generation, finishedAt, delay);
-                }, true);
-                // compared with what the write replaced: a skipped or failed write changed nothing to announce
-                if (stored != null) {
-                    events.resultsChanged(fresh, replaced.get(), report);
-                }
-                return stored;
-            });
-        }
-        write.thenAcceptAsync(stored -> written(key, t, resource, stored), control);
-        scheduleRun(key, t, delay);
+        return outcome;
     }
 
     /**
-     * The gauge follows the stored status: a write that did not go through changed nothing. A write
-     * from before a spec change still counts, as it is what the status now says.
+     * Every attempt failed: drop that result and keep the schedule, rather than wait for the SDK's
+     * maximum reconciliation interval (hours).
      */
-    private void written(String key, Tracked t, SmtpProbe resource, SmtpProbeStatus stored) {
-        if (stored != null && active && tracked.get(key) == t) {
-            metrics.consecutiveFailures(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
-                    Objects.requireNonNullElse(stored.consecutiveFailures(), 0));
+    @Override
+    public ErrorStatusUpdateControl<SmtpProbe> updateErrorStatus(SmtpProbe resource, Context<SmtpProbe> context, Exception e) {
+        if (context.getRetryInfo().map(retry -> !retry.isLastAttempt()).orElse(false)) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
+        var key = ResourceKey.of(resource);
+        LOG.warnf("status of %s not written: %s", key, e.getMessage());
+        return ErrorStatusUpdateControl.<SmtpProbe>noStatusUpdate().withNoRetry().rescheduleAfter(atLeast(cycles.giveUp(key), OperatorRuntime.RETRY_MAX_INTERVAL));
     }
 
-    private boolean current(String key, Tracked t, long epoch) {
-        return active && t.epoch == epoch && tracked.get(key) == t;
+    private static Duration atLeast(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? b : a;
     }
 
-    private void retire(Tracked t) {
-        if (t != null) {
-            cancel(t);
-            t.lane.retire();
-        }
+    private void deleted(ResourceKey key) {
+        cycles.forget(key);
+        results.remove(key);
+        metrics.forget(key);
     }
 
-    private void cancel(Tracked t) {
-        if (t == null) {
-            return;
+    /** The object changed between read and write; a 409 as the SDK knows it, which it retries quietly. */
+    static final class StatusConflictException extends KubernetesClientException {
+        StatusConflictException(ResourceKey key) {
+            super("status of " + key + " changed meanwhile", HttpURLConnection.HTTP_CONFLICT, null);
         }
-        t.epoch++;
-        if (t.next != null) {
-            t.next.cancel(false);
-            t.next = null;
-        }
-        if (t.inFlight != null) {
-            t.inFlight.cancel(true);
-            t.inFlight = null;
-        }
-    }
-
-    static String keyOf(SmtpProbe resource) {
-        return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
     }
 }

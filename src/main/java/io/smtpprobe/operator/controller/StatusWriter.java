@@ -1,71 +1,52 @@
 package io.smtpprobe.operator.controller;
 
-import io.smtpprobe.operator.status.StatusDiff;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
+import io.smtpprobe.operator.status.StatusDiff;
 import java.net.HttpURLConnection;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
-import org.jboss.logging.Logger;
 
 /**
- * Writes status through the status subresource with optimistic locking, so the spec is never
- * written and a concurrent change is never overwritten. On 409 the status is recomputed on the
- * fresh object (its previous status may have moved on); a 404 means the resource is gone.
+ * One status write through the status subresource, with optimistic locking: the spec is never
+ * written and a concurrent change is never overwritten. It does not retry a conflict itself: the
+ * reconciler fails, and the SDK's retry reconciles again on the fresh object, whose previous status
+ * may have moved on.
  */
 public final class StatusWriter {
-    private static final Logger LOG = Logger.getLogger(StatusWriter.class);
-
     private final KubernetesClient client;
-    private final int attempts;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
 
-    public StatusWriter(KubernetesClient client, int attempts) {
+    public StatusWriter(KubernetesClient client) {
         this.client = client;
-        this.attempts = Math.max(1, attempts);
     }
 
     /**
      * @param always write even when only the probe times differ (a completed probe cycle)
-     * @return the status now stored, or null when nothing was written
+     * @throws KubernetesClientException on any other API error, for the SDK's retry
      */
-    public SmtpProbeStatus write(SmtpProbe current, UnaryOperator<SmtpProbeStatus> compute, boolean always) {
-        var resource = current;
-        long generation = generationOf(current);
-        for (int attempt = 1; ; attempt++) {
-            var status = compute.apply(resource.getStatus());
-            if (!always && !StatusDiff.changed(resource.getStatus(), status)) {
-                return null;
+    public WriteOutcome write(SmtpProbe current, SmtpProbeStatus status, boolean always) {
+        if (!always && !StatusDiff.changed(current.getStatus(), status)) {
+            return WriteOutcome.Unchanged;
+        }
+        try {
+            client.resources(SmtpProbe.class).inNamespace(current.getMetadata().getNamespace())
+                    .resource(withStatus(current, status)).updateStatus();
+            writes.incrementAndGet();
+            return WriteOutcome.Written;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return WriteOutcome.Gone;
             }
-            try {
-                client.resources(SmtpProbe.class).inNamespace(resource.getMetadata().getNamespace())
-                        .resource(withStatus(resource, status)).updateStatus();
-                writes.incrementAndGet();
-                return status;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-                    return null;
-                }
-                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= attempts) {
-                    LOG.warnf("status of %s/%s not written: %s", current.getMetadata().getNamespace(), current.getMetadata().getName(),
-                            e.getMessage());
-                    return null;
-                }
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 conflicts.incrementAndGet();
-                resource = client.resources(SmtpProbe.class).inNamespace(current.getMetadata().getNamespace())
-                        .withName(current.getMetadata().getName()).get();
-                // A spec change in between makes this status stale; the update event reprobes. A
-                // resource deleted and re-created under the same name is another object altogether.
-                if (resource == null || generationOf(resource) != generation
-                        || !Objects.equals(resource.getMetadata().getUid(), current.getMetadata().getUid())) {
-                    return null;
-                }
+                return WriteOutcome.Conflict;
             }
+            throw e;
         }
     }
 

@@ -11,6 +11,7 @@ import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.operator.controller.ResourceKey;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -36,18 +37,17 @@ public final class ProbeMetrics {
     private final MeterRegistry registry;
     /** Gauges by metric and tags, and which belong to which resource, so that deletion removes them. */
     private final Map<String, GaugeValue> gauges = new ConcurrentHashMap<>();
-    private final Map<String, Set<Meter.Id>> byResource = new ConcurrentHashMap<>();
-    private final Map<String, Meter.Id> failuresByResource = new ConcurrentHashMap<>();
+    private final Map<ResourceKey, Set<Meter.Id>> byResource = new ConcurrentHashMap<>();
+    private final Map<ResourceKey, Meter.Id> failuresByResource = new ConcurrentHashMap<>();
 
     public ProbeMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void record(String namespace, String name, ProbeReport report) {
-        String resource = namespace + "/" + name;
+    public void record(ResourceKey resource, ProbeReport report) {
         var seen = new HashSet<Meter.Id>();
         for (DomainResult domain : report.domains()) {
-            var tags = Tags.of("namespace", namespace, "name", name, "domain", domain.domain());
+            var tags = Tags.of("namespace", resource.namespace(), "name", resource.name(), "domain", domain.domain());
             seen.add(gauge(SUCCESS, null, tags, domain.result() == Outcome.Success ? 1 : 0));
             ServerResult deciding = domain.servers().stream().filter(s -> s.reason() == domain.reason()).findFirst().orElse(null);
             if (deciding != null && deciding.reply() != null) {
@@ -81,14 +81,13 @@ public final class ProbeMetrics {
     }
 
     /** As in status, so that an alert on failures in a row survives an operator restart. */
-    public void consecutiveFailures(String namespace, String name, int failures) {
-        var id = gauge(CONSECUTIVE_FAILURES, null, Tags.of("namespace", namespace, "name", name), failures);
-        failuresByResource.put(namespace + "/" + name, id);
+    public void consecutiveFailures(ResourceKey resource, int failures) {
+        var id = gauge(CONSECUTIVE_FAILURES, null, Tags.of("namespace", resource.namespace(), "name", resource.name()), failures);
+        failuresByResource.put(resource, id);
     }
 
     /** A deleted resource must not keep reporting its last verdict. */
-    public void forget(String namespace, String name) {
-        String resource = namespace + "/" + name;
+    public void forget(ResourceKey resource) {
         var ids = byResource.remove(resource);
         if (ids != null) {
             ids.forEach(this::removeGauge);

@@ -1,8 +1,10 @@
 package io.smtpprobe.operator.rest;
 
 import io.smtpprobe.operator.status.Timestamps;
+import io.smtpprobe.operator.config.OperatorConfig;
 import io.smtpprobe.operator.controller.OperatorLifecycle;
-import io.smtpprobe.operator.controller.SmtpProbeOperator;
+import io.smtpprobe.operator.controller.ResourceKey;
+import io.smtpprobe.operator.controller.SmtpProbeCatalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +28,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Read-only view of the probes plus, when enabled, ad-hoc checks. Reports use the JSON contract of
@@ -44,8 +45,8 @@ public class SmtpProbeApi {
     @Inject
     ProbeRunner runner;
 
-    @ConfigProperty(name = "smtpprobe.api.checks.enabled", defaultValue = "false")
-    boolean checksEnabled;
+    @Inject
+    OperatorConfig config;
 
     /** The verdict stored in a resource's status. */
     public record Summary(String namespace, String name, String result, String reason, String message, String lastProbeTime) {
@@ -54,7 +55,7 @@ public class SmtpProbeApi {
     @GET
     @Path("/smtpprobes")
     public List<Summary> list() {
-        return operator().known().stream()
+        return operator().list().stream()
                 .sorted(Comparator.comparing((SmtpProbe p) -> p.getMetadata().getNamespace()).thenComparing(p -> p.getMetadata().getName()))
                 .map(SmtpProbeApi::summary)
                 .toList();
@@ -68,10 +69,11 @@ public class SmtpProbeApi {
     @GET
     @Path("/namespaces/{namespace}/smtpprobes/{name}")
     public Response get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
-        if (operator().get(namespace, name) == null) {
+        var key = ResourceKey.of(namespace, name);
+        if (operator().get(key).isEmpty()) {
             throw new NotFoundException();
         }
-        var latest = lifecycle.results().get(namespace, name);
+        var latest = lifecycle.results().get(key);
         if (latest.isEmpty()) {
             return Response.status(Response.Status.NOT_FOUND).entity(JSON.createObjectNode()
                     .put("namespace", namespace).put("name", name)
@@ -92,7 +94,7 @@ public class SmtpProbeApi {
     @Path("/checks")
     @Consumes(MediaType.APPLICATION_JSON)
     public CompletionStage<Response> check(JsonNode options) {
-        if (!checksEnabled) {
+        if (!config.api().checks().enabled()) {
             throw new NotFoundException();
         }
         ProbeRequest request;
@@ -112,8 +114,8 @@ public class SmtpProbeApi {
                 .put("reason", "InvalidInput").put("field", field).put("message", message)).build());
     }
 
-    private SmtpProbeOperator operator() {
-        return lifecycle.operator().orElseThrow(() -> new NotFoundException("operator is disabled"));
+    private SmtpProbeCatalog operator() {
+        return lifecycle.catalog().orElseThrow(() -> new NotFoundException("operator is disabled"));
     }
 
     private static Summary summary(SmtpProbe p) {

@@ -1,47 +1,46 @@
 package io.smtpprobe.operator.controller;
 
-import static io.smtpprobe.operator.controller.TestOperator.await;
+import static io.smtpprobe.operator.controller.Probes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@EnableKubernetesMockClient(crud = true)
 class LeaderElectionTest {
+    @RegisterExtension
+    final MockCluster cluster = new MockCluster();
     KubernetesClient client;
-    final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @BeforeEach
-    void installCrd() {
-        TestOperator.installCrd(client);
+    void client() {
+        client = cluster.client();
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (var c : cleanup) {
-            c.close();
-        }
+    OperatorRuntime replica(String identity, FakeRunner runner) {
+        // A lease long enough that a busy build machine does not make the leader miss its renewals.
+        return replica(identity, runner, "3s", "2s");
     }
 
-    SmtpProbeOperator replica(String identity, FakeRunner runner) {
-        var settings = TestOperator.settings().withLeaderElection(true, "smtp-probe-operator", "ops", identity,
-                // A lease long enough that a busy build machine does not make the leader miss its renewals.
-                Duration.ofMillis(3000), Duration.ofMillis(2000), Duration.ofMillis(100));
-        var replica = TestOperator.start(client, runner, settings);
-        cleanup.add(0, replica);
-        return replica.operator;
+    OperatorRuntime replica(String identity, FakeRunner runner, String leaseDuration, String renewDeadline) {
+        return cluster.operator(client, runner, TestConfig.operator(
+                "smtpprobe.leader-election.enabled", "true",
+                "smtpprobe.leader-election.lease-name", "smtp-probe-operator",
+                "smtpprobe.leader-election.namespace", "ops",
+                "smtpprobe.leader-election.identity", identity,
+                "smtpprobe.leader-election.lease-duration", leaseDuration,
+                "smtpprobe.leader-election.renew-deadline", renewDeadline,
+                "smtpprobe.leader-election.retry-period", "100ms"), new SimpleMeterRegistry());
     }
 
     @Test
@@ -86,17 +85,14 @@ class LeaderElectionTest {
 
     @Test
     void aLeaderThatShutsDownHandsTheLeaseOverWithoutWaitingForItToExpire() {
-        var a = TestOperator.start(client, new FakeRunner(), TestOperator.settings().withLeaderElection(true,
-                "smtp-probe-operator", "ops", "a", Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(100)));
-        var b = TestOperator.start(client, new FakeRunner(), TestOperator.settings().withLeaderElection(true,
-                "smtp-probe-operator", "ops", "b", Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(100)));
-        cleanup.add(0, b);
-        await(a.operator::isLeader);
+        var a = replica("a", new FakeRunner(), "60s", "40s");
+        var b = replica("b", new FakeRunner(), "60s", "40s");
+        await(a::isLeader);
 
-        a.operator.close();
+        a.close();
 
         // far below the 60 s lease: b took over because a released it
-        await(b.operator::isLeader, Duration.ofSeconds(10));
+        await(b::isLeader, Duration.ofSeconds(10));
     }
 
     void createProbe() {

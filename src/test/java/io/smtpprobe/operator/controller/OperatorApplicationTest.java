@@ -43,7 +43,7 @@ class OperatorApplicationTest {
 
     @Test
     void probesAResourceAndServesTheResult() throws Exception {
-        TestOperator.await(() -> get("/q/health/ready").statusCode() == 200);
+        Probes.await(() -> get("/q/health/ready").statusCode() == 200);
 
         try (var client = MockApiServerResource.server.createClient()) {
             var probe = new SmtpProbe();
@@ -54,7 +54,7 @@ class OperatorApplicationTest {
             client.resources(SmtpProbe.class).inNamespace("mail").resource(probe).create();
         }
 
-        TestOperator.await(() -> get("/api/v1/smtpprobes").body().contains("fabrikam.test: mx1.fabrikam.test (127.0.0.1:25) RCPT 550"));
+        Probes.await(() -> get("/api/v1/smtpprobes").body().contains("fabrikam.test: mx1.fabrikam.test (127.0.0.1:25) RCPT 550"));
         assertThat(get("/api/v1/smtpprobes").body())
                 .contains("\"name\":\"fabrikam\"", "\"reason\":\"RecipientUnknown\"",
                         "fabrikam.test: mx1.fabrikam.test (127.0.0.1:25) RCPT 550 5.1.1 User unknown");
@@ -91,11 +91,11 @@ class OperatorApplicationTest {
     /** Series the Helm chart's alerts and dashboard use; every label value an identifier or an enum name. */
     @Test
     void metricsCarryOnlyIdentifiersAndEnumNames() throws Exception {
-        TestOperator.await(() -> get("/q/health/ready").statusCode() == 200);
+        Probes.await(() -> get("/q/health/ready").statusCode() == 200);
         try (var client = MockApiServerResource.server.createClient()) {
-            TestOperator.create(client, "contoso", spec -> spec.setDomains(List.of("contoso.test")));
+            Probes.create(client, "contoso", spec -> spec.setDomains(List.of("contoso.test")));
         }
-        TestOperator.await(() -> get("/q/metrics").body().contains("smtpprobe_consecutive_failures{name=\"contoso\""));
+        Probes.await(() -> get("/q/metrics").body().contains("smtpprobe_consecutive_failures{name=\"contoso\""));
 
         var series = get("/q/metrics").body().lines().filter(l -> l.startsWith("smtpprobe_")).toList();
         assertThat(series).extracting(l -> l.replaceAll("[{ ].*", "")).contains(

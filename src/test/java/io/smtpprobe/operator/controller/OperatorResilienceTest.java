@@ -1,17 +1,16 @@
 package io.smtpprobe.operator.controller;
 
-import static io.smtpprobe.operator.controller.TestOperator.await;
-import static io.smtpprobe.operator.controller.TestOperator.create;
-import static io.smtpprobe.operator.controller.TestOperator.edit;
-import static io.smtpprobe.operator.controller.TestOperator.status;
+import static io.smtpprobe.operator.controller.Probes.await;
+import static io.smtpprobe.operator.controller.Probes.create;
+import static io.smtpprobe.operator.controller.Probes.edit;
+import static io.smtpprobe.operator.controller.Probes.sleep;
+import static io.smtpprobe.operator.controller.Probes.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.smtpprobe.api.v1alpha1.SmtpProbe;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.api.v1alpha1.Outcome;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
@@ -22,33 +21,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the operator behaves when its world moves under it: dropped watches, restarts, edits mid-probe, many idle resources. */
-@EnableKubernetesMockClient(crud = true)
 class OperatorResilienceTest {
-    KubernetesMockServer server;
+    @RegisterExtension
+    final MockCluster cluster = new MockCluster();
     KubernetesClient client;
-    final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @BeforeEach
-    void installCrd() {
-        TestOperator.installCrd(client);
+    void client() {
+        client = cluster.client();
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (var c : cleanup) {
-            c.close();
-        }
+    OperatorRuntime start(KubernetesClient on, FakeRunner runner) {
+        return start(on, runner, new SimpleMeterRegistry());
     }
 
-    TestOperator start(KubernetesClient on, FakeRunner runner) {
-        var operator = TestOperator.start(on, runner, TestOperator.settings());
-        cleanup.add(0, operator);
-        return operator;
+    OperatorRuntime start(KubernetesClient on, FakeRunner runner, SimpleMeterRegistry registry) {
+        return cluster.operator(on, runner, TestConfig.operator(), registry);
     }
 
     /**
@@ -59,14 +52,13 @@ class OperatorResilienceTest {
      */
     @Test
     void droppedWatchIsReestablishedWithoutLosingOrRepeatingProbes() {
-        var proxy = new DroppableProxy(URI.create(server.url("/")).getPort());
-        cleanup.add(proxy);
+        var proxy = cluster.closeAfter(new DroppableProxy(URI.create(cluster.server().url("/")).getPort()));
         var master = URI.create(client.getConfiguration().getMasterUrl());
         KubernetesClient viaProxy = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withMasterUrl(master.getScheme() + "://" + master.getHost() + ":" + proxy.port() + "/")
                 .withWatchReconnectInterval(100)
                 .build()).build();
-        cleanup.add(viaProxy::close);
+        cluster.closeAfter(viaProxy::close);
         var runner = new FakeRunner();
         var operator = start(viaProxy, runner);
         for (String name : List.of("kept", "changed")) {
@@ -75,10 +67,10 @@ class OperatorResilienceTest {
                 s.setInterval("1h");
             });
         }
-        await(() -> runner.calls() == 2 && operator.writer.writes() == 2);
+        await(() -> runner.calls() == 2 && operator.statusWriter().writes() == 2);
 
         proxy.cut();
-        await(() -> !operator.operator.isWatching());
+        await(() -> !operator.isWatching());
         create(client, "added", s -> {
             s.setDomains(List.of("added.test"));
             s.setInterval("1h");
@@ -87,13 +79,13 @@ class OperatorResilienceTest {
         edit(client, "kept", p -> p.getMetadata().setLabels(Map.of("team", "mail")));
         proxy.resume();
 
-        await(operator.operator::isWatching);
+        await(operator::isWatching);
         await(() -> runner.calls() == 4);
         await(() -> status(client, "changed").observedGeneration() == 2L && status(client, "added") != null);
         sleep(500);
         assertThat(runner.requests).extracting(r -> r.domains().get(0))
                 .containsExactlyInAnyOrder("kept.test", "changed.test", "added.test", "changed-again.test");
-        assertThat(operator.writer.writes()).isEqualTo(4);
+        assertThat(operator.statusWriter().writes()).isEqualTo(4);
         assertThat(status(client, "added").result()).isEqualTo(Outcome.Success);
     }
 
@@ -113,10 +105,11 @@ class OperatorResilienceTest {
 
         var after = new FakeRunner();
         after.answer = before.answer;
-        var second = start(client, after);
+        var registry = new SimpleMeterRegistry();
+        start(client, after, registry);
         // Alerts on failures in a row see the stored count at once, not a reset to zero.
-        await(() -> second.registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge() != null);
-        assertThat(second.registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge().value()).isEqualTo(1.0);
+        await(() -> registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge() != null);
+        assertThat(registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge().value()).isEqualTo(1.0);
 
         // The probe is not due yet: the new instance waits for it instead of probing at start.
         sleep(1000);
@@ -152,8 +145,8 @@ class OperatorResilienceTest {
         assertThat(status.observedGeneration()).isEqualTo(2L);
         assertThat(status.result()).isEqualTo(Outcome.Success);
         assertThat(status.domains()).extracting(d -> d.domain()).containsExactly("new.test");
-        assertThat(operator.writer.writes()).isEqualTo(1);
-        assertThat(operator.results.get(TestOperator.NS, "a").orElseThrow().generation()).isEqualTo(2L);
+        assertThat(operator.statusWriter().writes()).isEqualTo(1);
+        assertThat(operator.results().get(ResourceKey.of(Probes.NS, "a")).orElseThrow().generation()).isEqualTo(2L);
     }
 
     @Test
@@ -165,7 +158,7 @@ class OperatorResilienceTest {
             s.setDomains(List.of("d" + i + ".test"));
             s.setInterval("1s");
         }));
-        await(() -> operator.writer.writes() >= n);
+        await(() -> operator.statusWriter().writes() >= n);
         drainRequests();
         int probesBefore = runner.calls();
 
@@ -186,18 +179,9 @@ class OperatorResilienceTest {
 
     List<String> drainRequests() throws InterruptedException {
         var seen = new ArrayList<String>();
-        for (var r = server.takeRequest(50, TimeUnit.MILLISECONDS); r != null; r = server.takeRequest(50, TimeUnit.MILLISECONDS)) {
+        for (var r = cluster.server().takeRequest(50, TimeUnit.MILLISECONDS); r != null; r = cluster.server().takeRequest(50, TimeUnit.MILLISECONDS)) {
             seen.add(r.getMethod() + " " + r.getPath());
         }
         return seen;
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

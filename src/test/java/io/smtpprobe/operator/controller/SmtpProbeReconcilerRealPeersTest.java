@@ -1,12 +1,12 @@
 package io.smtpprobe.operator.controller;
 
 import io.smtpprobe.operator.status.Conditions;
-import static io.smtpprobe.operator.controller.TestOperator.await;
-import static io.smtpprobe.operator.controller.TestOperator.create;
+import static io.smtpprobe.operator.controller.Probes.await;
+import static io.smtpprobe.operator.controller.Probes.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smtpprobe.api.v1alpha1.DomainStatus;
 import io.smtpprobe.api.v1alpha1.ProbeTimeouts;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
@@ -27,11 +27,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reconciler with the real probe engine against a real Postfix and dnsmasq on loopback: what a
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
  * only for .test.
  */
 @Tag("real")
-@EnableKubernetesMockClient(crud = true)
 class SmtpProbeReconcilerRealPeersTest {
     static final Duration PROBE_BOUND = Duration.ofSeconds(10);
 
@@ -47,8 +46,10 @@ class SmtpProbeReconcilerRealPeersTest {
     static Dnsmasq dns;
     static Vertx vertx;
 
+    @RegisterExtension
+    final MockCluster cluster = new MockCluster();
     KubernetesClient client;
-    TestOperator operator;
+    OperatorRuntime operator;
 
     @BeforeAll
     static void startPeers() {
@@ -77,15 +78,8 @@ class SmtpProbeReconcilerRealPeersTest {
     }
 
     @BeforeEach
-    void installCrd() {
-        TestOperator.installCrd(client);
-    }
-
-    @AfterEach
-    void stop() {
-        if (operator != null) {
-            operator.close();
-        }
+    void client() {
+        client = cluster.client();
     }
 
     /** Loopback and the Postfix port allowed, as a test cluster's policy would allow its own mail servers. */
@@ -96,7 +90,7 @@ class SmtpProbeReconcilerRealPeersTest {
     void startOperator(EgressPolicy policy) {
         DnsSettings resolver = DnsSettings.defaults().withServers(List.of(dns.endpoint())).withQueryTimeout(Duration.ofSeconds(2));
         ProbeRunner engine = ProbeEngine.create(vertx, resolver, policy, 2, Clock.systemUTC());
-        operator = TestOperator.start(client, engine, TestOperator.settings());
+        operator = cluster.operator(client, engine, TestConfig.operator(), new SimpleMeterRegistry());
     }
 
     void createProbe(String name, Consumer<SmtpProbeSpec> spec) {
@@ -115,10 +109,10 @@ class SmtpProbeReconcilerRealPeersTest {
 
     SmtpProbeStatus awaitProbed(String name) {
         await(() -> {
-            var status = TestOperator.status(client, name);
+            var status = Probes.status(client, name);
             return status != null && status.lastProbeTime() != null;
         }, PROBE_BOUND);
-        return TestOperator.status(client, name);
+        return Probes.status(client, name);
     }
 
     @Test
@@ -146,7 +140,7 @@ class SmtpProbeReconcilerRealPeersTest {
         assertThat(domain.servers()).hasSize(1);
         assertThat(domain.servers().get(0).address()).isEqualTo("127.0.0.1");
         assertThat(domain.servers().get(0).reply().code()).isEqualTo(250);
-        assertThat(operator.results.get(TestOperator.NS, "contoso").orElseThrow().report().domains().get(0)
+        assertThat(operator.results().get(ResourceKey.of(Probes.NS, "contoso")).orElseThrow().report().domains().get(0)
                 .servers().get(0).transcript()).isNotEmpty();
     }
 

@@ -2,60 +2,49 @@ package io.smtpprobe.operator.controller;
 
 import io.smtpprobe.operator.status.Timestamps;
 import io.smtpprobe.operator.status.Conditions;
-import io.smtpprobe.operator.config.OperatorSettings;
+import io.smtpprobe.operator.config.OperatorConfig;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
-import static io.smtpprobe.operator.controller.TestOperator.await;
+import static io.smtpprobe.operator.controller.Probes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
 import io.smtpprobe.api.v1alpha1.Outcome;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@EnableKubernetesMockClient(crud = true)
 class SmtpProbeReconcilerTest {
-    static final String NS = TestOperator.NS;
+    static final String NS = Probes.NS;
 
-    KubernetesMockServer server;
+    @RegisterExtension
+    final MockCluster cluster = new MockCluster();
     KubernetesClient client;
 
     final FakeRunner runner = new FakeRunner();
-    OperatorSettings settings = TestOperator.settings();
-    TestOperator operator;
-    SimpleMeterRegistry registry;
+    OperatorConfig config = TestConfig.operator();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OperatorRuntime operator;
     LatestResults results;
     StatusWriter writer;
 
     @BeforeEach
-    void installCrd() {
-        TestOperator.installCrd(client);
-    }
-
-    @AfterEach
-    void stop() {
-        if (operator != null) {
-            operator.close();
-        }
+    void client() {
+        client = cluster.client();
     }
 
     void startOperator() {
-        operator = TestOperator.start(client, runner, settings);
-        registry = operator.registry;
-        results = operator.results;
-        writer = operator.writer;
+        operator = cluster.operator(client, runner, config, registry);
+        results = operator.results();
+        writer = operator.statusWriter();
     }
 
     @Test
@@ -70,7 +59,7 @@ class SmtpProbeReconcilerTest {
         assertThat(status.domains()).extracting(d -> d.domain()).containsExactly("contoso.test", "fabrikam.test");
         assertThat(Conditions.find(status.conditions(), "Ready").orElseThrow().getStatus()).isEqualTo("True");
         assertThat(runner.requests.get(0).domains()).containsExactly("contoso.test", "fabrikam.test");
-        assertThat(results.get(NS, "a")).isPresent();
+        assertThat(results.get(ResourceKey.of(NS, "a"))).isPresent();
         assertThat(registry.find(ProbeMetrics.SUCCESS).tag("domain", "contoso.test").gauge().value()).isEqualTo(1.0);
     }
 
@@ -84,7 +73,7 @@ class SmtpProbeReconcilerTest {
 
         await(() -> registry.find(ProbeMetrics.SUCCESS).tag("name", "a").gauge() == null);
         assertThat(registry.find(ProbeMetrics.CONSECUTIVE_FAILURES).tag("name", "a").gauge()).isNull();
-        assertThat(results.get(NS, "a")).isEmpty();
+        assertThat(results.get(ResourceKey.of(NS, "a"))).isEmpty();
     }
 
     @Test
@@ -176,9 +165,32 @@ class SmtpProbeReconcilerTest {
         await(() -> runner.probes.get(0).isCancelled());
     }
 
+    /** A resource deleted and created again under its name is another object: the old one's probe never writes its status. */
+    @Test
+    void recreatedResourceIsProbedAfreshAndNeverGetsTheOldResult() throws Exception {
+        runner.hold = true;
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("old.test")));
+        await(() -> runner.calls() == 1);
+
+        client.resources(SmtpProbe.class).inNamespace(NS).withName("a").delete();
+        await(() -> client.resources(SmtpProbe.class).inNamespace(NS).withName("a").get() == null);
+        create("a", spec -> spec.setDomains(List.of("new.test")));
+        await(() -> runner.calls() == 2);
+        runner.probes.get(0).complete(Reports.userUnknown("old.test"));
+        runner.probes.get(1).complete(Reports.allAccepted("new.test"));
+
+        // The writer counts a write after the API server answered, so the count, not the stored status, says it is done.
+        await(() -> writer.writes() == 1);
+        Thread.sleep(300);
+        assertThat(runner.probes.get(0).isCancelled()).isTrue();
+        assertThat(status("a").domains()).extracting(d -> d.domain()).containsExactly("new.test");
+        assertThat(writer.writes()).isEqualTo(1);
+    }
+
     @Test
     void conflictOnStatusWriteIsRetriedOnTheFreshObject() {
-        server.expect().put().withPath("/apis/smtpprobe.io/v1alpha1/namespaces/mail/smtpprobes/a/status")
+        cluster.server().expect().put().withPath("/apis/smtpprobe.io/v1alpha1/namespaces/mail/smtpprobes/a/status")
                 .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").withMessage("the object has been modified").build())
                 .once();
         startOperator();
@@ -228,7 +240,7 @@ class SmtpProbeReconcilerTest {
 
     @Test
     void globalLimitCapsProbesInFlight() throws Exception {
-        settings = settings.withMaxConcurrentProbes(1);
+        config = TestConfig.operator("smtpprobe.max-concurrent-probes", "1");
         runner.hold = true;
         startOperator();
         create("a", spec -> spec.setDomains(List.of("a.test")));
@@ -241,63 +253,37 @@ class SmtpProbeReconcilerTest {
         await(() -> runner.calls() == 2);
     }
 
+    /** The API server takes 2.5 s to answer each first status write, then fails it; the retry goes through. */
     @Test
-    void statusWritesStuckAtTheApiServerDoNotHoldUpProbesOrShiftTheirTimes() throws Exception {
-        var stalled = new HeldExecutor();
-        operator = TestOperator.start(client, runner, settings, stalled);
+    void statusWritesStuckAtTheApiServerDoNotHoldUpProbesOrShiftTheirTimes() {
+        for (String name : List.of("a", "b", "c")) {
+            cluster.server().expect().put().delay(2500, TimeUnit.MILLISECONDS)
+                    .withPath("/apis/smtpprobe.io/v1alpha1/namespaces/mail/smtpprobes/" + name + "/status")
+                    .andReturn(503, new StatusBuilder().withCode(503).withReason("ServiceUnavailable").build())
+                    .once();
+        }
+        startOperator();
         create("a", spec -> spec.setDomains(List.of("a.test")));
         create("b", spec -> spec.setDomains(List.of("b.test")));
         create("c", spec -> spec.setDomains(List.of("c.test")));
 
-        await(() -> runner.calls() == 3 && stalled.held() == 3);
+        await(() -> runner.calls() == 3);
         assertThat(status("a")).isNull();
-        Thread.sleep(2_500);
-        var released = Instant.now();
-        stalled.release();
-
         await(() -> status("a") != null && status("b") != null && status("c") != null);
+        var written = Instant.now();
         // lastProbeTime is when the probe ended, not when its write finally went through
-        assertThat(Timestamps.parse(status("a").lastProbeTime())).isBefore(released.minusSeconds(1));
-    }
-
-    /** Holds every task until released, like writes waiting on an API server that does not answer. */
-    static final class HeldExecutor implements Executor {
-        private final List<Runnable> tasks = new ArrayList<>();
-        private boolean released;
-
-        @Override
-        public synchronized void execute(Runnable task) {
-            if (released) {
-                task.run();
-            } else {
-                tasks.add(task);
-            }
-        }
-
-        synchronized int held() {
-            return tasks.size();
-        }
-
-        void release() {
-            List<Runnable> run;
-            synchronized (this) {
-                released = true;
-                run = List.copyOf(tasks);
-                tasks.clear();
-            }
-            run.forEach(Runnable::run);
-        }
+        assertThat(Timestamps.parse(status("a").lastProbeTime())).isBefore(written.minusSeconds(1));
     }
 
     void create(String name, Consumer<SmtpProbeSpec> spec) {
-        TestOperator.create(client, name, spec);
+        Probes.create(client, name, spec);
     }
 
     void edit(String name, Consumer<SmtpProbe> change) {
-        TestOperator.edit(client, name, change);
+        Probes.edit(client, name, change);
     }
 
     SmtpProbeStatus status(String name) {
-        return TestOperator.status(client, name);
+        return Probes.status(client, name);
     }
 }

@@ -1,0 +1,97 @@
+package io.smtpprobe.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
+import io.smtpprobe.request.RequestDefaults;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator's {@code smtpprobe.*} settings, each default written here once. Property names and
+ * their environment variables are a public interface (the Helm chart sets them): rename nothing.
+ * Durations use the Go-style form of {@code spec.interval} ({@code 30s}, {@code 1h30m}), not ISO-8601.
+ */
+@ConfigMapping(prefix = "smtpprobe")
+public interface OperatorConfig {
+
+    Operator operator();
+
+    /** Unset: all namespaces. */
+    Optional<List<String>> watchNamespaces();
+
+    /** Probes in flight across all resources; the per-server limit lives in the engine. */
+    @WithDefault("10")
+    int maxConcurrentProbes();
+
+    /** The shortest {@code spec.interval} accepted; the CRD's CEL rule holds the same constant. */
+    @WithDefault(SmtpProbeSpec.MIN_INTERVAL)
+    @WithConverter(GoDurationConverter.class)
+    Duration minInterval();
+
+    /** Runs are spread by ± this fraction of the interval. */
+    @WithDefault("0.1")
+    double scheduleJitter();
+
+    @WithDefault(RequestDefaults.EHLO_NAME)
+    String defaultEhloName();
+
+    /** Unset or empty: the null sender {@code <>}. */
+    Optional<String> defaultMailFrom();
+
+    /** Attempts of a reconciliation whose status write failed (a 409 conflict, an API server error). */
+    @WithDefault("3")
+    int statusWriteAttempts();
+
+    /** Reconciliations, and with them status writes and Events, in flight to the API server at once. */
+    @WithDefault("8")
+    int statusWriters();
+
+    LeaderElection leaderElection();
+
+    Api api();
+
+    interface Operator {
+        /** {@code false} runs only the REST API and health endpoints. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface LeaderElection {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("smtp-probe-operator")
+        String leaseName();
+
+        /** Unset: the namespace of the client's (the pod's) configuration, else {@code default}. */
+        Optional<String> namespace();
+
+        /** Unset: {@code $HOSTNAME}, the pod name. */
+        Optional<String> identity();
+
+        @WithDefault("15s")
+        @WithConverter(GoDurationConverter.class)
+        Duration leaseDuration();
+
+        @WithDefault("10s")
+        @WithConverter(GoDurationConverter.class)
+        Duration renewDeadline();
+
+        @WithDefault("2s")
+        @WithConverter(GoDurationConverter.class)
+        Duration retryPeriod();
+    }
+
+    interface Api {
+        Checks checks();
+
+        interface Checks {
+            /** {@code POST /api/v1/checks} lets callers make the operator connect anywhere the egress policy allows. */
+            @WithDefault("false")
+            boolean enabled();
+        }
+    }
+}
