@@ -28,4 +28,8 @@ public record ProbeOptions(
         rcptTo = List.copyOf(rcptTo);
         dsnNotify = Set.copyOf(dsnNotify);
     }
+
+    public ProbeOptions withRcptTo(List<String> recipients) {
+        return new ProbeOptions(ehloName, mailFrom, recipients, dsnNotify, tlsMode, insecure, data, timeouts, limits);
+    }
 }

@@ -80,7 +80,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     private CompletionStage<DomainResult> probeDomain(String domain, ProbeRequest request) {
         ProbeOptions options = request.options().rcptTo().isEmpty() && domain != null
-                ? withRecipients(request.options(), List.of("postmaster@" + domain))
+                ? request.options().withRcptTo(List.of("postmaster@" + domain))
                 : request.options();
         String label = domain != null ? domain : request.servers().stream().map(HostPort::text).collect(java.util.stream.Collectors.joining(","));
         if (!request.servers().isEmpty()) {
@@ -245,11 +245,6 @@ public final class DefaultProbeRunner implements ProbeRunner {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ProbeOptions withRecipients(ProbeOptions o, List<String> rcpt) {
-        return new ProbeOptions(o.ehloName(), o.mailFrom(), rcpt, o.dsnNotify(), o.tlsMode(), o.insecure(),
-                o.data(), o.timeouts(), o.limits());
     }
 
     /** A host to try; servers named by the user have no MX preference. */

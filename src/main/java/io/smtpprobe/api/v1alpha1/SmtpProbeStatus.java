@@ -34,7 +34,88 @@ public record SmtpProbeStatus(
         String lastResultChangeTime) {
 
     public SmtpProbeStatus withoutProbeTimes() {
-        return new SmtpProbeStatus(observedGeneration, null, null, result, reason, message, conditions, domains,
-                consecutiveFailures, lastResultChangeTime);
+        return toBuilder().lastProbeTime(null).nextProbeTime(null).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().observedGeneration(observedGeneration).lastProbeTime(lastProbeTime).nextProbeTime(nextProbeTime)
+                .result(result).reason(reason).message(message).conditions(conditions).domains(domains)
+                .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime);
+    }
+
+    /** Ten components are too many to pass by position: the builder names each one. */
+    public static final class Builder {
+        private Long observedGeneration;
+        private String lastProbeTime;
+        private String nextProbeTime;
+        private Outcome result;
+        private String reason;
+        private String message;
+        private List<Condition> conditions = List.of();
+        private List<DomainStatus> domains;
+        private Integer consecutiveFailures;
+        private String lastResultChangeTime;
+
+        private Builder() {
+        }
+
+        public Builder observedGeneration(Long value) {
+            observedGeneration = value;
+            return this;
+        }
+
+        public Builder lastProbeTime(String value) {
+            lastProbeTime = value;
+            return this;
+        }
+
+        public Builder nextProbeTime(String value) {
+            nextProbeTime = value;
+            return this;
+        }
+
+        public Builder result(Outcome value) {
+            result = value;
+            return this;
+        }
+
+        public Builder reason(String value) {
+            reason = value;
+            return this;
+        }
+
+        public Builder message(String value) {
+            message = value;
+            return this;
+        }
+
+        public Builder conditions(List<Condition> value) {
+            conditions = value;
+            return this;
+        }
+
+        public Builder domains(List<DomainStatus> value) {
+            domains = value;
+            return this;
+        }
+
+        public Builder consecutiveFailures(Integer value) {
+            consecutiveFailures = value;
+            return this;
+        }
+
+        public Builder lastResultChangeTime(String value) {
+            lastResultChangeTime = value;
+            return this;
+        }
+
+        public SmtpProbeStatus build() {
+            return new SmtpProbeStatus(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions,
+                    domains, consecutiveFailures, lastResultChangeTime);
+        }
     }
 }

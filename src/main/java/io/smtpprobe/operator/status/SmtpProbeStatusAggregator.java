@@ -43,9 +43,11 @@ public final class SmtpProbeStatusAggregator {
                 ready ? Conditions.TRUE : Conditions.FALSE, reason, message, generation, now);
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
         int failures = ready ? 0 : Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
-        return new SmtpProbeStatus(generation, Timestamps.format(now), Timestamps.format(now.plus(untilNext)),
-                result, reason, message, conditions, DomainStatuses.of(report.domains()), failures,
-                resultChangeTime(previous, result, now));
+        return SmtpProbeStatus.builder().observedGeneration(generation)
+                .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))
+                .result(result).reason(reason).message(message).conditions(conditions)
+                .domains(DomainStatuses.of(report.domains())).consecutiveFailures(failures)
+                .lastResultChangeTime(resultChangeTime(previous, result, now)).build();
     }
 
     /** The spec cannot be probed: old results describe a different spec, so they are dropped. */
@@ -54,9 +56,9 @@ public final class SmtpProbeStatusAggregator {
         String message = ServerText.guard("invalid spec: " + problems, MAX_MESSAGE);
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE,
                 OperatorReason.InvalidSpec.name(), message, generation, now);
-        return new SmtpProbeStatus(generation, null, null, null, OperatorReason.InvalidSpec.name(), message,
-                Conditions.remove(conditions, Conditions.SUSPENDED), List.of(), 0,
-                previous == null ? null : previous.lastResultChangeTime());
+        return SmtpProbeStatus.builder().observedGeneration(generation).reason(OperatorReason.InvalidSpec.name())
+                .message(message).conditions(Conditions.remove(conditions, Conditions.SUSPENDED)).domains(List.of())
+                .consecutiveFailures(0).lastResultChangeTime(previous == null ? null : previous.lastResultChangeTime()).build();
     }
 
     /** The runner itself broke; counts as a failed probe so alerts on consecutive failures fire. */
@@ -69,22 +71,22 @@ public final class SmtpProbeStatusAggregator {
         String reason = OperatorReason.ProbeError.name();
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE, reason, message, generation, now);
         int failures = Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
-        return new SmtpProbeStatus(generation, Timestamps.format(now), Timestamps.format(now.plus(untilNext)),
-                Outcome.PermanentFailure, reason, message, Conditions.remove(conditions, Conditions.SUSPENDED), List.of(), failures,
-                resultChangeTime(previous, Outcome.PermanentFailure, now));
+        return SmtpProbeStatus.builder().observedGeneration(generation)
+                .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))
+                .result(Outcome.PermanentFailure).reason(reason).message(message)
+                .conditions(Conditions.remove(conditions, Conditions.SUSPENDED)).domains(List.of()).consecutiveFailures(failures)
+                .lastResultChangeTime(resultChangeTime(previous, Outcome.PermanentFailure, now)).build();
     }
 
     /** Suspension keeps the last verdict visible but says nobody is checking it any more. */
     public SmtpProbeStatus suspended(SmtpProbeStatus previous, long generation) {
         Instant now = clock.instant();
-        var base = previous == null
-                ? new SmtpProbeStatus(null, null, null, null, null, null, List.of(), null, null, null)
-                : previous;
+        var base = previous == null ? SmtpProbeStatus.builder().build() : previous;
         var conditions = Conditions.set(base.conditions(), Conditions.SUSPENDED, Conditions.TRUE,
                 OperatorReason.Suspended.name(), "spec.suspend is true: probing is paused", generation, now);
-        return new SmtpProbeStatus(generation, base.lastProbeTime(), null, base.result(),
-                base.reason() == null ? OperatorReason.Suspended.name() : base.reason(),
-                base.message(), conditions, base.domains(), base.consecutiveFailures(), base.lastResultChangeTime());
+        return base.toBuilder().observedGeneration(generation).nextProbeTime(null)
+                .reason(base.reason() == null ? OperatorReason.Suspended.name() : base.reason())
+                .conditions(conditions).build();
     }
 
     private static String resultChangeTime(SmtpProbeStatus previous, Outcome result, Instant now) {
