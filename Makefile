@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # Built tools (kube-apiserver, helm) are cached outside the repository and survive `git clean`.
 export SMTPPROBE_CACHE ?= $(HOME)/.cache/smtp-probe-operator
 
-.PHONY: all build test e2e deps controlplane run bench crds clean
+.PHONY: all build test e2e deps controlplane image deploy run bench crds clean
 
 all: build
 
@@ -23,6 +23,10 @@ test: deps controlplane
 # Only the e2e tier: the e2e package's unit tests, then the *IT tests against the packaged jar.
 e2e: deps controlplane
 	$(MVN) verify -Dtest='io/smtpprobe/e2e/*Test' -Dsurefire.failIfNoSpecifiedTests=false
+
+# The operator image, daemonless (hack/image.sh): target/image/smtp-probe-operator.tar and its tag in target/image/ref.
+image: deps build
+	bash hack/image.sh
 
 run: deps controlplane build
 	bash hack/run.sh
