@@ -40,6 +40,10 @@ def main():
     parser.add_argument("--layer", action="append", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--java-options", default="")
+    parser.add_argument("--tag", help="a fixed tag instead of the content-addressed one")
+    parser.add_argument("--entrypoint", help="JSON list; default: java -jar the operator")
+    parser.add_argument("--cmd", default='["operator"]', help="JSON list")
+    parser.add_argument("--user", default="185:185")
     args = parser.parse_args()
 
     shutil.rmtree(args.work, ignore_errors=True)
@@ -66,11 +70,12 @@ def main():
         "os": "linux",
         "created": "1970-01-01T00:00:00Z",
         "config": {
-            "User": "185:185",
-            "WorkingDir": "/deployments",
+            "User": args.user,
+            "WorkingDir": "/deployments" if args.entrypoint is None else "/",
             "Env": ["PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8"],
-            "Entrypoint": ["/opt/java/bin/java", *java_opts, "-jar", "/deployments/quarkus-run.jar"],
-            "Cmd": ["operator"],
+            "Entrypoint": (json.loads(args.entrypoint) if args.entrypoint
+                           else ["/opt/java/bin/java", *java_opts, "-jar", "/deployments/quarkus-run.jar"]),
+            "Cmd": json.loads(args.cmd),
             "ExposedPorts": {"8080/tcp": {}},
             "Labels": {"org.opencontainers.image.title": "smtp-probe-operator",
                        "org.opencontainers.image.source": "hack/image.sh, src/main/docker/Containerfile"},
@@ -82,9 +87,17 @@ def main():
     }
     config_bytes = json.dumps(config, sort_keys=True, separators=(",", ":")).encode()
     config_digest = write_blob(blobs, config_bytes)
-    tag = config_digest[:12]
+    tag = args.tag or config_digest[:12]
     ref = f"{args.repository}:{tag}"
     full_name = ref if "/" in args.repository else f"docker.io/library/{ref}"
+    if args.entrypoint:  # not the operator: no operator labels, no port
+        del config["config"]["ExposedPorts"]
+        config["config"]["Labels"] = {}
+        config["config"]["Env"] = ["PATH=/"]
+        config["history"] = [{"created": "1970-01-01T00:00:00Z", "created_by": "layer"}] * len(layers)
+        config_bytes = json.dumps(config, sort_keys=True, separators=(",", ":")).encode()
+        os.remove(os.path.join(blobs, config_digest))
+        config_digest = write_blob(blobs, config_bytes)
 
     manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                 "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
