@@ -39,6 +39,11 @@ SYSCTLS="vm/overcommit_memory kernel/panic kernel/panic_on_oops"
 # Machine-wide paths the kubelet, containerd or CNI create; stop removes those that did not exist before.
 FIXED_PATHS="/var/log/pods /var/log/containers /var/lib/cni /var/lib/kubelet /run/containerd /etc/cni /opt/cni"
 
+# No cloud, no volumes but emptyDir and projected ones, no pod network: their controllers stay off. No
+# kube-proxy either, and a hostNetwork pod's address is 127.0.0.1, which Endpoints refuse: no endpoint
+# controllers (Services of this node have no endpoints; the operator's metrics are reached on its port).
+KCM_CONTROLLERS='*,-node-ipam-controller,-cloud-node-lifecycle-controller,-service-lb-controller,-node-route-controller,-persistentvolume-binder-controller,-persistentvolume-attach-detach-controller,-persistentvolume-expander-controller,-ephemeral-volume-controller,-persistentvolume-protection-controller,-persistentvolumeclaim-protection-controller,-endpoints-controller,-endpointslice-controller,-endpointslice-mirroring-controller'
+
 log() { echo "local-node: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -231,7 +236,7 @@ start() {
     --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
     --root-ca-file="$cp/pki/apiserver.crt" --service-account-private-key-file="$cp/sa.key" \
     --use-service-account-credentials=true --cluster-name=smtp-probe-local \
-    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route,-persistentvolume-binder,-attachdetach,-persistentvolume-expander,-ephemeral-volume,-pv-protection,-pvc-protection,-endpoint,-endpointslice,-endpointslice-mirroring' \
+    --controllers="$KCM_CONTROLLERS" \
     >"$NODE/kube-controller-manager.log" 2>&1 < /dev/null &
   echo $! > "$RUN/kube-controller-manager.pid"
   setsid "$dir/kube-scheduler" --kubeconfig="$cp/kubeconfig" \
@@ -258,6 +263,9 @@ start() {
   kubectl="$dir/kubectl"
   wait_until "node $NODE_NAME Ready" "$NODE/kubelet.log" \
     "$kubectl" --kubeconfig="$cp/kubeconfig" wait --for=condition=Ready "node/$NODE_NAME" --timeout=5s
+  for b in kube-controller-manager kube-scheduler containerd kubelet; do
+    running_pid "$b" >/dev/null || { tail -20 "$NODE/$b.log" >&2; die "$b exited (log: $NODE/$b.log)"; }
+  done
   log "node $NODE_NAME is Ready"
 }
 

@@ -1,0 +1,273 @@
+package io.smtpprobe.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.smtpprobe.testsupport.ControlPlaneBinaries;
+
+/**
+ * The operator as the chart's pod on a real node: {@code make image} (hack/image.sh), the local cluster with its
+ * node (hack/local-cluster.sh), {@code helm install --wait}, the examples against the demo mail world, then
+ * {@code helm upgrade} and {@code helm uninstall}. Every other e2e test runs the operator as a local process;
+ * this is the one that proves the image, the hardened pod spec, the probes and the in-cluster token.
+ *
+ * <p>A machine that cannot run the node fails this class with the missing prerequisite: it never passes
+ * silently.
+ */
+@Tag("e2e")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PodIT {
+
+    private static final String RELEASE = "smtp-probe-operator";
+    private static final String NAMESPACE = "smtp-probe";
+    private static final String LEASE = "smtp-probe-operator";
+    private static final Path CHART = Path.of("helm/smtp-probe-operator");
+    private static final Path EXAMPLES = Path.of("examples/smtpprobes.yaml");
+    private static final Path IMAGE_ARCHIVE = Path.of("target/image/smtp-probe-operator.tar");
+    private static final Path INSIDE_POD_CLASSES = Path.of("target/test-classes");
+    private static final String INSIDE_POD_CLASS = "io/smtpprobe/e2e/inside/InsidePod.class";
+    private static final String POD_SELECTOR = "app.kubernetes.io/instance=" + RELEASE;
+    private static final Map<String, String> EXPECTED = new LinkedHashMap<>(Map.of(
+            "contoso", "Success Accepted",
+            "fabrikam", "PermanentFailure RecipientUnknown",
+            "nosuch", "PermanentFailure DnsNameNotFound",
+            "refused", "PermanentFailure ConnectRefused"));
+
+    private LocalCluster cluster;
+    private DemoPeers peers;
+    private Helm helm;
+    private String imageTag;
+    private int httpPort;
+
+    @BeforeAll
+    void buildImageAndStartNode() throws IOException {
+        String missing = LocalCluster.missingPrerequisite();
+        if (missing != null) {
+            throw new IllegalStateException("the pod tier needs a node on this machine, and it cannot run one: " + missing);
+        }
+        long started = System.nanoTime();
+        LocalCluster.Result image = LocalCluster.run(Map.of(), 900, "bash", "hack/image.sh");
+        assertThat(image.exitCode()).as("hack/image.sh:\n%s", image.stderr()).isZero();
+        String ref = Files.readString(Path.of("target/image/ref")).strip();
+        imageTag = ref.substring(ref.indexOf(':') + 1);
+        long size = Long.parseLong(Files.readString(Path.of("target/image/size")).strip());
+        System.out.printf("image %s: %d MiB uncompressed, built in %d s%n", ref, size >> 20,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        assertThat(size).as("image size").isLessThanOrEqualTo(200L << 20);
+
+        started = System.nanoTime();
+        cluster = LocalCluster.start();
+        cluster.importImage(IMAGE_ARCHIVE);
+        System.out.printf("cluster with node Ready and image imported in %d s%n",
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        peers = DemoPeers.start();
+        helm = new Helm(cluster.kubeconfig());
+        httpPort = LocalCluster.freePort(1);
+    }
+
+    @AfterAll
+    void stopEverything() {
+        if (peers != null) {
+            peers.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void helmInstallWaitsForAReadyPodThatRunsUnprivilegedOnAReadOnlyRoot() throws IOException {
+        long started = System.nanoTime();
+        Helm.Result install = helm.run(installArguments("install"));
+        assertThat(install.exitCode()).as(install.output() + diagnostics()).isZero();
+        System.out.printf("helm install --wait: pod Ready %d s after the install started%n",
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        String pod = podName();
+        assertThat(cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.spec.containers[0].image}"))
+                .isEqualTo("True smtp-probe-operator:" + imageTag);
+
+        // From inside the container: a process started there gets the chart's user, no capability, no way to
+        // gain one, the runtime's seccomp filter, and a root filesystem that refuses writes outside /tmp.
+        Map<String, String> inside = insidePod(pod);
+        assertThat(inside.get("Uid")).as("real, effective, saved, fs uid").isEqualTo("185 185 185 185");
+        assertThat(inside.get("Gid")).isEqualTo("185 185 185 185");
+        for (String set : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
+            assertThat(inside.get(set)).as(set).isEqualTo("0000000000000000");
+        }
+        assertThat(inside.get("NoNewPrivs")).isEqualTo("1");
+        assertThat(inside.get("Seccomp")).as("seccomp mode 2: a filter").isEqualTo("2");
+        assertThat(inside.get("rootfs")).isEqualTo("read-only");
+        assertThat(inside.get("opt")).isEqualTo("read-only");
+        assertThat(inside.get("tmp")).isEqualTo("writable");
+    }
+
+    @Test
+    @Order(2)
+    void examplesGetStatusesAndEventsAndThePodServesMetrics() throws Exception {
+        cluster.kubectl("apply", "-f", EXAMPLES.toString());
+        awaitUntil(Duration.ofSeconds(120), () -> results().equals(EXPECTED),
+                () -> results() + "\n" + cluster.kubectl("logs", "-n", NAMESPACE, podName()));
+        assertThat(cluster.kubectl("get", "events", "-n", "default", "-o", "jsonpath={.items[*].reason}"))
+                .contains("RecipientUnknown", "DnsNameNotFound", "ConnectRefused");
+        assertThat(cluster.kubectl("describe", "smtpprobe", "fabrikam"))
+                .containsPattern("Warning\\s+RecipientUnknown\\s+\\S+\\s+smtp-probe-operator\\s+fabrikam.test");
+
+        // The pod's HTTP port is on the node (hostNetwork), bound to 127.0.0.1 only.
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("smtpprobe_probe_success");
+        assertThat(cluster.kubectl("logs", "-n", NAMESPACE, podName())).contains("acquired lease");
+        System.out.printf("operator container peak memory after the examples: %d MiB%n", peakMemoryMiB(podName()));
+    }
+
+    @Test
+    @Order(3)
+    void helmUpgradeRollsThePodAndStatusesSurvive() {
+        String before = podName();
+        Helm.Result upgrade = helm.run(installArguments("upgrade", "--set", "probes.maxConcurrent=32"));
+        assertThat(upgrade.exitCode()).as(upgrade.output() + diagnostics()).isZero();
+        awaitUntil(Duration.ofSeconds(120), () -> {
+            List<String> pods = pods();
+            return pods.size() == 1 && !pods.get(0).equals(before);
+        }, this::diagnostics);
+        String after = podName();
+        assertThat(cluster.kubectl("get", "pod", after, "-n", NAMESPACE, "-o",
+                "jsonpath={.spec.containers[0].env[?(@.name==\"SMTPPROBE_MAX_CONCURRENT_PROBES\")].value}"))
+                .isEqualTo("32");
+        assertThat(results()).isEqualTo(EXPECTED);
+        awaitUntil(Duration.ofSeconds(60),
+                () -> cluster.kubectl("logs", "-n", NAMESPACE, after).contains("acquired lease"), this::diagnostics);
+    }
+
+    @Test
+    @Order(4)
+    void helmUninstallLeavesNoPodLeaseOrRbacAndKeepsTheCrd() {
+        Helm.Result uninstall = helm.run("uninstall", RELEASE, "-n", NAMESPACE, "--wait", "--timeout", "120s");
+        assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
+        awaitUntil(Duration.ofSeconds(60), () -> pods().isEmpty(), this::diagnostics);
+        assertThat(cluster.kubectl("get", "leases", "-n", NAMESPACE, "-o", "name")).doesNotContain(LEASE);
+        assertThat(cluster.kubectl("get", "clusterroles,clusterrolebindings", "-o", "name"))
+                .doesNotContain(RELEASE);
+        assertThat(cluster.kubectl("get", "roles,rolebindings,serviceaccounts,deployments", "-n", NAMESPACE,
+                "-o", "name")).doesNotContain(RELEASE);
+        assertThat(cluster.kubectl("get", "crd", "smtpprobes.smtpprobe.io", "-o", "name"))
+                .contains("smtpprobes.smtpprobe.io");
+        assertThat(cluster.kubectl("get", "smtpprobes", "-n", "default", "-o", "name")).contains("contoso");
+    }
+
+    /** The values of the README's local-node install: the image just built, never pulled, on the node's network. */
+    private String[] installArguments(String verb, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of(verb, RELEASE, CHART.toString(), "-n", NAMESPACE,
+                "--wait", "--timeout", "100s",
+                "--set", "image.tag=" + imageTag, "--set", "image.pullPolicy=Never",
+                "--set", "hostNetwork=true", "--set", "httpPort=" + httpPort, "--set", "httpHost=127.0.0.1",
+                "--set", "apiServer.host=127.0.0.1", "--set", "apiServer.port=" + cluster.apiServerPort(),
+                "--set", "dns.servers={" + peers.resolver() + "}",
+                "--set", "policy.allowedPorts={2525}", "--set", "policy.allowedNetworks={127.0.0.0/8}"));
+        if (verb.equals("install")) {
+            args.add("--create-namespace");
+        }
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    /** Runs {@link io.smtpprobe.e2e.inside.InsidePod} in the operator's container, from its /tmp emptyDir. */
+    private Map<String, String> insidePod(String pod) throws IOException {
+        String uid = cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o", "jsonpath={.metadata.uid}").strip();
+        Path emptyDir = ControlPlaneBinaries.cacheDir().resolve("local-node/kubelet/pods").resolve(uid)
+                .resolve("volumes/kubernetes.io~empty-dir/tmp");
+        assertThat(emptyDir).as("the pod's /tmp on the node").isDirectory();
+        Path target = emptyDir.resolve("inside").resolve(INSIDE_POD_CLASS);
+        Files.createDirectories(target.getParent());
+        Files.copy(INSIDE_POD_CLASSES.resolve(INSIDE_POD_CLASS), target);
+        try (var walk = Files.walk(emptyDir.resolve("inside"))) {
+            for (Path p : walk.toList()) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        String output = cluster.kubectl("exec", "-n", NAMESPACE, pod, "-c", "operator", "--",
+                "/opt/java/bin/java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", "/tmp/inside",
+                "io.smtpprobe.e2e.inside.InsidePod");
+        return output.lines().filter(line -> line.contains("="))
+                .collect(Collectors.toMap(line -> line.substring(0, line.indexOf('=')),
+                        line -> line.substring(line.indexOf('=') + 1)));
+    }
+
+    /** The container's peak memory as its memory cgroup (v1) on the node recorded it. */
+    private long peakMemoryMiB(String pod) throws IOException {
+        String uid = cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o", "jsonpath={.metadata.uid}").strip();
+        String containerId = cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o",
+                "jsonpath={.status.containerStatuses[0].containerID}").strip().replaceFirst("^containerd://", "");
+        try (var found = Files.find(Path.of("/sys/fs/cgroup/memory/kubepods"), 3,
+                (p, attrs) -> p.getFileName().toString().equals("pod" + uid))) {
+            Path podCgroup = found.findFirst().orElseThrow(() -> new AssertionError("no memory cgroup for pod " + uid));
+            return Long.parseLong(Files.readString(podCgroup.resolve(containerId).resolve("memory.max_usage_in_bytes"))
+                    .strip()) >> 20;
+        }
+    }
+
+    private List<String> pods() {
+        return cluster.kubectl("get", "pods", "-n", NAMESPACE, "-l", POD_SELECTOR, "-o",
+                "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}").lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    private String podName() {
+        List<String> pods = pods();
+        assertThat(pods).as("operator pods").hasSize(1);
+        return pods.get(0);
+    }
+
+    private Map<String, String> results() {
+        Map<String, String> results = new LinkedHashMap<>();
+        EXPECTED.keySet().forEach(name -> results.put(name, cluster.kubectl("get", "smtpprobe", name, "-n", "default",
+                "-o", "jsonpath={.status.result} {.status.reason}").strip()));
+        return results;
+    }
+
+    private String diagnostics() {
+        try {
+            return "\n" + cluster.kubectl("get", "pods,events", "-n", NAMESPACE, "-o", "wide");
+        } catch (RuntimeException e) {
+            return "\n(no diagnostics: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void awaitUntil(Duration timeout, Supplier<Boolean> condition, Supplier<String> diagnostics) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not true within " + timeout + ":\n" + diagnostics.get());
+            }
+            OperatorProcess.sleep(500);
+        }
+    }
+}
