@@ -28,6 +28,10 @@ e2e: deps controlplane
 image: deps build
 	bash hack/image.sh
 
+# The image into the current kube context (kind, minikube, or IMAGE_REGISTRY=... to push), then helm upgrade --install.
+deploy: deps controlplane image
+	bash hack/deploy.sh
+
 run: deps controlplane build
 	bash hack/run.sh
 
