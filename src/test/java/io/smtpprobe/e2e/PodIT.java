@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +50,8 @@ class PodIT {
     private static final Path IMAGE_ARCHIVE = Path.of("target/image/smtp-probe-operator.tar");
     private static final Path INSIDE_POD_CLASSES = Path.of("target/test-classes");
     private static final String INSIDE_POD_CLASS = "io/smtpprobe/e2e/inside/InsidePod.class";
+    private static final String LOAD_NAMESPACE = "load";
+    private static final int LOAD_PROBES = 1000;
     private static final String POD_SELECTOR = "app.kubernetes.io/instance=" + RELEASE;
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>(Map.of(
             "contoso", "Success Accepted",
@@ -143,13 +146,93 @@ class PodIT {
                         .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("smtpprobe_probe_success");
+        // The series, with the names and labels, that the chart's alert tests use (smtp-probe-rules-test.yaml).
+        assertThat(metrics.body()).contains(
+                "smtpprobe_probe_success{domain=\"fabrikam.test\",name=\"fabrikam\",namespace=\"default\"} 0.0",
+                "smtpprobe_probe_success{domain=\"contoso.test\",name=\"contoso\",namespace=\"default\"} 1.0",
+                "smtpprobe_consecutive_failures{name=\"fabrikam\",namespace=\"default\"}");
         assertThat(cluster.kubectl("logs", "-n", NAMESPACE, podName())).contains("acquired lease");
         System.out.printf("operator container peak memory after the examples: %d MiB%n", peakMemoryMiB(podName()));
     }
 
     @Test
     @Order(3)
+    void monitoringObjectsAreAcceptedAndARealPrometheusFiresTheFailingAlertOnly() throws Exception {
+        LocalCluster.Result extracted = LocalCluster.run(Map.of(), 300, "bash", "hack/prometheus.sh");
+        assertThat(extracted.exitCode()).as("hack/prometheus.sh:\n%s", extracted.stderr()).isZero();
+        Path prometheusDir = Path.of(extracted.stdout().strip());
+        // prometheus-operator's own CRDs (server-side: they are too large for the last-applied annotation).
+        cluster.kubectl("apply", "--server-side", "-f", prometheusDir.resolve("crds").toString());
+        cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s",
+                "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com");
+        String pod = podName();
+        Helm.Result upgrade = helm.run(installArguments("upgrade", "--set", "serviceMonitor.enabled=true",
+                "--set", "prometheusRule.enabled=true", "--set", "prometheusRule.failingFor=5s",
+                "--set", "grafanaDashboard.enabled=true", "--set", "networkPolicy.enabled=true",
+                "--set", "networkPolicy.apiServerCidrs={127.0.0.1/32}"));
+        assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
+        assertThat(cluster.kubectl("get", "servicemonitors,prometheusrules,networkpolicies,configmaps", "-n", NAMESPACE,
+                "-o", "name")).contains("servicemonitor.monitoring.coreos.com/" + RELEASE,
+                        "prometheusrule.monitoring.coreos.com/" + RELEASE, "networkpolicy.networking.k8s.io/" + RELEASE,
+                        "configmap/" + RELEASE + "-dashboard");
+        assertThat(podName()).as("monitoring objects do not touch the pod").isEqualTo(pod);
+
+        // A real Prometheus, loopback only, with the rules as the API server stored them, scraping the pod.
+        Path work = Files.createTempDirectory("prometheus-");
+        String rule = cluster.kubectl("get", "prometheusrule", RELEASE, "-n", NAMESPACE, "-o", "json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode rules = json.createObjectNode();
+        rules.set("groups", json.readTree(rule).at("/spec/groups"));
+        Files.writeString(work.resolve("rules.json"), json.writeValueAsString(rules));
+        int port = LocalCluster.freePort(1);
+        Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                + "rule_files: [rules.json]\nscrape_configs:\n  - job_name: smtp-probe-operator\n"
+                + "    metrics_path: /q/metrics\n    static_configs:\n      - targets: ['127.0.0.1:" + httpPort + "']\n");
+        Process prometheus = new ProcessBuilder(prometheusDir.resolve("prometheus").toString(),
+                "--config.file=" + work.resolve("prometheus.yml"), "--storage.tsdb.path=" + work.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            Supplier<String> alerts = () -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/alerts"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                } catch (IOException e) {
+                    return "";
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            };
+            Pattern fabrikamFiring = Pattern.compile("\\{\"labels\":\\{[^}]*\"alertname\":\"SmtpProbeFailing\"[^}]*"
+                    + "\"name\":\"fabrikam\"[^}]*\\},\"annotations\":\\{[^}]*\\},\"state\":\"firing\"");
+            awaitUntil(Duration.ofSeconds(90), () -> fabrikamFiring.matcher(alerts.get()).find(),
+                    () -> alerts.get() + readQuietly(work.resolve("prometheus.log")));
+            String firing = alerts.get();
+            System.out.println("Prometheus alerts: " + firing);
+            assertThat(firing).doesNotContain("\"name\":\"contoso\"");
+        } finally {
+            prometheus.destroy();
+            if (!prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                prometheus.destroyForcibly().waitFor();
+            }
+            try (var walk = Files.walk(work)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    @Test
+    @Order(4)
     void helmUpgradeRollsThePodAndStatusesSurvive() {
         String before = podName();
         Helm.Result upgrade = helm.run(installArguments("upgrade", "--set", "probes.maxConcurrent=32"));
@@ -168,7 +251,50 @@ class PodIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void aThousandProbesRunThreeIntervalsInTheChartsMemoryLimit() throws IOException {
+        String pod = podName();
+        cluster.kubectl("create", "namespace", LOAD_NAMESPACE);
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < LOAD_PROBES; i++) {
+            yaml.append("---\napiVersion: smtpprobe.io/v1alpha1\nkind: SmtpProbe\nmetadata:\n  name: load-").append(i)
+                    .append("\n  namespace: ").append(LOAD_NAMESPACE).append("\nspec:\n  domains: [\"contoso.test\"]\n")
+                    .append("  rcptTo: [\"user@contoso.test\"]\n  port: 2525\n  interval: 30s\n");
+        }
+        Path file = Files.createTempFile("load-probes-", ".yaml");
+        Files.writeString(file, yaml);
+        long started = System.nanoTime();
+        cluster.kubectl("apply", "--server-side", "-f", file.toString());
+        Files.delete(file);
+        awaitUntil(Duration.ofSeconds(120), () -> successes() == LOAD_PROBES, () -> successes() + " of " + LOAD_PROBES
+                + " succeeded" + diagnostics());
+        System.out.printf("%d SmtpProbes all Success %d s after they were applied%n", LOAD_PROBES,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        // Three intervals of 30 s in all, counted from the apply.
+        long remaining = Duration.ofSeconds(95).toMillis() - Duration.ofNanos(System.nanoTime() - started).toMillis();
+        if (remaining > 0) {
+            OperatorProcess.sleep(remaining);
+        }
+        assertThat(podName()).as("the same pod, not a replacement").isEqualTo(pod);
+        assertThat(cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o",
+                "jsonpath={.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState}"))
+                .isEqualTo("0 {}");
+        assertThat(successes()).isEqualTo(LOAD_PROBES);
+        long peak = peakMemoryMiB(pod);
+        System.out.printf("%d SmtpProbes for three 30 s intervals: container peak memory %d MiB of the 512 MiB limit,"
+                + " no restart%n", LOAD_PROBES, peak);
+        assertThat(peak).isLessThan(512);
+        cluster.kubectl("delete", "namespace", LOAD_NAMESPACE, "--wait=false");
+    }
+
+    private int successes() {
+        return (int) cluster.kubectl("get", "smtpprobes", "-n", LOAD_NAMESPACE, "-o",
+                "jsonpath={range .items[*]}{.status.result}{\"\\n\"}{end}").lines()
+                .filter("Success"::equals).count();
+    }
+
+    @Test
+    @Order(6)
     void helmUninstallLeavesNoPodLeaseOrRbacAndKeepsTheCrd() {
         Helm.Result uninstall = helm.run("uninstall", RELEASE, "-n", NAMESPACE, "--wait", "--timeout", "120s");
         assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
