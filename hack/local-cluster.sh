@@ -134,7 +134,7 @@ start() {
     return
   fi
   if [ "$NODE_ENABLED" = true ]; then
-    problem="$(bash "$HERE/local-node.sh" check)" || die "cannot run the node: $problem"
+    problem="$(bash "$HERE/local-node.sh" check "$STATE")" || die "cannot run the node: $problem"
   fi
   stop_processes # a half-started previous run
   local dir

@@ -15,7 +15,7 @@
 #                                                             the sysctls the kubelet changed
 #        hack/local-node.sh status
 #        hack/local-node.sh import <image archive>            load an image into the node's containerd
-#        hack/local-node.sh check                             exit 1 naming the first missing prerequisite
+#        hack/local-node.sh check [<state dir>]               exit 1 naming the first missing prerequisite
 #
 # The control-plane state dir is the one hack/local-cluster.sh keeps: kubeconfig, tokens.csv, sa.key,
 # pki/apiserver.crt, node-pki/. There is one node per machine: the kubelet owns machine-wide paths
@@ -54,6 +54,7 @@ k8s_dir() {
 }
 
 # Every prerequisite the node needs, with the first missing one named. Exit 0 when all are there.
+# <control-plane state dir>: the cluster the node is for (a node running for it is no obstacle).
 check() {
   local dir
   dir="$(k8s_dir)"
@@ -67,8 +68,12 @@ check() {
   [ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/cpu ] && [ -d /sys/fs/cgroup/pids ] \
     || { echo "cgroup v1 controllers memory, cpu and pids are not mounted under /sys/fs/cgroup (the node uses the cgroupfs driver on cgroup v1)"; return 1; }
   grep -qw overlay /proc/filesystems || { echo "the kernel has no overlay filesystem (containerd's snapshotter)"; return 1; }
-  if [ -f "$RUN/owner" ] && [ "$(cat "$RUN/owner")" != "$NODE" ]; then
-    echo "another node runs on this machine (state $(cat "$RUN/owner")); stop it first with hack/local-node.sh stop"; return 1
+  # One node per machine: one that serves another cluster (or another state directory) is in the way.
+  if running_pid kubelet >/dev/null || running_pid containerd >/dev/null; then
+    if [ "$(cat "$RUN/owner" 2>/dev/null)" != "$NODE" ] || [ "$(cat "$RUN/cluster" 2>/dev/null)" != "${1:-}" ]; then
+      echo "a node already runs on this machine for the cluster in $(cat "$RUN/cluster" 2>/dev/null) (node state $(cat "$RUN/owner" 2>/dev/null)); stop it first: LOCAL_CLUSTER_STATE=$(cat "$RUN/cluster" 2>/dev/null) hack/local-cluster.sh stop"
+      return 1
+    fi
   fi
   return 0
 }
@@ -214,7 +219,7 @@ record_fixed_paths() {
 start() {
   local cp="$1" dir problem
   [ -f "$cp/kubeconfig" ] || die "no control plane in $cp (hack/local-cluster.sh start)"
-  problem="$(check)" || die "cannot run a node here: $problem"
+  problem="$(check "$cp")" || die "cannot run a node here: $problem"
   if running_pid kubelet >/dev/null && running_pid containerd >/dev/null \
      && running_pid kube-controller-manager >/dev/null && running_pid kube-scheduler >/dev/null; then
     log "already running"
@@ -354,6 +359,6 @@ case "${1:-}" in
   import) [ -n "${2:-}" ] || die "usage: $0 import <image archive>"
     running_pid containerd >/dev/null || die "the node is not running"
     import_image "$2" ;;
-  check) problem="$(check)" || { echo "$problem"; exit 1; } ;;
+  check) problem="$(check "${2:-}")" || { echo "$problem"; exit 1; } ;;
   *) echo "usage: $0 start <state>|stop|status|import <archive>|check" >&2; exit 2 ;;
 esac

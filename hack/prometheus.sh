@@ -15,10 +15,11 @@ if [ -z "$version" ] || [ "$version" = "(none)" ]; then
 fi
 [ -n "$version" ] && [ "$version" != "(none)" ] || { log "ERROR: Debian has no prometheus package here"; exit 1; }
 PROMETHEUS_OPERATOR_VERSION=v0.85.0
+GO="$(command -v go || echo /usr/local/go/bin/go)"
 crds() {
   [ "$(cat "$DIR/crds/stamp" 2>/dev/null)" = "$PROMETHEUS_OPERATOR_VERSION" ] && return
   local moddir
-  moddir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json \
+  moddir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod "$GO" mod download -json \
     "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" \
     | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
   [ -d "$moddir/example/prometheus-operator-crd" ] || { log "ERROR: no CRDs in prometheus-operator $PROMETHEUS_OPERATOR_VERSION"; exit 1; }
