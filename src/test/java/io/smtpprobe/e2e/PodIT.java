@@ -235,6 +235,7 @@ class PodIT {
     @Order(4)
     void helmUpgradeRollsThePodAndStatusesSurvive() {
         String before = podName();
+        Map<String, java.time.Instant> probedBefore = lastProbeTimes();
         Helm.Result upgrade = helm.run(installArguments("upgrade", "--set", "probes.maxConcurrent=32"));
         assertThat(upgrade.exitCode()).as(upgrade.output() + diagnostics()).isZero();
         awaitUntil(Duration.ofSeconds(120), () -> {
@@ -248,6 +249,24 @@ class PodIT {
         assertThat(results()).isEqualTo(EXPECTED);
         awaitUntil(Duration.ofSeconds(60),
                 () -> cluster.kubectl("logs", "-n", NAMESPACE, after).contains("acquired lease"), this::diagnostics);
+        // Probing resumes on the schedule the status records, without a burst: each example's next probe comes
+        // one interval (1m, less the 10 % jitter) after its last one before the upgrade, not when the pod starts.
+        awaitUntil(Duration.ofSeconds(120), () -> {
+            Map<String, java.time.Instant> now = lastProbeTimes();
+            return EXPECTED.keySet().stream().allMatch(n -> now.get(n).isAfter(probedBefore.get(n)));
+        }, () -> lastProbeTimes() + " vs " + probedBefore);
+        Map<String, java.time.Instant> probedAfter = lastProbeTimes();
+        EXPECTED.keySet().forEach(name -> assertThat(Duration.between(probedBefore.get(name), probedAfter.get(name)))
+                .as("gap between %s's last probe before the upgrade and its first after", name)
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(53)));
+        assertThat(results()).isEqualTo(EXPECTED);
+    }
+
+    private Map<String, java.time.Instant> lastProbeTimes() {
+        Map<String, java.time.Instant> times = new LinkedHashMap<>();
+        EXPECTED.keySet().forEach(name -> times.put(name, java.time.Instant.parse(cluster.kubectl("get", "smtpprobe",
+                name, "-n", "default", "-o", "jsonpath={.status.lastProbeTime}").strip())));
+        return times;
     }
 
     @Test
