@@ -32,8 +32,11 @@ image: deps build
 deploy: deps controlplane image
 	bash hack/deploy.sh
 
-run: deps controlplane build
-	bash hack/run.sh
+# stdout carries one line, `export KUBECONFIG=...` (so `eval "$(SMTPPROBE_RUN_DETACH=true make run)"` works):
+# the builds before it write to stderr.
+run:
+	@$(MAKE) --no-print-directory deps controlplane build >&2
+	@bash hack/run.sh
 
 bench: deps controlplane build
 	bash hack/bench.sh
