@@ -47,7 +47,10 @@ JDK_BUILD="$(sed -n 's/^IMPLEMENTOR_VERSION="\(.*\)"/\1/p;s/^JAVA_RUNTIME_VERSIO
 RECIPE_DIR="$ROOT/src/main/docker"
 # shellcheck source=../src/main/docker/image.env
 . "$RECIPE_DIR/image.env"
-BASE_RECIPE="recipe:2 suite:$SUITE jdk:$JDK_VERSION $JDK_BUILD cacerts:$(sha256sum < "$JAVA_HOME/lib/security/cacerts" | cut -c1-16) env:$(sha256sum < "$RECIPE_DIR/image.env" | cut -c1-16) rootfs.sh:$(sha256sum < "$RECIPE_DIR/rootfs.sh" | cut -c1-16) script:$(sed -n '/^build_base()/,/^}/p' "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
+# The Debian versions apt would extract now (from the local package lists; no network): a security
+# update of libc6 and the like rebuilds the base on the next run after `apt-get update`.
+DEB_VERSIONS="$(for p in $PACKAGES; do apt-cache policy "$p" 2>/dev/null | awk -v p="$p" '/Candidate:/ { print p "=" $2 }'; done | tr '\n' ' ')"
+BASE_RECIPE="recipe:2 suite:$SUITE debs:$DEB_VERSIONS jdk:$JDK_VERSION $JDK_BUILD cacerts:$(sha256sum < "$JAVA_HOME/lib/security/cacerts" | cut -c1-16) env:$(sha256sum < "$RECIPE_DIR/image.env" | cut -c1-16) rootfs.sh:$(sha256sum < "$RECIPE_DIR/rootfs.sh" | cut -c1-16) script:$(sed -n '/^build_base()/,/^}/p' "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
 BASE_HASH="$(echo "$BASE_RECIPE" | sha256sum | cut -c1-16)"
 BASE="$CACHE/image/base-$BASE_HASH"
 
