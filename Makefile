@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # Built tools (kube-apiserver, helm) are cached outside the repository and survive `git clean`.
 export SMTPPROBE_CACHE ?= $(HOME)/.cache/smtp-probe-operator
 
-.PHONY: all build unit test e2e deps controlplane run bench crds clean
+.PHONY: all build unit test e2e deps controlplane image deploy run bench crds clean
 
 all: build
 
@@ -28,8 +28,19 @@ test: deps controlplane
 e2e: deps controlplane
 	$(MVN) verify -Dtest='io/smtpprobe/e2e/*Test' -Dsurefire.failIfNoSpecifiedTests=false
 
-run: deps controlplane build
-	bash hack/run.sh
+# The operator image, daemonless (hack/image.sh): target/image/smtp-probe-operator.tar and its tag in target/image/ref.
+image: deps build
+	bash hack/image.sh
+
+# The image into the current kube context (kind, minikube, or IMAGE_REGISTRY=... to push), then helm upgrade --install.
+deploy: deps controlplane image
+	bash hack/deploy.sh
+
+# stdout carries one line, `export KUBECONFIG=...` (so `eval "$(SMTPPROBE_RUN_DETACH=true make run)"` works):
+# the builds before it write to stderr.
+run:
+	@$(MAKE) --no-print-directory deps controlplane build >&2
+	@bash hack/run.sh
 
 bench: deps controlplane build
 	bash hack/bench.sh

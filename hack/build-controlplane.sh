@@ -3,7 +3,12 @@
 # repository so `git clean` and fresh worktrees do not pay for a kube-apiserver build again:
 #
 #   $SMTPPROBE_CACHE/k8s/<k8s-version>-linux-amd64/{kube-apiserver,etcd,kubectl}
+#   $SMTPPROBE_CACHE/k8s/<k8s-version>-linux-amd64/{kubelet,kube-controller-manager,kube-scheduler,pause}
 #   $SMTPPROBE_CACHE/bin/helm
+#
+# The second line is the node hack/local-cluster.sh runs the operator's pod on; pause is the
+# sandbox process of every pod, compiled statically from the module's build/pause/linux/pause.c.
+# SMTPPROBE_NODE_BINARIES=false skips them (only the control plane and helm).
 #
 # The k8s/ layout is the one io.fabric8:kube-api-test scans, so KUBE_API_TEST_DIR=$SMTPPROBE_CACHE
 # with KUBE_API_TEST_OFFLINE_MODE=true finds these binaries too.
@@ -118,6 +123,29 @@ K8S_LDFLAGS="$(k8s_version_ldflags)"
 
 go_build "$K8S_MOD" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_DIR/kube-apiserver" \
   "kube-apiserver $K8S_VERSION go.sum:$(sum_of "$K8S_MOD/go.sum")" "$K8S_LDFLAGS"
+
+if [ "${SMTPPROBE_NODE_BINARIES:-true}" = true ]; then
+  for cmd in kube-controller-manager kube-scheduler kubelet; do
+    go_build "$K8S_MOD" "k8s.io/kubernetes/cmd/$cmd" "$K8S_DIR/$cmd" \
+      "$cmd $K8S_VERSION go.sum:$(sum_of "$K8S_MOD/go.sum")" "$K8S_LDFLAGS"
+  done
+
+  # The pause binary, as upstream builds it (build/pause/Makefile): static, with its version.
+  PAUSE_SRC="$(cd "$K8S_MOD" && GOFLAGS=-mod=readonly "$GO" list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+  [ -f "$PAUSE_SRC" ] || die "cannot find $PAUSE_SRC in the module cache"
+  PAUSE_VERSION="$(sed -n 's/^TAG[ ?:]*= *//p' "$(dirname "$(dirname "$PAUSE_SRC")")/Makefile" | head -1)"
+  PAUSE_STAMP="recipe:$RECIPE pause ${PAUSE_VERSION:-unknown} $K8S_VERSION src:$(sum_of "$PAUSE_SRC") cc:$(cc -dumpfullversion 2>/dev/null)"
+  if up_to_date "$K8S_DIR/pause" "$PAUSE_STAMP"; then
+    log "pause up to date ($PAUSE_STAMP)"
+  else
+    cc -Os -Wall -Werror -static -DVERSION="v${PAUSE_VERSION:-unknown}" -o "$K8S_DIR/pause.tmp" "$PAUSE_SRC" \
+      || die "cc could not build $PAUSE_SRC statically (is libc6-dev installed?)"
+    strip "$K8S_DIR/pause.tmp"
+    mv -f "$K8S_DIR/pause.tmp" "$K8S_DIR/pause"
+    echo "$PAUSE_STAMP" > "$K8S_DIR/pause.stamp"
+    log "built pause ${PAUSE_VERSION:-unknown}"
+  fi
+fi
 
 ETCD_SRC=/usr/bin/etcd
 [ -x "$ETCD_SRC" ] || die "$ETCD_SRC missing: run hack/install-deps.sh (Debian package etcd-server)"

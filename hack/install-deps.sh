@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks use. Idempotent: does nothing when present.
+#   postfix, dnsmasq-base        the demo mail world
+#   etcd-server                  the control plane's store
+#   mmdebstrap                   the operator image's base (make image)
+#   containerd, runc, containernetworking-plugins   the node that runs the operator's pod
 set -euo pipefail
 need=()
-for pkg in postfix dnsmasq-base etcd-server; do
+for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# A local Kubernetes control plane (etcd + kube-apiserver, loopback only, RBAC on, no nodes) for
-# `make run` on machines without a kube context. Same flags as the e2e tests' ControlPlane.java.
+# A local Kubernetes cluster for `make run` on machines without a kube context and for the pod e2e
+# tier, loopback only: etcd + kube-apiserver (RBAC on), and a real node (hack/local-node.sh:
+# kube-controller-manager, kube-scheduler, containerd, kubelet) that runs hostNetwork pods.
+# LOCAL_CLUSTER_NODE=false starts the control plane alone, with the flags of the e2e tests'
+# ControlPlane.java (no ServiceAccount admission, since no controller creates ServiceAccounts).
 #
 # Usage: hack/local-cluster.sh start    start in the background (no-op when already running);
 #                                       prints the kubeconfig path on stdout, progress on stderr
@@ -12,13 +15,14 @@
 #                                       context, else start the local cluster and print its kubeconfig
 #                                       (run.sh: export KUBECONFIG="$(hack/local-cluster.sh auto)")
 #
-# State lives in $SMTPPROBE_CACHE/local-cluster. Ports: LOCAL_CLUSTER_APISERVER_PORT (16443),
+# State lives in $SMTPPROBE_CACHE/local-cluster (LOCAL_CLUSTER_STATE). Ports: LOCAL_CLUSTER_APISERVER_PORT (16443),
 # LOCAL_CLUSTER_ETCD_PORT (23790, peer port is +1). Binaries come from hack/build-controlplane.sh.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${SMTPPROBE_CACHE:-$HOME/.cache/smtp-probe-operator}"
-STATE="$CACHE/local-cluster"
+STATE="${LOCAL_CLUSTER_STATE:-$CACHE/local-cluster}"
+NODE_ENABLED="${LOCAL_CLUSTER_NODE:-true}"
 API_PORT="${LOCAL_CLUSTER_APISERVER_PORT:-16443}"
 ETCD_PORT="${LOCAL_CLUSTER_ETCD_PORT:-23790}"
 ETCD_PEER_PORT=$((ETCD_PORT + 1))
@@ -82,6 +86,16 @@ prepare_state() {
   if [ ! -f "$STATE/tokens.csv" ]; then
     echo "$(openssl rand -hex 24),smtp-probe-admin,smtp-probe-admin,\"system:masters\"" > "$STATE/tokens.csv"
   fi
+  # The API server's client certificate towards the kubelet (logs, exec), from a CA only the kubelet trusts.
+  if [ ! -f "$STATE/node-pki/apiserver-kubelet-client.crt" ]; then
+    mkdir -p "$STATE/node-pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=smtp-probe-node-ca" \
+      -keyout "$STATE/node-pki/ca.key" -out "$STATE/node-pki/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=kube-apiserver-kubelet-client" \
+      -keyout "$STATE/node-pki/apiserver-kubelet-client.key" -out "$STATE/node-pki/client.csr" 2>/dev/null
+    openssl x509 -req -in "$STATE/node-pki/client.csr" -CA "$STATE/node-pki/ca.crt" -CAkey "$STATE/node-pki/ca.key" \
+      -CAcreateserial -days 3650 -out "$STATE/node-pki/apiserver-kubelet-client.crt" 2>/dev/null
+  fi
 }
 
 write_kubeconfig() {
@@ -111,8 +125,16 @@ EOF
 start() {
   if running_pid etcd >/dev/null && running_pid kube-apiserver >/dev/null && api_ready; then
     log "already running on https://127.0.0.1:$API_PORT"
+    if [ "$NODE_ENABLED" = true ]; then
+      grep -q -- "--kubelet-client-certificate" "/proc/$(running_pid kube-apiserver)/cmdline" 2>/dev/null \
+        || die "the running control plane was started without a node (LOCAL_CLUSTER_NODE=false): stop it first"
+      bash "$HERE/local-node.sh" start "$STATE"
+    fi
     echo "$KUBECONFIG_FILE"
     return
+  fi
+  if [ "$NODE_ENABLED" = true ]; then
+    problem="$(bash "$HERE/local-node.sh" check "$STATE")" || die "cannot run the node: $problem"
   fi
   stop_processes # a half-started previous run
   local dir
@@ -132,6 +154,16 @@ start() {
   echo $! > "$STATE/etcd.pid"
   wait_until etcd "$STATE/etcd.log" "${CURL[@]}" --fail "http://127.0.0.1:$ETCD_PORT/health" -o /dev/null
 
+  local admission
+  if [ "$NODE_ENABLED" = true ]; then
+    # Pods get their ServiceAccount token (admission), the kubelet is reached on 127.0.0.1 (its
+    # Hostname address) with a client certificate.
+    admission=(--kubelet-client-certificate="$STATE/node-pki/apiserver-kubelet-client.crt"
+      --kubelet-client-key="$STATE/node-pki/apiserver-kubelet-client.key"
+      --kubelet-preferred-address-types=Hostname)
+  else
+    admission=(--disable-admission-plugins=ServiceAccount)
+  fi
   log "starting kube-apiserver $(basename "$dir") on 127.0.0.1:$API_PORT"
   setsid "$dir/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
@@ -143,12 +175,13 @@ start() {
     --service-account-issuer="$ISSUER" --api-audiences="$ISSUER" \
     --service-account-key-file="$STATE/sa.pub" --service-account-signing-key-file="$STATE/sa.key" \
     --service-cluster-ip-range=10.96.0.0/24 \
-    --disable-admission-plugins=ServiceAccount \
+    "${admission[@]}" \
     --profiling=false \
     >"$STATE/kube-apiserver.log" 2>&1 < /dev/null &
   echo $! > "$STATE/kube-apiserver.pid"
   wait_until kube-apiserver "$STATE/kube-apiserver.log" api_ready
   write_kubeconfig
+  [ "$NODE_ENABLED" = true ] && bash "$HERE/local-node.sh" start "$STATE"
   log "ready: export KUBECONFIG=$KUBECONFIG_FILE"
   echo "$KUBECONFIG_FILE"
 }
@@ -167,6 +200,9 @@ stop_one() { # <name>
 }
 
 stop_processes() {
+  if [ "$(cat /run/smtp-probe-node/cluster 2>/dev/null)" = "$STATE" ]; then
+    bash "$HERE/local-node.sh" stop || true
+  fi
   stop_one kube-apiserver
   stop_one etcd
 }

@@ -6,12 +6,15 @@
 # is started or installed.
 #
 # Without one it brings up a self-contained demo, all on loopback:
-#   - the embedded control plane (hack/local-cluster.sh) with the CRD applied,
+#   - the operator image (hack/image.sh),
+#   - the local cluster with its node (hack/local-cluster.sh, hack/local-node.sh), the image imported,
 #   - the demo mail world (hack/demo-peers.sh): dnsmasq serving .test and a discard-only Postfix,
-#   - the operator, resolving through that dnsmasq, allowed to connect to loopback port 2525 only,
+#   - `helm install --wait` of the chart: the operator as a pod on the node's network, resolving through
+#     that dnsmasq, allowed to connect to loopback port 2525 only,
 #   - examples/smtpprobes.yaml,
-# then prints one line, `export KUBECONFIG=...`, on stdout. Ctrl-C (or SIGTERM) stops what this run
-# started. Re-running is safe: whatever a previous run left behind is stopped or reused.
+# then prints one line, `export KUBECONFIG=...`, on stdout and follows the pod's log. Ctrl-C (or
+# SIGTERM) stops what this run started; SMTPPROBE_RUN_DETACH=true leaves it running and returns.
+# Re-running is safe: whatever a previous run left behind is stopped or reused.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +28,6 @@ log() { echo "run: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 [ -f "$JAR" ] || die "$JAR is missing: build it with make build"
-command -v java >/dev/null || die "java is not on PATH"
 
 kubectl_bin() {
   local dir
@@ -46,81 +48,67 @@ if context="$("$KUBECTL" config current-context 2>/dev/null)" && [ -n "$context"
   log "running the operator against the configured kube context $context with your settings"
   log "install the CRD first if needed: kubectl apply -f crds/"
   echo "export KUBECONFIG=${KUBECONFIG:-$HOME/.kube/config}"
+  command -v java >/dev/null || die "java is not on PATH"
   exec java -jar "$JAR" operator
 fi
 
 mkdir -p "$STATE"
-# The control plane is ours to stop when this run starts it, or a previous run started it and
-# could not stop it; one the user started by hand keeps running.
+# The cluster is ours to stop when this run starts it, or a previous run started it and could not
+# stop it; one the user started by hand keeps running.
 if ! bash "$HERE/local-cluster.sh" status 2>/dev/null; then
   touch "$STATE/cluster-started-by-run"
 fi
 
-operator_running_pid() { # the pid in the pid file, while it is still our operator
-  local pid
-  [ -f "$STATE/operator.pid" ] || return 1
-  pid="$(cat "$STATE/operator.pid")"
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "$JAR" && echo "$pid"
-}
-
-stop_operator() {
-  local pid
-  pid="$(operator_running_pid)" || { rm -f "$STATE/operator.pid"; return 0; }
-  log "stopping the operator (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$STATE/operator.pid"
-}
-
 cleanup() {
   trap - INT TERM EXIT
-  stop_operator
+  [ -n "${logs_pid:-}" ] && kill "$logs_pid" 2>/dev/null || true
   bash "$HERE/demo-peers.sh" stop || true
   if [ -f "$STATE/cluster-started-by-run" ]; then
     bash "$HERE/local-cluster.sh" stop || true
     rm -f "$STATE/cluster-started-by-run"
   fi
 }
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-trap cleanup EXIT
+if [ "${SMTPPROBE_RUN_DETACH:-false}" != true ]; then
+  trap 'cleanup; exit 130' INT
+  trap 'cleanup; exit 143' TERM
+  trap 'status=$?; [ $status -ne 0 ] && cleanup; exit $status' EXIT
+fi
 
-stop_operator # one a previous run could not stop (e.g. killed with SIGKILL)
+started=$SECONDS
+# The operator image (hack/image.sh; the base is cached, so usually only the app layers are rebuilt).
+bash "$HERE/image.sh" >&2
+ref="$(cat "$ROOT/target/image/ref")"
+
 export KUBECONFIG
 KUBECONFIG="$(bash "$HERE/local-cluster.sh" start)"
-
-log "installing the CRD"
-"$KUBECTL" apply -f "$ROOT/crds/" >&2
-"$KUBECTL" wait --for condition=established --timeout=60s crd/smtpprobes.smtpprobe.io >&2
+bash "$HERE/local-node.sh" import "$ROOT/target/image/smtp-probe-operator.tar" 2>&1 | grep -v '^unpacking' >&2 || true
 
 resolver="$(bash "$HERE/demo-peers.sh" start)"
 
-log "starting the operator (log: $STATE/operator.log, http://127.0.0.1:$HTTP_PORT/q/metrics)"
-# The default egress policy refuses loopback; the demo world lives there, on port 2525 only, so
-# loopback is opened as an exception and every other default denial stays in force.
-SMTPPROBE_DNS_SERVERS="$resolver" \
-SMTPPROBE_POLICY_ALLOWED_PORTS=2525 \
-SMTPPROBE_POLICY_ALLOWED_NETWORKS="127.0.0.0/8" \
-SMTPPROBE_LEADER_ELECTION_IDENTITY=make-run \
-QUARKUS_HTTP_HOST=127.0.0.1 \
-QUARKUS_HTTP_PORT="$HTTP_PORT" \
-  java -jar "$JAR" operator > "$STATE/operator.log" 2>&1 < /dev/null &
-operator_pid=$!
-echo "$operator_pid" > "$STATE/operator.pid"
+HELM="$CACHE/bin/helm"
+[ -x "$HELM" ] || die "no helm in $CACHE/bin: run make controlplane"
+log "helm install $ref into namespace smtp-probe (hostNetwork, http://127.0.0.1:$HTTP_PORT/q/metrics)"
+# The local node has no pod network and no Service VIP: the pod uses the node's network, binds its HTTP
+# port to 127.0.0.1 and reaches the API server there. The image was imported, never pulled. The demo
+# world lives on loopback port 2525: loopback is opened as an exception, every other default denial stays.
+"$HELM" upgrade --install smtp-probe-operator "$ROOT/helm/smtp-probe-operator" \
+  --namespace smtp-probe --create-namespace --wait --timeout 120s \
+  --set image.repository="${ref%:*}" --set image.tag="${ref##*:}" --set image.pullPolicy=Never \
+  --set hostNetwork=true --set httpPort="$HTTP_PORT" --set httpHost=127.0.0.1 \
+  --set apiServer.host=127.0.0.1 --set apiServer.port="${LOCAL_CLUSTER_APISERVER_PORT:-16443}" \
+  --set "dns.servers={$resolver}" --set "policy.allowedPorts={2525}" --set "policy.allowedNetworks={127.0.0.0/8}" \
+  >&2 || die "helm install did not get a Ready pod: kubectl get pods -n smtp-probe; kubectl describe pod -n smtp-probe"
+log "operator pod Ready $((SECONDS - started)) s after the start of this script"
 
 "$KUBECTL" apply -f "$ROOT/examples/smtpprobes.yaml" >&2
 
 echo "export KUBECONFIG=$KUBECONFIG"
-log "then: kubectl get smtpprobes -o wide; kubectl describe smtpprobe fabrikam. Ctrl-C stops everything."
-
-set +e
-wait "$operator_pid"
-status=$?
-set -e
-log "the operator exited with status $status; last lines of $STATE/operator.log:"
-tail -20 "$STATE/operator.log" >&2 || true
-exit "$status"
+log "then: kubectl get pods -n smtp-probe; kubectl get smtpprobes -o wide; kubectl describe smtpprobe fabrikam"
+if [ "${SMTPPROBE_RUN_DETACH:-false}" = true ]; then
+  log "left running; stop with: bash hack/demo-peers.sh stop; bash hack/local-cluster.sh stop"
+  exit 0
+fi
+log "following the operator's log; Ctrl-C stops everything this run started"
+"$KUBECTL" logs -f -n smtp-probe deployment/smtp-probe-operator >&2 &
+logs_pid=$!
+while true; do sleep 3600; done
