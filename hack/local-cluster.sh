@@ -186,18 +186,9 @@ start() {
   echo "$KUBECONFIG_FILE"
 }
 
-stop_one() { # <name>
-  local pid
-  pid="$(running_pid "$1")" || { rm -f "$STATE/$1.pid"; return 0; }
-  log "stopping $1 (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$STATE/$1.pid"
-}
+PID_DIR="$STATE"
+# shellcheck source=lib/stop-one.sh
+source "$HERE/lib/stop-one.sh"
 
 stop_processes() {
   if [ "$(cat /run/smtp-probe-node/cluster 2>/dev/null)" = "$STATE" ]; then

@@ -274,18 +274,9 @@ start() {
   log "node $NODE_NAME is Ready"
 }
 
-stop_one() { # <name>
-  local pid
-  pid="$(running_pid "$1")" || { rm -f "$RUN/$1.pid"; return 0; }
-  log "stopping $1 (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$RUN/$1.pid"
-}
+PID_DIR="$RUN"
+# shellcheck source=lib/stop-one.sh
+source "$HERE/lib/stop-one.sh"
 
 # Containers outlive containerd (their shims are separate processes): kill them through containerd first.
 remove_containers() {
