@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +16,16 @@ import java.util.concurrent.TimeUnit;
  * One SMTP client connection without pipelining: at most one reply is awaited at a time, and that
  * promise is failed explicitly when the socket closes or errors so no caller ever waits for a
  * timer to notice a dead peer. All methods run on the socket's event loop.
+ *
+ * <p><b>Strict reply pairing.</b> Exactly one reply is due after the connection opens (the banner)
+ * and after each command; a reply is only ever paired with the command that is outstanding. Any
+ * reply bytes that arrive while nothing is due (between commands, or a second reply, or part of
+ * one, in the same read as the due reply) are a {@link ProtocolViolationException}: the stream
+ * can no longer be trusted, so the connection fails and is closed, and a later reply is never
+ * taken for the answer to the next command. This holds because the probe never pipelines
+ * (RFC 2920): with PIPELINING several replies would be due at once and a queue of outstanding
+ * commands would be needed instead of one flag. After the reply to QUIT ({@link #finish()}) the
+ * session is over: whatever else the server sends is discarded unread and never paired.
  */
 final class SmtpConnection {
 
@@ -42,14 +50,20 @@ final class SmtpConnection {
         }
     }
 
-    /** Without pipelining at most one reply is due; a few more are tolerated, a flood is not. */
-    private static final int MAX_UNREAD_REPLIES = 8;
-
     private final Vertx vertx;
     private final NetSocket socket;
     private final ReplyParser parser;
     private final Transcript transcript;
-    private final Deque<Reply> unread = new ArrayDeque<>();
+    /** True from the moment a reply is due (banner, or a command being sent) until it arrived. */
+    private boolean replyDue = true;
+    /** The reply that arrived before {@link #readReply} asked for it; at most one. */
+    private Reply ready;
+    /** The verb of the outstanding command, for the messages ("the banner" before any). */
+    private String awaitedFor = "the banner";
+    /** Set after QUIT's reply: further input is discarded, never paired. */
+    private boolean finished;
+    /** The first unsolicited input, if any: the server's replies are out of step with our commands. */
+    private ProtocolViolationException outOfStep;
     private Promise<Reply> pending;
     private Duration pendingTimeout;
     private long pendingDeadlineNanos;
@@ -83,7 +97,41 @@ final class SmtpConnection {
             return Future.failedFuture(new UnsafeCommandException(
                     "refused to send a command containing control characters: " + shown));
         }
+        expectReply(verb(line));
         return write(line + "\r\n", line).compose(v -> readReply(timeout));
+    }
+
+    /**
+     * Marks one reply as due, before the bytes that ask for it are written (so a fast reply is never
+     * taken for an unsolicited one). {@link #command} does it itself; the end of DATA's message needs it.
+     */
+    void expectReply(String what) {
+        replyDue = true;
+        awaitedFor = what;
+    }
+
+    /** The session is over (QUIT was answered): input from now on is discarded, never paired. */
+    void finish() {
+        finished = true;
+        replyDue = false;
+    }
+
+    /** Why the reply stream went out of step with the commands, or null while it is in step. */
+    ProtocolViolationException outOfStep() {
+        return outOfStep;
+    }
+
+    private static String verb(String line) {
+        int space = line.indexOf(' ');
+        String verb = space < 0 ? line : line.substring(0, space);
+        // MAIL FROM / RCPT TO read better with their second word
+        if ((verb.equalsIgnoreCase("MAIL") || verb.equalsIgnoreCase("RCPT")) && space > 0) {
+            int colon = line.indexOf(':', space);
+            if (colon > 0) {
+                verb = line.substring(0, colon);
+            }
+        }
+        return verb;
     }
 
     /** Writes raw protocol text (the message after DATA); the caller made it safe. */
@@ -101,8 +149,10 @@ final class SmtpConnection {
         if (pending != null) {
             return Future.failedFuture(new IllegalStateException("a reply is already awaited"));
         }
-        if (!unread.isEmpty()) {
-            return Future.succeededFuture(unread.poll());
+        if (ready != null) {
+            Reply reply = ready;
+            ready = null;
+            return Future.succeededFuture(reply);
         }
         if (failure != null) {
             return Future.failedFuture(failure);
@@ -143,7 +193,7 @@ final class SmtpConnection {
      * such bytes were sent in plaintext and must not be taken for post-TLS replies.
      */
     boolean hasUnreadInput() {
-        return !unread.isEmpty() || parser.hasPartialReply();
+        return ready != null || outOfStep != null || parser.hasPartialReply();
     }
 
     /** Usable for a polite QUIT: open, and the reply stream still in sync. */
@@ -172,16 +222,36 @@ final class SmtpConnection {
     }
 
     private void onData(Buffer data) {
+        if (finished) {
+            return;
+        }
+        Reply due = null;
         try {
-            List<Reply> replies = parser.feed(data);
-            for (Reply reply : replies) {
-                transcript.server(reply);
+            if (!replyDue) {
+                // not even a partial reply may arrive while no command is outstanding
+                throw unsolicited("between commands (after the reply to " + awaitedFor + ")");
             }
-            // all replies of this read are queued before any is handed out, so the STARTTLS step
-            // sees injected ones that came in the same packet
-            unread.addAll(replies);
-            if (unread.size() > MAX_UNREAD_REPLIES) {
-                throw new ProtocolViolationException("server sent more than " + MAX_UNREAD_REPLIES + " replies nobody asked for");
+            List<Reply> replies = parser.feed(data);
+            if (!replies.isEmpty()) {
+                due = replies.get(0);
+                transcript.server(due);
+                replyDue = false;
+                // the session ends with QUIT's reply
+                finished = "QUIT".equalsIgnoreCase(awaitedFor);
+            }
+            // Everything of this read is judged before the reply is handed out: handing it out runs
+            // the next step at once, which would send the next command and take the extra reply
+            // for its answer.
+            if (finished) {
+                // QUIT was answered: whatever came with its reply is discarded, not judged
+                replies = List.of();
+            }
+            if (replies.size() > 1) {
+                transcript.server(replies.get(1));
+                throw unsolicited((replies.size() - 1) + (replies.size() == 2 ? " more reply" : " more replies")
+                        + " after the reply to " + awaitedFor);
+            } else if (due != null && !finished && parser.hasPartialReply()) {
+                throw unsolicited("more bytes after the reply to " + awaitedFor);
             }
         } catch (ProtocolViolationException e) {
             transcript.info("protocol violation: " + e.getMessage());
@@ -193,15 +263,28 @@ final class SmtpConnection {
             fail(e);
             return;
         }
-        if (pending != null && !unread.isEmpty()) {
-            Promise<Reply> promise = takePending();
-            promise.complete(unread.poll());
+        if (due == null) {
+            return;
         }
+        if (pending != null) {
+            takePending().complete(due);
+        } else {
+            ready = due;
+        }
+    }
+
+    private ProtocolViolationException unsolicited(String where) {
+        ProtocolViolationException e = new ProtocolViolationException(
+                "server sent a reply no command asked for: " + where
+                        + ("STARTTLS".equalsIgnoreCase(awaitedFor)
+                                ? " (plaintext injected after STARTTLS, the CVE-2011-0411 command injection)" : ""));
+        outOfStep = e;
+        return e;
     }
 
     private void fail(RuntimeException cause) {
         failure = cause;
-        unread.clear();
+        ready = null;
         failPending(cause);
         socket.close();
     }

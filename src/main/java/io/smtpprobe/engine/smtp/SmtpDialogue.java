@@ -273,7 +273,10 @@ final class SmtpDialogue {
             return Future.failedFuture(e);
         }
         return send("DATA").compose(reply -> expect(reply, 354))
-                .compose(v -> connection.write(message, "(message: " + message.length() + " bytes)"))
+                .compose(v -> {
+                    connection.expectReply("the message");
+                    return connection.write(message, "(message: " + message.length() + " bytes)");
+                })
                 .compose(v -> connection.readReply(endOfDataTimeout()))
                 .compose(reply -> {
                     lastReply = reply;
@@ -298,10 +301,26 @@ final class SmtpDialogue {
         boolean tlsBroken = verdict.reason == Reason.TlsHandshakeFailed;
         // before the banner (implicit TLS refused at Connect) QUIT's "reply" would be the greeting
         boolean beforeBanner = verdict.stage == Stage.Connect;
+        StageFailure[] outcome = {verdict};
         if (connection != null && connection.usable() && !timedOut && !tlsBroken && !beforeBanner) {
             enter(Stage.Quit);
             Duration wait = timeouts.command().compareTo(MAX_QUIT_WAIT) < 0 ? timeouts.command() : MAX_QUIT_WAIT;
-            quit = connection.command("QUIT", wait).otherwiseEmpty();
+            quit = connection.command("QUIT", wait).map(reply -> {
+                // After QUIT's reply the session is over: the connection discards whatever follows
+                // (it is closed at once) and never pairs it with anything.
+                connection.finish();
+                if (reply.code() / 100 != 2 && outcome[0].reason != Reason.ProtocolViolation) {
+                    // QUIT is answered 221 (RFC 5321 4.1.1.10). Anything else here is most likely the
+                    // late reply to an earlier command: every reply since was paired one command too
+                    // early, so the verdict drawn from them cannot stand.
+                    transcript.info("protocol violation: QUIT answered " + reply.code() + " instead of 221");
+                    outcome[0] = new StageFailure(Stage.Quit, Reason.ProtocolViolation, reply,
+                            "QUIT answered " + reply.code() + " instead of 221: the server's replies are out of step"
+                                    + " with the commands (an extra reply arrived earlier), so no verdict drawn from"
+                                    + " them can be trusted");
+                }
+                return reply;
+            }).otherwiseEmpty();
         } else if (connection != null && !connection.isClosed() && timedOut && !tlsBroken && !beforeBanner) {
             // the reply stream is out of step after a timeout: say goodbye without waiting
             enter(Stage.Quit);
@@ -312,7 +331,19 @@ final class SmtpDialogue {
             vertx.cancelTimer(deadlineTimer);
             Future<Void> closed = connection == null ? Future.succeededFuture() : connection.close();
             return closed.eventually(x -> lease.release());
-        }).map(v -> result(verdict));
+        }).map(v -> result(outOfStep(outcome[0])));
+    }
+
+    /**
+     * A reply that arrived with no command outstanding makes every verdict of this connection
+     * untrustworthy, including one already drawn (e.g. the last RCPT's 250 followed by an extra reply).
+     */
+    private StageFailure outOfStep(StageFailure verdict) {
+        ProtocolViolationException violation = connection == null ? null : connection.outOfStep();
+        if (violation == null || verdict.reason == Reason.ProtocolViolation) {
+            return verdict;
+        }
+        return new StageFailure(verdict.stage, Reason.ProtocolViolation, verdict.reply, violation.getMessage());
     }
 
     private ServerResult result(StageFailure verdict) {

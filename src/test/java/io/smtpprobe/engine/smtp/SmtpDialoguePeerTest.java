@@ -290,6 +290,83 @@ class SmtpDialoguePeerTest {
     }
 
     @Test
+    void anExtraReplyInTheBannerSegmentIsAProtocolViolationBeforeEhlo() throws Exception {
+        var timed = probe(ScriptedSmtpPeer.script()
+                .send("220 mx.example.test ESMTP\r\n250 2.0.0 unasked\r\n")
+                .reply("EHLO", "250 mx.example.test\r\n")
+                .reply("MAIL FROM:", "250 2.1.0 Ok\r\n")
+                .reply("RCPT TO:", "250 2.1.5 Ok\r\n"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.ProtocolViolation);
+        assertThat(timed.result().stage()).isEqualTo(Stage.Banner);
+        assertThat(timed.result().detail()).contains("no command asked for").contains("after the reply to the banner");
+        assertThat(peer.received()).noneMatch(line -> line.startsWith("EHLO"));
+        assertThat(timed.elapsed()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void twoRepliesToMailFromAreAProtocolViolationAndRcptIsNeverSent() throws Exception {
+        var timed = probe(ScriptedSmtpPeer.script().greeting()
+                .reply("MAIL FROM:", "250 2.1.0 Ok\r\n250 2.1.0 Ok again\r\n")
+                .reply("RCPT TO:", "550 5.1.1 <postmaster@example.test>: User unknown\r\n")
+                .reply("QUIT", "221 2.0.0 Bye\r\n"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.ProtocolViolation);
+        assertThat(timed.result().stage()).isEqualTo(Stage.MailFrom);
+        assertThat(timed.result().detail()).contains("1 more reply after the reply to MAIL FROM");
+        assertThat(peer.received()).noneMatch(line -> line.startsWith("RCPT"));
+    }
+
+    @Test
+    void aPartialExtraReplyAfterTheAwaitedOneIsAProtocolViolation() throws Exception {
+        var timed = probe(ScriptedSmtpPeer.script().greeting()
+                .reply("MAIL FROM:", "250 2.1.0 Ok\r\n250 2.1")
+                .reply("RCPT TO:", ".5 Ok\r\n550 5.1.1 unknown\r\n"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.ProtocolViolation);
+        assertThat(timed.result().stage()).isEqualTo(Stage.MailFrom);
+        assertThat(peer.received()).noneMatch(line -> line.startsWith("RCPT"));
+    }
+
+    @Test
+    void anUnsolicitedReplyFollowedByA550ToRcptIsNeverAccepted() throws Exception {
+        // The extra 250 arrives while RCPT is outstanding, so nothing on the wire tells it from
+        // RCPT's reply; the 550 that follows comes when QUIT is outstanding, and QUIT answered
+        // with anything but 2xx shows the replies were one step behind.
+        var timed = probe(ScriptedSmtpPeer.script().greeting()
+                .reply("MAIL FROM:", "250 2.1.0 Ok\r\n")
+                .expect("RCPT TO:")
+                .send("250 2.1.0 Ok, once more\r\n")
+                .pause(Duration.ofMillis(200))
+                .send("550 5.1.1 <postmaster@example.test>: User unknown\r\n")
+                .reply("QUIT", "221 2.0.0 Bye\r\n"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.ProtocolViolation);
+        assertThat(timed.result().outcome()).isNotEqualTo(Outcome.Success);
+        assertThat(timed.result().detail()).contains("QUIT answered 550 instead of 221");
+    }
+
+    @Test
+    void anUnsolicitedReplyWithTheRcptReplyIsAProtocolViolationAtRcpt() throws Exception {
+        var timed = probe(ScriptedSmtpPeer.script().greeting()
+                .reply("MAIL FROM:", "250 2.1.0 Ok\r\n")
+                .reply("RCPT TO:", "250 2.1.0 Ok, once more\r\n550 5.1.1 <postmaster@example.test>: User unknown\r\n")
+                .reply("QUIT", "221 2.0.0 Bye\r\n"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.ProtocolViolation);
+        assertThat(timed.result().stage()).isEqualTo(Stage.RcptTo);
+        assertThat(timed.result().outcome()).isNotEqualTo(Outcome.Success);
+    }
+
+    @Test
+    void bytesAfterTheReplyToQuitAreIgnored() throws Exception {
+        var timed = probe(acceptingDialogue().send("250 2.0.0 after the end\r\n"));
+
+        assertThat(timed.result().reason()).isEqualTo(Reason.Accepted);
+        assertThat(timed.result().outcome()).isEqualTo(Outcome.Success);
+    }
+
+    @Test
     void notifyIsLeftOutWithoutDsn() throws Exception {
         options.dsnNotify = Set.of(Notify.FAILURE);
 
