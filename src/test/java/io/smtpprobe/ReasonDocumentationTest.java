@@ -14,7 +14,7 @@ class ReasonDocumentationTest {
         StringBuilder sb = new StringBuilder("| reason | transient when | meaning and likely causes |\n|---|---|---|\n");
         for (Reason r : Reason.values()) {
             sb.append("| `").append(r.name()).append("` | ")
-                    .append(r == Reason.Accepted ? "—" : r.replyBased() ? "reply is 4xx" : "never")
+                    .append(r.transientWhen())
                     .append(" | ").append(r.explanation().replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         description = {"",
             "Looks up each DOMAIN's MX records and runs the SMTP dialogue a mail admin would type",
             "into telnet (EHLO, MAIL FROM, RCPT TO, optionally DATA, QUIT), then explains the replies.", ""},
-        footer = {"", "Exit codes: 0 every domain accepted, 1 worst is a transient 4xx, 2 failure, 3 invalid input."},
+        footer = {"", "Exit codes: 0 every domain accepted, 1 worst is transient (4xx, DNS SERVFAIL), 2 failure, 3 invalid input."},
         sortOptions = false, usageHelpWidth = 110)
 public final class CheckArguments {
 

@@ -12,5 +12,7 @@ public enum DnsStatus {
     NoData,
     /** SERVFAIL, REFUSED or an unusable answer. */
     ServerFailure,
-    Timeout
+    Timeout,
+    /** A null MX beside other MX records (RFC 7505 §3 forbids it): a misconfiguration, not probed. */
+    NullMxMixed
 }

@@ -5,8 +5,10 @@ package io.smtpprobe.core;
  * {@code check} command, {@code .status.reason}, the Ready condition, Events and metrics all use
  * these names, so they must stay stable CamelCase identifiers.
  *
- * <p>{@link #replyBased} marks reasons that are a diagnosis of the server's last reply; only
- * those can be transient (a 4xx reply), everything else is a hard failure of the probe.
+ * <p>{@link #replyBased} marks reasons that are a diagnosis of the server's last reply; those are
+ * transient when the reply is 4xx. A few reasons are transient whatever was sent, because a sending
+ * MTA defers and retries on them (a DNS server that failed or did not answer, RFC 5321 §5.1); every
+ * other reason is a hard failure of the probe. {@link #transientWhen()} says which, in words.
  */
 public enum Reason {
     Accepted(true, "The server accepted the dialogue: every recipient was accepted."),
@@ -15,8 +17,8 @@ public enum Reason {
     DnsNoMailServers(false, "The domain exists but has neither MX nor A/AAAA records: no host can receive its mail."),
     NullMx(false, "The domain publishes a null MX (RFC 7505, 'MX 0 .'): it declares that it accepts no mail."),
     MxHostNotFound(false, "An MX record names a host that has no A/AAAA address: a stale or mistyped MX target."),
-    DnsServerFailure(false, "The DNS server answered SERVFAIL or refused: broken DNSSEC, a lame delegation or an unreachable authoritative server."),
-    DnsTimeout(false, "The DNS server did not answer in time: resolver down, or firewall blocking port 53."),
+    DnsServerFailure(false, true, "The DNS server answered SERVFAIL or REFUSED: broken DNSSEC, a lame delegation or an unreachable authoritative server; a sending MTA defers and retries."),
+    DnsTimeout(false, true, "The DNS server did not answer in time: resolver down, or firewall blocking port 53; a sending MTA defers and retries."),
 
     PolicyBlocked(false, "The egress policy forbids this address or port (loopback, link-local/cloud metadata, cluster ranges or a non-SMTP port); no connection was made."),
 
@@ -51,14 +53,34 @@ public enum Reason {
     CommandTimeout(false, "The server did not complete a reply in time: overloaded, tarpitting, or sending too slowly."),
 
     // Kept last: the verdict vocabulary lists the server's failures first, then the probe's own.
-    InternalError(false, "The probe itself failed (a bug in smtp-probe-operator, not the server's fault): the detail names the error; please report it.");
+    InternalError(false, "The probe itself failed (a bug in smtp-probe-operator, not the server's fault): the detail names the error; please report it."),
+
+    // Added after InternalError so that no existing constant moves.
+    NullMxMisconfigured(false, "The domain publishes a null MX ('MX 0 .') beside other MX records: RFC 7505 forbids mixing them, so senders disagree on whether it takes mail; remove one or the other.");
 
     private final boolean replyBased;
+    private final boolean alwaysTransient;
     private final String explanation;
 
     Reason(boolean replyBased, String explanation) {
+        this(replyBased, false, explanation);
+    }
+
+    Reason(boolean replyBased, boolean alwaysTransient, String explanation) {
         this.replyBased = replyBased;
+        this.alwaysTransient = alwaysTransient;
         this.explanation = explanation;
+    }
+
+    /** When a result with this reason is a {@link Outcome#TransientFailure}, as the README's reasons table says it. */
+    public String transientWhen() {
+        if (this == Accepted) {
+            return "—";
+        }
+        if (alwaysTransient) {
+            return "always";
+        }
+        return replyBased ? "reply is 4xx" : "never";
     }
 
     /** True when the reason is a diagnosis of a server reply, so the reply's class decides transience. */
@@ -72,12 +94,16 @@ public enum Reason {
     }
 
     /**
-     * Transient only when the server itself said 4xx; a timeout or refused connection is reported
-     * as a failure because nothing in SMTP tells the probe it will go away.
+     * Transient when the server itself said 4xx, or when DNS failed in a way an MTA retries; an SMTP
+     * timeout or refused connection is reported as a failure because nothing in SMTP tells the probe
+     * it will go away.
      */
     public Outcome outcome(Reply lastReply) {
         if (this == Accepted) {
             return Outcome.Success;
+        }
+        if (alwaysTransient) {
+            return Outcome.TransientFailure;
         }
         if (replyBased && lastReply != null && lastReply.code() / 100 == 4) {
             return Outcome.TransientFailure;

@@ -153,7 +153,11 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     private CompletionStage<ServerResult> probeOne(Attempt a, ProbeOptions options) {
         if (a.address == null) {
-            return CompletableFuture.completedFuture(synthetic(a, Stage.Dns, Reason.MxHostNotFound,
+            // a host whose address lookup failed or went unanswered may well exist: an MTA retries it later
+            Reason reason = a.host.addressError() == DnsStatus.Timeout ? Reason.DnsTimeout
+                    : a.host.addressError() == DnsStatus.ServerFailure ? Reason.DnsServerFailure
+                    : Reason.MxHostNotFound;
+            return CompletableFuture.completedFuture(synthetic(a, Stage.Dns, reason,
                     "no address for " + a.host.host() + (a.host.addressError() != null ? " (" + a.host.addressError() + ")" : "")));
         }
         var forbidden = policy.violation(a.address, a.port);
@@ -209,11 +213,13 @@ public final class DefaultProbeRunner implements ProbeRunner {
             case NullMx -> Reason.NullMx;
             case NameNotFound -> Reason.DnsNameNotFound;
             case NoData -> Reason.DnsNoMailServers;
+            case NullMxMixed -> Reason.NullMxMisconfigured;
             case Timeout -> Reason.DnsTimeout;
             default -> Reason.DnsServerFailure;
         };
         String detail = mx.detail() != null ? ServerText.detail(mx.detail()) : reason.name();
-        return new DomainResult(domain, Outcome.PermanentFailure, reason, detail, mx.hosts(), List.of());
+        // SERVFAIL, REFUSED and timeouts are transient, as for a sending MTA; NXDOMAIN and null MX are not
+        return new DomainResult(domain, reason.outcome(null), reason, detail, mx.hosts(), List.of());
     }
 
     private static List<Attempt> attempts(List<Candidate> candidates) {

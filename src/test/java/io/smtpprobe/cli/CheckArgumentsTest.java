@@ -140,7 +140,7 @@ class CheckArgumentsTest {
             "--deny-network", "--json"}) {
             assertThat(usage).contains(option);
         }
-        assertThat(usage).contains("Exit codes: 0 every domain accepted, 1 worst is a transient 4xx, 2 failure, 3 invalid input.");
+        assertThat(usage).contains("Exit codes: 0 every domain accepted, 1 worst is transient (4xx, DNS SERVFAIL), 2 failure, 3 invalid input.");
     }
 
     @Test

@@ -62,6 +62,10 @@ class CheckCommandRealPeersTest {
                 .mx("fabrikam.test", "mail.fabrikam.test", 10)
                 .host("mail.fabrikam.test", "127.0.0.1")
                 .nullMx("nullmx.test")
+                .nullMx("mixednull.test")
+                .mx("mixednull.test", "mx1.contoso.test", 10)
+                // no upstream for this zone: dnsmasq answers REFUSED
+                .option("server=/dnsrefused.test/#")
                 .host("implicit.test", "127.0.0.1")
                 .txt("nomail.test", "v=spf1 -all")
                 // Nothing listens on 127.0.0.3: a refused connection without leaving loopback.
@@ -215,6 +219,28 @@ class CheckCommandRealPeersTest {
         for (JsonNode d : domains) {
             assertThat(d.get("servers")).isEmpty();
         }
+    }
+
+    @Test
+    void aRefusingDnsServerIsTransientWithExitOne() throws Exception {
+        Run run = check("--json", "dnsrefused.test");
+
+        assertThat(run.exit).as(run.out).isEqualTo(1);
+        JsonNode domain = run.json().get("domains").get(0);
+        assertThat(domain.get("result").asText()).isEqualTo("TransientFailure");
+        assertThat(domain.get("reason").asText()).isEqualTo("DnsServerFailure");
+        assertThat(domain.get("servers")).isEmpty();
+    }
+
+    @Test
+    void aNullMxBesideARealMxIsNullMxMisconfiguredAndNotProbed() throws Exception {
+        Run run = check("--json", "mixednull.test");
+
+        assertThat(run.exit).as(run.out).isEqualTo(2);
+        JsonNode domain = run.json().get("domains").get(0);
+        assertThat(domain.get("reason").asText()).isEqualTo("NullMxMisconfigured");
+        assertThat(domain.get("result").asText()).isEqualTo("PermanentFailure");
+        assertThat(domain.get("servers")).isEmpty();
     }
 
     @Test

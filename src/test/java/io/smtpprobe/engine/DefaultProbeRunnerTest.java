@@ -152,6 +152,48 @@ class DefaultProbeRunnerTest {
     }
 
     @Test
+    void dnsServerFailuresAndTimeoutsAreTransientLikeForAnMta() {
+        dns.put("servfail.test", new MxResolution("servfail.test", DnsStatus.ServerFailure, List.of(), "SERVFAIL"));
+        dns.put("slow.test", new MxResolution("slow.test", DnsStatus.Timeout, List.of(), "timeout"));
+
+        ProbeReport report = run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "servfail.test", "slow.test");
+
+        assertThat(report.domains()).extracting(DomainResult::reason)
+                .containsExactly(Reason.DnsServerFailure, Reason.DnsTimeout);
+        assertThat(report.domains()).extracting(DomainResult::result)
+                .containsOnly(Outcome.TransientFailure);
+        assertThat(report.result()).isEqualTo(Outcome.TransientFailure);
+        assertThat(connected).isEmpty();
+    }
+
+    @Test
+    void nxdomainNullMxAndAMixedNullMxArePermanent() {
+        dns.put("nosuch.test", new MxResolution("nosuch.test", DnsStatus.NameNotFound, List.of(), "NXDOMAIN for nosuch.test"));
+        dns.put("nullmx.test", new MxResolution("nullmx.test", DnsStatus.NullMx, List.of(), "null MX"));
+        dns.put("mixed.test", new MxResolution("mixed.test", DnsStatus.NullMxMixed, List.of(), "null MX beside others"));
+
+        ProbeReport report = run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "nosuch.test", "nullmx.test", "mixed.test");
+
+        assertThat(report.domains()).extracting(DomainResult::reason)
+                .containsExactly(Reason.DnsNameNotFound, Reason.NullMx, Reason.NullMxMisconfigured);
+        assertThat(report.domains()).extracting(DomainResult::result).containsOnly(Outcome.PermanentFailure);
+        assertThat(connected).isEmpty();
+    }
+
+    @Test
+    void anMxHostWhoseAddressLookupFailedIsTransientWhenNoOtherHostDecides() {
+        mx("flaky.test", new MxHost("mx1.flaky.test", 10, false, List.of(), DnsStatus.ServerFailure),
+                new MxHost("mx2.flaky.test", 20, false, List.of(), DnsStatus.Timeout));
+
+        DomainResult d = run(EgressPolicy.unrestricted(), MxPolicy.Preferred, "flaky.test").domains().get(0);
+
+        assertThat(d.servers()).extracting(ServerResult::reason).containsExactly(Reason.DnsServerFailure, Reason.DnsTimeout);
+        assertThat(d.reason()).isEqualTo(Reason.DnsServerFailure);
+        assertThat(d.result()).isEqualTo(Outcome.TransientFailure);
+        assertThat(connected).isEmpty();
+    }
+
+    @Test
     void anMxHostWithoutAddressIsReportedAndTheNextIsTried() {
         mx("stale.test", new MxHost("gone.stale.test", 10, false, List.of(), DnsStatus.NameNotFound),
                 host("mx2.stale.test", 20, "192.0.2.2"));

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Collectors;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
@@ -31,7 +32,8 @@ import org.xbill.DNS.Type;
  * {@link IDN}) before the lookup, while {@link MxResolution#domain()} keeps the caller's spelling.
  * MX records are sorted by preference (stable, so ties keep DNS order), duplicates dropped, and
  * each host is resolved to A then AAAA records. When the domain exists but has no MX, its own
- * addresses become the implicit MX (RFC 5321 §5.1); a lone {@code MX 0 .} is a null MX (RFC 7505).
+ * addresses become the implicit MX (RFC 5321 §5.1); a lone {@code MX 0 .} is a null MX (RFC 7505), and
+ * one beside other MX records a misconfiguration ({@link DnsStatus#NullMxMixed}) that is not probed.
  */
 public final class DnsjavaMxResolver implements MxResolver {
     private final DnsQueries queries;
@@ -104,6 +106,15 @@ public final class DnsjavaMxResolver implements MxResolver {
         if (usable.isEmpty()) {
             return CompletableFuture.completedFuture(new MxResolution(domain, DnsStatus.NullMx, List.of(),
                     "null MX for " + DnsQueries.text(name) + " (RFC 7505): the domain accepts no mail"));
+        }
+        if (usable.size() < records.size()) {
+            // RFC 7505 §3: a domain that advertises a null MX must not advertise any other MX. Senders
+            // differ (some refuse, some use the others), so the probe reports it instead of guessing.
+            String others = usable.stream().map(mx -> mx.getPriority() + " " + DnsQueries.text(mx.getTarget()))
+                    .distinct().collect(Collectors.joining(", "));
+            return CompletableFuture.completedFuture(new MxResolution(domain, DnsStatus.NullMxMixed, List.of(),
+                    "null MX for " + DnsQueries.text(name) + " beside other MX records (" + others
+                            + "): RFC 7505 forbids mixing them"));
         }
         Map<Name, Integer> preferenceByHost = new LinkedHashMap<>();
         usable.forEach(mx -> preferenceByHost.putIfAbsent(mx.getTarget(), mx.getPriority()));

@@ -103,6 +103,30 @@ class DnsjavaMxResolverPeersTest {
     }
 
     @Test
+    void aNullMxBesideOtherMxRecordsIsAMisconfigurationAndNoHostIsResolved() throws Exception {
+        ScriptedDnsServer server = server(q -> asks(q, "mixed.test", Type.MX)
+                ? Reply.records(mx("mixed.test", 0, "."), mx("mixed.test", 10, "mx.mixed.test"))
+                : Reply.records(a("mx.mixed.test", "127.0.0.1")));
+
+        MxResolution resolution = resolve("mixed.test", server);
+
+        assertThat(resolution.status()).isEqualTo(DnsStatus.NullMxMixed);
+        assertThat(resolution.hosts()).isEmpty();
+        assertThat(resolution.detail()).isEqualTo(
+                "null MX for mixed.test beside other MX records (10 mx.mixed.test): RFC 7505 forbids mixing them");
+        assertThat(server.questions()).extracting(Question::type).containsOnly(Type.MX);
+    }
+
+    @Test
+    void aLoneNullMxIsStillANullMx() throws Exception {
+        ScriptedDnsServer server = server(q -> Reply.records(mx("nullmx.test", 0, ".")));
+
+        MxResolution resolution = resolve("nullmx.test", server);
+
+        assertThat(resolution.status()).isEqualTo(DnsStatus.NullMx);
+    }
+
+    @Test
     void silentServerTimesOutWithinTheQueryTimeout() throws Exception {
         ScriptedDnsServer server = server(q -> Reply.noReply());
 

@@ -30,6 +30,10 @@ class DnsjavaMxResolverRealTest {
                 .host("implicit.test", "127.0.0.20")
                 .txt("txtonly.test", "v=spf1 -all")
                 .nullMx("nullmx.test")
+                .nullMx("mixed.test")
+                .mx("mixed.test", "a.mx.test", 10)
+                // no upstream for this zone: dnsmasq answers REFUSED
+                .option("server=/dnsrefused.test/#")
                 .mx("ghost.test", "nowhere.ghost.test", 10)
                 .mx("cnamed.test", "mail.cnamed.test", 10)
                 .cname("mail.cnamed.test", "a.mx.test")
@@ -119,6 +123,23 @@ class DnsjavaMxResolverRealTest {
         assertThat(resolution.status()).isEqualTo(DnsStatus.NoData);
         assertThat(resolution.hosts()).isEmpty();
         assertThat(resolution.detail()).isEqualTo("no MX and no A/AAAA for txtonly.test");
+    }
+
+    @Test
+    void aNullMxBesideAnotherMxIsAMisconfiguration() throws Exception {
+        MxResolution resolution = resolve("mixed.test");
+
+        assertThat(resolution.status()).as(dns.log()).isEqualTo(DnsStatus.NullMxMixed);
+        assertThat(resolution.hosts()).isEmpty();
+        assertThat(resolution.detail()).contains("beside other MX records (10 a.mx.test)");
+    }
+
+    @Test
+    void aRefusedQueryIsAServerFailure() throws Exception {
+        MxResolution resolution = resolve("dnsrefused.test");
+
+        assertThat(resolution.status()).as(dns.log()).isEqualTo(DnsStatus.ServerFailure);
+        assertThat(resolution.detail()).startsWith("REFUSED for dnsrefused.test MX");
     }
 
     @Test
