@@ -110,6 +110,17 @@ class CheckCommandHostilePeersTest {
     }
 
     @Test
+    void anExtraReplyBeforeRcptNeverTurnsA550IntoAnAcceptance() throws Exception {
+        Outcome o = check(ScriptedSmtpPeer.script().greeting()
+                .reply("MAIL FROM", "250 2.1.0 ok\r\n250 2.1.0 ok, again\r\n")
+                .reply("RCPT TO", "550 5.1.1 <user@contoso.test>: Recipient address rejected: User unknown\r\n")
+                .reply("QUIT", "221 bye\r\n"));
+        assertThat(o.exit).isEqualTo(2);
+        assertThat(o.server.get("reason").asText()).isEqualTo("ProtocolViolation");
+        assertThat(o.server.get("transcript").toString()).doesNotContain("RCPT TO");
+    }
+
+    @Test
     void greylistingExitsOne() throws Exception {
         Outcome o = check(ScriptedSmtpPeer.script().greeting("PIPELINING")
                 .reply("MAIL FROM", "250 ok\r\n")
