@@ -50,3 +50,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end -}}
+
+{{/* The operator's HTTP port as the pod's spec, Service and NetworkPolicy name it: the container port "http",
+or with hostNetwork its number (that pod declares no ports, see deployment.yaml). */}}
+{{- define "spo.httpPort" -}}
+{{- if .Values.hostNetwork -}}{{ .Values.httpPort }}{{- else -}}http{{- end -}}
+{{- end -}}

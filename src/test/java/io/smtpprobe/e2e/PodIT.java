@@ -269,8 +269,132 @@ class PodIT {
         return times;
     }
 
+    /**
+     * Two replicas on one node (hostNetwork: they share the HTTP port through SO_REUSEPORT): only the Lease holder
+     * probes. The holder then dies as in a crash (its JVM gets SIGKILL, so it cannot release the Lease, and the pod
+     * is force-deleted): another pod takes the Lease once it expires, and no example is probed twice meanwhile. That
+     * is the standby or the pod the ReplicaSet starts at once in the dead one's place: its JVM is up well within the
+     * lease duration, so both compete for the expired Lease, and either may win.
+     */
     @Test
     @Order(5)
+    void twoReplicasOnlyTheLeaseHolderProbesAndTheStandbyTakesOverWhenItDies() throws IOException {
+        String leader = podName();
+        Map<String, List<java.time.Instant>> probes = new LinkedHashMap<>();
+        recordProbeTimes(probes);
+        // The values of the upgrade before, plus the replica count: a scale-up, no rollout.
+        Helm.Result upgrade = helm.run(installArguments("upgrade", "--set", "probes.maxConcurrent=32",
+                "--set", "replicaCount=2"));
+        assertThat(upgrade.exitCode()).as(upgrade.output() + diagnostics()).isZero();
+        List<String> pods = pods();
+        assertThat(pods).as("operator pods").hasSize(2).contains(leader);
+        String standby = pods.stream().filter(p -> !p.equals(leader)).findFirst().orElseThrow();
+        assertThat(cluster.kubectl("get", "pods", "-n", NAMESPACE, "-l", POD_SELECTOR, "-o",
+                "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}")).isEqualTo("True True");
+        awaitUntil(Duration.ofSeconds(60), () -> cluster.kubectl("logs", "-n", NAMESPACE, standby)
+                .contains("operator started"), this::diagnostics);
+        assertThat(leaseHolder()).isEqualTo(leader);
+
+        // Both running: every example is probed again (by the holder), and the standby never takes the Lease.
+        Map<String, java.time.Instant> scaled = lastProbeTimes();
+        awaitUntil(Duration.ofSeconds(120), () -> {
+            Map<String, java.time.Instant> now = recordProbeTimes(probes);
+            return EXPECTED.keySet().stream().allMatch(n -> now.get(n).isAfter(scaled.get(n)));
+        }, () -> probes + diagnostics());
+        assertThat(leaseHolder()).isEqualTo(leader);
+        assertThat(cluster.kubectl("logs", "-n", NAMESPACE, leader)).contains(leader + " acquired lease");
+        assertThat(cluster.kubectl("logs", "-n", NAMESPACE, standby)).doesNotContain("acquired lease");
+        assertThat(results()).isEqualTo(EXPECTED);
+
+        // The holder crashes: SIGKILL to its processes (no Lease release), then the pod is force-deleted.
+        int leaseSeconds = Integer.parseInt(cluster.kubectl("get", "lease", LEASE, "-n", NAMESPACE, "-o",
+                "jsonpath={.spec.leaseDurationSeconds}").strip());
+        Duration leaseDuration = Duration.ofSeconds(leaseSeconds);
+        Map<String, java.time.Instant> beforeCrash = recordProbeTimes(probes);
+        List<Long> pids = containerPids(leader);
+        assertThat(pids).as("processes of %s's container", leader).isNotEmpty();
+        long killed = System.nanoTime();
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        cluster.kubectl("delete", "pod", leader, "-n", NAMESPACE, "--grace-period=0", "--force", "--wait=false");
+        // Polled back to back (each kubectl call takes a fraction of a second), not every 500 ms.
+        long deadline = killed + leaseDuration.plus(Duration.ofSeconds(30)).toNanos();
+        String holder = leaseHolder();
+        while (holder.isEmpty() || holder.equals(leader)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no other pod took over; lease held by " + leaseHolder() + diagnostics());
+            }
+            holder = leaseHolder();
+        }
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+        String newLeader = holder;
+        assertThat(pods()).as("the new holder is a live operator pod").contains(newLeader);
+        // The nominal bound is the lease duration plus the retry period (15 s + 2 s): the Lease expires at most
+        // leaseDuration after the holder's last renewal, and the standby tries every retry period. fabric8's elector
+        // stretches each wait by a random jitter of up to 1.2 retry periods, and a kubectl poll on this busy
+        // 2-core machine (the replacement pod's JVM is starting) takes up to about a second: 2 s for those.
+        Duration nominal = leaseDuration.plus(RETRY_PERIOD);
+        Duration bound = nominal.plus(RETRY_PERIOD.multipliedBy(12).dividedBy(10)).plus(Duration.ofSeconds(2));
+        System.out.printf("leader %s killed: %s (%s) took the Lease over after %.1f s (lease %d s + retry period %d s"
+                + " = %d s; bound with the elector's jitter and this test's polling: %.1f s)%n", leader, newLeader,
+                newLeader.equals(standby) ? "the standby" : "the replacement pod", takeover.toMillis() / 1000.0,
+                leaseSeconds, RETRY_PERIOD.toSeconds(), nominal.toSeconds(), bound.toMillis() / 1000.0);
+        assertThat(takeover).as("takeover after the holder died").isLessThanOrEqualTo(bound);
+        awaitUntil(Duration.ofSeconds(30), () -> cluster.kubectl("logs", "-n", NAMESPACE, newLeader)
+                .contains(newLeader + " acquired lease"), this::diagnostics);
+
+        // The new holder probes each example on the schedule its status records, not at once: each one's next
+        // probe comes one interval (1 m, less the 10 % jitter) after its last one, across the whole window.
+        awaitUntil(Duration.ofSeconds(120), () -> {
+            Map<String, java.time.Instant> now = recordProbeTimes(probes);
+            return EXPECTED.keySet().stream().allMatch(n -> now.get(n).isAfter(beforeCrash.get(n)));
+        }, () -> probes + diagnostics());
+        System.out.println("lastProbeTime sequences with two replicas and across the takeover: " + probes);
+        probes.forEach((name, times) -> {
+            for (int i = 1; i < times.size(); i++) {
+                assertThat(Duration.between(times.get(i - 1), times.get(i)))
+                        .as("gap between %s's probes at %s and %s", name, times.get(i - 1), times.get(i))
+                        .isGreaterThanOrEqualTo(Duration.ofSeconds(53));
+            }
+        });
+        assertThat(results()).isEqualTo(EXPECTED);
+        awaitUntil(Duration.ofSeconds(120), () -> pods().size() == 2 && cluster.kubectl("get", "pods", "-n",
+                NAMESPACE, "-l", POD_SELECTOR, "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")]"
+                        + ".status}").equals("True True"), this::diagnostics);
+        String other = pods().stream().filter(p -> !p.equals(newLeader)).findFirst().orElseThrow();
+        assertThat(cluster.kubectl("logs", "-n", NAMESPACE, other)).doesNotContain("acquired lease");
+        assertThat(leaseHolder()).isEqualTo(newLeader);
+
+        // Back to one replica for the steps after this one; whichever pod stays holds the Lease.
+        upgrade = helm.run(installArguments("upgrade", "--set", "probes.maxConcurrent=32"));
+        assertThat(upgrade.exitCode()).as(upgrade.output() + diagnostics()).isZero();
+        awaitUntil(Duration.ofSeconds(60), () -> pods().size() == 1, this::diagnostics);
+        String remaining = podName();
+        awaitUntil(leaseDuration.plus(Duration.ofSeconds(30)), () -> remaining.equals(leaseHolder()),
+                () -> "lease held by " + leaseHolder() + diagnostics());
+    }
+
+    /** What the operator's leader election uses unless SMTPPROBE_LEADER_ELECTION_RETRY_PERIOD is set (the chart
+     * does not set it): OperatorConfig's default. The lease duration is read from the Lease itself. */
+    private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+
+    private String leaseHolder() {
+        return cluster.kubectl("get", "lease", LEASE, "-n", NAMESPACE, "-o", "jsonpath={.spec.holderIdentity}").strip();
+    }
+
+    /** Adds each example's lastProbeTime to its sequence when it is new; returns the current ones. */
+    private Map<String, java.time.Instant> recordProbeTimes(Map<String, List<java.time.Instant>> sequences) {
+        Map<String, java.time.Instant> now = lastProbeTimes();
+        now.forEach((name, time) -> {
+            List<java.time.Instant> times = sequences.computeIfAbsent(name, n -> new java.util.ArrayList<>());
+            if (times.isEmpty() || !times.get(times.size() - 1).equals(time)) {
+                times.add(time);
+            }
+        });
+        return now;
+    }
+
+    @Test
+    @Order(6)
     void aThousandProbesRunThreeIntervalsInTheChartsMemoryLimit() throws Exception {
         // The demo world is one Postfix that takes about 0.5 s to answer RCPT; at the chart's 2 connections per
         // server that is ~3 probes/s, and 1,000 probes every 30 s need ~33/s. So this step allows 64 connections
@@ -337,7 +461,7 @@ class PodIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void helmUninstallLeavesNoPodLeaseOrRbacAndKeepsTheCrd() {
         Helm.Result uninstall = helm.run("uninstall", RELEASE, "-n", NAMESPACE, "--wait", "--timeout", "120s");
         assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
@@ -393,14 +517,23 @@ class PodIT {
 
     /** The container's peak memory as its memory cgroup (v1) on the node recorded it. */
     private long peakMemoryMiB(String pod) throws IOException {
+        return Long.parseLong(Files.readString(containerCgroup(pod).resolve("memory.max_usage_in_bytes")).strip()) >> 20;
+    }
+
+    /** The host pids of the operator container's processes, from its memory cgroup (v1) on the node. */
+    private List<Long> containerPids(String pod) throws IOException {
+        return Files.readAllLines(containerCgroup(pod).resolve("cgroup.procs")).stream().filter(l -> !l.isBlank())
+                .map(l -> Long.parseLong(l.strip())).toList();
+    }
+
+    private Path containerCgroup(String pod) throws IOException {
         String uid = cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o", "jsonpath={.metadata.uid}").strip();
         String containerId = cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o",
                 "jsonpath={.status.containerStatuses[0].containerID}").strip().replaceFirst("^containerd://", "");
         try (var found = Files.find(Path.of("/sys/fs/cgroup/memory/kubepods"), 3,
                 (p, attrs) -> p.getFileName().toString().equals("pod" + uid))) {
             Path podCgroup = found.findFirst().orElseThrow(() -> new AssertionError("no memory cgroup for pod " + uid));
-            return Long.parseLong(Files.readString(podCgroup.resolve(containerId).resolve("memory.max_usage_in_bytes"))
-                    .strip()) >> 20;
+            return podCgroup.resolve(containerId);
         }
     }
 
