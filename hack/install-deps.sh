@@ -4,14 +4,17 @@
 #   etcd-server                  the control plane's store
 #   mmdebstrap                   the operator image's base (make image)
 #   containerd, runc, containernetworking-plugins   the node that runs the operator's pod
+#   exim4-daemon-light           a second MTA for the real-peer tier, unpacked into the cache (below)
 set -euo pipefail
 need=()
 for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
-[ ${#need[@]} -eq 0 ] && exit 0
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-# Postfix must not come up as a system MTA: "No configuration" leaves it unconfigured and stopped.
-echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [ ${#need[@]} -gt 0 ]; then
+  # Postfix must not come up as a system MTA: "No configuration" leaves it unconfigured and stopped.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+bash "$(dirname "$0")/install-exim.sh"
