@@ -28,7 +28,8 @@ public final class ReplyClassifier {
         if (code == 421 || (stage == Stage.Banner && code == 554)) {
             return Reason.ServiceNotAvailable;
         }
-        if ((stage == Stage.Ehlo || stage == Stage.Helo) && code == 501) {
+        // Exim's acl_smtp_helo refuses with 550 ("550 Administrative prohibition"), Postfix with 501
+        if ((stage == Stage.Ehlo || stage == Stage.Helo) && (code == 501 || (code == 550 && !subject.startsWith("7.")))) {
             return Reason.InvalidHeloName;
         }
         if (code == 500 || code == 502) {
@@ -43,6 +44,10 @@ public final class ReplyClassifier {
         // Postfix reports HELO restrictions at RCPT TO (smtpd_delay_reject), often as 450 4.7.1
         if (text.contains("helo command rejected")) {
             return Reason.InvalidHeloName;
+        }
+        // Postfix's default (smtpd_delay_reject) answers sender restrictions at RCPT TO, as 554 5.7.1
+        if (text.contains("sender address rejected")) {
+            return Reason.SenderRejected;
         }
         // x.1.7 and x.1.8 are about the sender's address whatever command drew them
         if (subject.equals("1.7") || subject.equals("1.8")) {
