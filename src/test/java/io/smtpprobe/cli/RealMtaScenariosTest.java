@@ -37,8 +37,12 @@ class RealMtaScenariosTest {
 
     private static final String CERTIFICATE_NAME = "mx1.contoso.test";
 
-    /** One server under test; {@code rejectsAtTheCommand}: HELO and sender refusals come at EHLO and MAIL FROM. */
-    record Mta(String name, int port, boolean rejectsAtTheCommand, BiConsumer<String, String> awaitDelivery) {
+    /**
+     * One server under test and its twin that does not advertise DSN; {@code rejectsAtTheCommand}:
+     * HELO and sender refusals come at EHLO and MAIL FROM.
+     */
+    record Mta(String name, int port, int noDsnPort, boolean rejectsAtTheCommand,
+               BiConsumer<String, String> awaitDelivery) {
         @Override
         public String toString() {
             return name;
@@ -47,7 +51,9 @@ class RealMtaScenariosTest {
 
     static Path tlsDir;
     static Postfix postfix;
+    static Postfix postfixNoDsn;
     static Exim exim;
+    static Exim eximNoDsn;
     static Dnsmasq dns;
 
     @BeforeAll
@@ -76,6 +82,8 @@ class RealMtaScenariosTest {
                 .rejectHelo("bad-helo.test")
                 .startTls(tlsDir.resolve("cert.pem"), tlsDir.resolve("key.pem"))
                 .start();
+        postfixNoDsn = Postfix.builder().myhostname("mx.nodsn.test").catchAllDomain("nodsn.test").dsn(false).start();
+        eximNoDsn = Exim.builder().primaryHostname("mx.nodsn.test").catchAllDomain("nodsn.test").dsn(false).start();
         dns = Dnsmasq.builder()
                 .mx("contoso.test", "mx1.contoso.test", 10)
                 .host("mx1.contoso.test", "127.0.0.1")
@@ -86,7 +94,7 @@ class RealMtaScenariosTest {
 
     @AfterAll
     static void stopPeers() throws Exception {
-        for (AutoCloseable peer : new AutoCloseable[] {dns, exim, postfix}) {
+        for (AutoCloseable peer : new AutoCloseable[] {dns, eximNoDsn, exim, postfixNoDsn, postfix}) {
             if (peer != null) {
                 peer.close();
             }
@@ -103,10 +111,10 @@ class RealMtaScenariosTest {
 
     static Stream<Mta> mtas() {
         return Stream.of(
-                new Mta("Postfix", postfix.port(), false, (queueId, rcpt) -> postfix.awaitMaillog(
+                new Mta("Postfix", postfix.port(), postfixNoDsn.port(), false, (queueId, rcpt) -> postfix.awaitMaillog(
                         "postfix/discard\\[\\d+\\]: " + queueId + ": to=<" + rcpt + ">.*status=sent", 1,
                         Duration.ofSeconds(10))),
-                new Mta("Exim", exim.port(), true, (queueId, rcpt) -> exim.awaitMainlog(
+                new Mta("Exim", exim.port(), eximNoDsn.port(), true, (queueId, rcpt) -> exim.awaitMainlog(
                         queueId + " => :blackhole: <" + rcpt + "> R=known_recipients", 1, Duration.ofSeconds(10))));
     }
 
@@ -144,6 +152,17 @@ class RealMtaScenariosTest {
         String queueId = server.get("queueId").asText();
         assertThat(queueId).as(server.toString()).isNotBlank();
         mta.awaitDelivery().accept(queueId, "user@contoso.test");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mtas")
+    void notifyIsLeftOutWhenTheServerDoesNotAdvertiseDsn(Mta mta) throws Exception {
+        Run run = check(mta, "--json", "--server", "127.0.0.1:" + mta.noDsnPort(), "--rcpt-to", "x@nodsn.test", "nodsn.test");
+
+        assertThat(run.exit).as(run.out).isZero();
+        JsonNode server = run.server();
+        assertThat(server.get("dsn").asBoolean()).isFalse();
+        assertThat(server.get("transcript").toString()).contains("C: RCPT TO:<x@nodsn.test>\"").doesNotContain("NOTIFY");
     }
 
     @ParameterizedTest(name = "{0}")
