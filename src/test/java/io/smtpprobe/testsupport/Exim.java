@@ -75,7 +75,12 @@ public final class Exim implements AutoCloseable {
         return installation().resolve("usr/lib/x86_64-linux-gnu");
     }
 
-    /** Where an instance's copy of the libraries lives (see {@link EximBuilder}). */
+    /** Where an instance's copy of the binary lives (see {@link EximBuilder}). */
+    static Path binaryOf(Path baseDir) {
+        return baseDir.resolve("bin/exim4");
+    }
+
+    /** Where an instance's copy of the libraries lives. */
     static Path librariesOf(Path baseDir) {
         return baseDir.resolve("lib");
     }
@@ -198,7 +203,7 @@ public final class Exim implements AutoCloseable {
         try {
             // setsid: the daemon leads its own process group, which then holds every child it forks
             // for a connection or a delivery, and only those.
-            ProcessBuilder command = new ProcessBuilder("setsid", baseDir.resolve("bin/exim4").toString(),
+            ProcessBuilder command = new ProcessBuilder("setsid", binaryOf(baseDir).toString(),
                     "-C", baseDir.resolve("conf/exim.conf").toString(), "-bdf")
                     .directory(baseDir.toFile())
                     .redirectInput(new File("/dev/null"))

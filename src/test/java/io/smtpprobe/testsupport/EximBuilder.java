@@ -165,7 +165,8 @@ public final class EximBuilder {
      * root's home, so each instance runs a copy of the binary and its unpacked libraries.
      */
     private static Path copyOfExim(Path baseDir) throws IOException {
-        Path binary = Files.createDirectories(baseDir.resolve("bin")).resolve("exim4");
+        Path binary = Exim.binaryOf(baseDir);
+        Files.createDirectories(binary.getParent());
         Files.copy(Exim.binary(), binary, StandardCopyOption.COPY_ATTRIBUTES);
         Path libraries = Files.createDirectories(Exim.librariesOf(baseDir));
         try (Stream<Path> files = Files.list(Exim.libraries())) {
