@@ -61,7 +61,7 @@ class RealMtaScenariosTest {
         tlsDir = Files.createTempDirectory("tls");
         TestCertificates.writePem(TestCertificates.selfSigned(CERTIFICATE_NAME, TestCertificates.KeyType.RSA), tlsDir);
         Path heloMap = tlsDir.resolve("helo_access");
-        Files.writeString(heloMap, "bad-helo.test REJECT\n");
+        Files.writeString(heloMap, "bad-helo.test REJECT\ninvalid-helo.test 501 5.5.4 Invalid domain name\n");
         postfix = Postfix.builder()
                 .myhostname("mx1.contoso.test")
                 .domain("contoso.test", "user", "postmaster")
@@ -80,6 +80,7 @@ class RealMtaScenariosTest {
                 .rejectRecipient("auth@contoso.test", "530 5.7.1 Client was not authenticated")
                 .rejectSender("spoof@contoso.test")
                 .rejectHelo("bad-helo.test")
+                .rejectHelo("invalid-helo.test", "501 5.5.4 Invalid domain name")
                 .startTls(tlsDir.resolve("cert.pem"), tlsDir.resolve("key.pem"))
                 .start();
         postfixNoDsn = Postfix.builder().myhostname("mx.nodsn.test").catchAllDomain("nodsn.test").dsn(false).start();
@@ -208,6 +209,18 @@ class RealMtaScenariosTest {
         JsonNode server = run.server();
         assertThat(server.get("reason").asText()).as(server.get("reply").toString()).isEqualTo("InvalidHeloName");
         assertThat(server.get("stage").asText()).isEqualTo(mta.rejectsAtTheCommand() ? "Ehlo" : "RcptTo");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mtas")
+    void aHeloNameRefusedWith501AndAnEnhancedCodeIsInvalidHeloName(Mta mta) throws Exception {
+        Run run = check(mta, "--json", "--ehlo", "invalid-helo.test", "contoso.test");
+
+        assertThat(run.exit).as(run.out).isEqualTo(2);
+        JsonNode server = run.server();
+        assertThat(server.get("reason").asText()).as(server.get("reply").toString()).isEqualTo("InvalidHeloName");
+        assertThat(server.get("reply").get("code").asInt()).isEqualTo(501);
+        assertThat(server.get("reply").get("enhancedCode").asText()).isEqualTo("5.5.4");
     }
 
     @ParameterizedTest(name = "{0}")
