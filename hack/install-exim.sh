@@ -45,6 +45,8 @@ if LD_LIBRARY_PATH="$work/root/usr/lib/x86_64-linux-gnu" ldd "$work/root/usr/sbi
   echo "install-exim.sh: exim4 still misses the libraries above" >&2
   exit 1
 fi
+# Which package versions the unpacked tree came from, for bug reports.
+(cd "$work" && ls -1 ./*.deb | sed 's|^\./||') > "$work/root/PACKAGES"
 mkdir -p "$(dirname "$EXIM_DIR")"
 rm -rf "$EXIM_DIR"
 mv "$work/root" "$EXIM_DIR"
