@@ -121,8 +121,9 @@ class DiagnosisIT {
                         + port + ") RCPT 550 5.1.1 <nobody@backup.test>: Recipient address rejected: User unknown")
                 .contains(", but MX 20 mx2.backup.test (" + BACKUP_ADDRESS + ":" + port + ") accepted (250");
         awaitUntil(Duration.ofSeconds(20), () -> events("BackupMxAcceptsRejected").contains("Warning"), operator::log);
-        assertThat(controlPlane.kubectl("describe", "smtpprobe", "backup", "-n", NAMESPACE))
-                .containsPattern("Warning\\s+BackupMxAcceptsRejected\\s+\\S+\\s+smtp-probe-operator\\s+backup.test: backup MX");
+        String described = controlPlane.kubectl("describe", "smtpprobe", "backup", "-n", NAMESPACE);
+        System.out.println(described);
+        assertThat(described).containsPattern("Warning\\s+BackupMxAcceptsRejected\\s+\\S+\\s+smtp-probe-operator\\s+backup.test: backup MX");
     }
 
     @Test
@@ -140,6 +141,7 @@ class DiagnosisIT {
         assertThat(jsonpath("expiring", "{.status.domains[0].servers[0].tls.certificate.sha256}"))
                 .isEqualTo(opensslSha256(scratch.resolve("cert.pem")));
         awaitUntil(Duration.ofSeconds(20), () -> events("CertificateExpiringSoon").contains("Warning"), operator::log);
+        System.out.println(controlPlane.kubectl("describe", "smtpprobe", "expiring", "-n", NAMESPACE));
     }
 
     private void apply(String name, String domain, String recipient, String extraSpec) {
