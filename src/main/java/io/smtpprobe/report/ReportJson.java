@@ -128,6 +128,7 @@ public final class ReportJson {
             cert.put("notBefore", String.valueOf(c.notBefore()));
             cert.put("notAfter", String.valueOf(c.notAfter()));
             cert.put("daysRemaining", c.daysRemaining());
+            cert.put("sha256", c.sha256Fingerprint());
         }
         return node;
     }

@@ -57,7 +57,12 @@ public final class TestCertificates {
     }
 
     public static Issued server(Issued authority, String dnsName, Instant notBefore, Instant notAfter) {
-        KeyPair keys = newKeyPair(KeyType.EC);
+        return server(authority, dnsName, notBefore, notAfter, KeyType.EC);
+    }
+
+    /** With an RSA key for Postfix, which refuses BouncyCastle EC keys. */
+    public static Issued server(Issued authority, String dnsName, Instant notBefore, Instant notAfter, KeyType keyType) {
+        KeyPair keys = newKeyPair(keyType);
         var certificate = sign(new X500Name("CN=" + dnsName),
                 new X500Name(authority.certificate().getSubjectX500Principal().getName()),
                 keys, authority.keyPair(), notBefore, notAfter, false, List.of(dnsName));

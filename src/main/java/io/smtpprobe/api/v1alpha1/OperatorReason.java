@@ -14,5 +14,19 @@ public enum OperatorReason {
     /** {@code spec.suspend} is true: probing is paused and the last result is kept. */
     Suspended,
     /** The probe runner failed unexpectedly (a bug, not a diagnosis of the mail servers). */
-    ProbeError
+    ProbeError,
+    /** MxConsistent True: no backup MX accepted what a more preferred MX of the same domain rejected. */
+    BackupMxAgrees,
+    /** MxConsistent False: a backup MX accepts what a preferred MX rejects permanently, a backscatter path. */
+    BackupMxAcceptsRejected,
+    /** MxConsistent Unknown: this probe had no two MX hosts of different preference answer the envelope. */
+    BackupMxNotCompared,
+    /** CertificateExpiringSoon True (and its Event): a reached server's certificate ends within the warning period. */
+    CertificateExpiringSoon,
+    /** CertificateExpiringSoon False: every certificate seen is valid for longer than the warning period. */
+    CertificatesNotExpiringSoon,
+    /** CertificateExpiringSoon Unknown: this probe saw no certificate (TLS not reached or not offered). */
+    NoCertificateSeen,
+    /** Event: a server's certificate differs from the one the previous probe recorded for the same host and port. */
+    CertificateChanged
 }

@@ -48,6 +48,9 @@ public record ServerStatus(
             List<String> subjectAltNames,
             String notBefore,
             String notAfter,
-            Long daysRemaining) {
+            Long daysRemaining,
+            @JsonPropertyDescription("SHA-256 of the certificate (DER) in lower-case hex, as sha256sum prints it and a "
+                    + "DANE TLSA 3 0 1 record holds it; a change between probes is announced by a CertificateChanged Event.")
+            String sha256) {
     }
 }

@@ -3,12 +3,16 @@ package io.smtpprobe.engine.smtp;
 import io.smtpprobe.core.TlsInfo;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.Reason;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
@@ -84,9 +88,19 @@ final class TlsVerifier {
                         .map(name -> ServerText.sanitize(name, maxTextLength)).toList(),
                 leaf.getNotBefore().toInstant(),
                 leaf.getNotAfter().toInstant(),
-                Duration.between(now, leaf.getNotAfter().toInstant()).toDays());
+                Duration.between(now, leaf.getNotAfter().toInstant()).toDays(),
+                sha256Fingerprint(leaf));
         return new Verdict(new TlsInfo(protocol, cipher, certificate, trusted, hostnameMatch,
                 ServerText.sanitize(error, maxTextLength)), reason, error);
+    }
+
+    /** Identifies the certificate across probes, so a change is noticed even when names and dates stay alike. */
+    static String sha256Fingerprint(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
+            return null;
+        }
     }
 
     private X509TrustManager trustManager() {

@@ -49,6 +49,14 @@ public interface OperatorConfig {
     @WithDefault("8")
     int statusWriters();
 
+    /**
+     * A reached server's certificate ending within this sets the CertificateExpiringSoon condition.
+     * Takes days ({@code 14d}) besides the Go-style durations.
+     */
+    @WithDefault("14d")
+    @WithConverter(ExpiryWarningConverter.class)
+    Duration certificateExpiryWarning();
+
     LeaderElection leaderElection();
 
     Api api();

@@ -13,6 +13,7 @@ import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.operator.config.OperatorConfig;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
+import io.smtpprobe.operator.status.DiagnosisConditions;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +79,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         this.writer = new StatusWriter(client);
         this.reconciler = new SmtpProbeReconciler(cycles,
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval()),
-                new SmtpProbeStatusAggregator(clock), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry), results);
+                new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry), results);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator

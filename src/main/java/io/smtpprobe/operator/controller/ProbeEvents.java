@@ -1,5 +1,6 @@
 package io.smtpprobe.operator.controller;
 
+import io.smtpprobe.operator.status.DiagnosisEvents;
 import io.smtpprobe.operator.status.Timestamps;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -47,6 +48,14 @@ public final class ProbeEvents {
             emit(probe, ok ? "Normal" : "Warning", domain.reason() == null ? domain.result().name() : domain.reason().name(),
                     Findings.domain(domain));
         }
+    }
+
+    /**
+     * Emits the Events of the diagnoses beyond the verdict (backup MX disagreement, certificate expiry
+     * and change) that differ between the stored status and the one just written.
+     */
+    public void diagnosisChanged(SmtpProbe probe, SmtpProbeStatus previous, SmtpProbeStatus current) {
+        DiagnosisEvents.between(previous, current).forEach(e -> emit(probe, e.type(), e.reason(), e.message()));
     }
 
     public void emit(SmtpProbe probe, String type, String reason, String message) {

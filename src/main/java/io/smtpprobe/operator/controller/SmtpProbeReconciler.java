@@ -135,6 +135,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
         }
         if (finished.report() != null) {
             events.resultsChanged(resource, previous, finished.report());
+            events.diagnosisChanged(resource, previous, status);
         }
         // The gauge follows the stored status: a write that did not go through changed nothing.
         cycle.ifCurrent(() -> metrics.consecutiveFailures(key, Objects.requireNonNullElse(status.consecutiveFailures(), 0)));

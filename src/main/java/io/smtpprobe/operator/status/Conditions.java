@@ -15,6 +15,10 @@ import java.util.Optional;
 public final class Conditions {
     public static final String READY = "Ready";
     public static final String SUSPENDED = "Suspended";
+    /** False when a backup MX accepts what a preferred MX rejects ({@code mxPolicy: All}); see DiagnosisConditions. */
+    public static final String MX_CONSISTENT = "MxConsistent";
+    /** True when a reached server's certificate expires within the warning period, or has expired. */
+    public static final String CERTIFICATE_EXPIRING_SOON = "CertificateExpiringSoon";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";

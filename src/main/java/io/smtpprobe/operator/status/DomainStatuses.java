@@ -84,7 +84,8 @@ public final class DomainStatuses {
         if (c != null) {
             certificate = new ServerStatus.CertificateStatus(text(c.subject()), text(c.issuer()),
                     c.subjectAltNames() == null ? null : c.subjectAltNames().stream().limit(MAX_NAMES).map(DomainStatuses::text).toList(),
-                    Timestamps.format(c.notBefore()), Timestamps.format(c.notAfter()), c.daysRemaining());
+                    Timestamps.format(c.notBefore()), Timestamps.format(c.notAfter()), c.daysRemaining(),
+                    text(c.sha256Fingerprint()));
         }
         return new ServerStatus.TlsStatus(text(tls.protocol()), text(tls.cipher()), certificate, tls.trusted(), tls.hostnameMatch());
     }

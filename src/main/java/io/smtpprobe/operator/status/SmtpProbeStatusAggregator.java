@@ -23,9 +23,15 @@ public final class SmtpProbeStatusAggregator {
     public static final int MAX_MESSAGE = 1024;
 
     private final Clock clock;
+    private final DiagnosisConditions diagnosis;
 
     public SmtpProbeStatusAggregator(Clock clock) {
+        this(clock, new DiagnosisConditions(DiagnosisConditions.DEFAULT_EXPIRY_WARNING));
+    }
+
+    public SmtpProbeStatusAggregator(Clock clock, DiagnosisConditions diagnosis) {
         this.clock = clock;
+        this.diagnosis = diagnosis;
     }
 
     public SmtpProbeStatus probed(ProbeReport report, SmtpProbeStatus previous, long generation, Duration untilNext) {
@@ -42,6 +48,7 @@ public final class SmtpProbeStatusAggregator {
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY,
                 ready ? Conditions.TRUE : Conditions.FALSE, reason, message, generation, now);
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
+        conditions = diagnosis.apply(conditions, report, generation, now);
         int failures = ready ? 0 : Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
         return SmtpProbeStatus.builder().observedGeneration(generation)
                 .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))

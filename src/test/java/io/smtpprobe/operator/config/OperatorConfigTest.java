@@ -41,6 +41,7 @@ class OperatorConfigTest {
         assertThat(config.leaderElection().renewDeadline()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.leaderElection().retryPeriod()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.api().checks().enabled()).isFalse();
+        assertThat(config.certificateExpiryWarning()).isEqualTo(Duration.ofDays(14));
 
         var engine = read(EngineConfig.class, Map.of());
         assertThat(engine.dns().servers()).isEmpty();
@@ -63,5 +64,15 @@ class OperatorConfigTest {
 
         assertThatThrownBy(() -> read(OperatorConfig.class, Map.of("smtpprobe.min-interval", "PT30S")))
                 .hasStackTraceContaining("smtpprobe.min-interval");
+    }
+
+    @Test
+    void theCertificateExpiryWarningTakesDaysAndDurations() {
+        assertThat(read(OperatorConfig.class, Map.of("smtpprobe.certificate-expiry-warning", "30d")).certificateExpiryWarning())
+                .isEqualTo(Duration.ofDays(30));
+        assertThat(read(OperatorConfig.class, Map.of("smtpprobe.certificate-expiry-warning", "36h")).certificateExpiryWarning())
+                .isEqualTo(Duration.ofHours(36));
+        assertThatThrownBy(() -> read(OperatorConfig.class, Map.of("smtpprobe.certificate-expiry-warning", "two weeks")))
+                .hasStackTraceContaining("smtpprobe.certificate-expiry-warning");
     }
 }
