@@ -73,7 +73,7 @@ final class ClassificationRules {
             new ClassificationRule("enhanced code", "X.1.7 or X.1.8 (bad sender address or sender domain)",
                     SenderRejected, f -> f.enhancedIs("1.7", "1.8")),
             new ClassificationRule("wording", "`Sender address rejected`, `Sender verify failed`, "
-                    + "`Verification failed for <…>` at any stage", SenderRejected, f -> f.says(SENDER_REFUSED)),
+                    + "`Sender verification failed`, `Verification failed for <…>` at any stage", SenderRejected, f -> f.says(SENDER_REFUSED)),
             new ClassificationRule("enhanced code", "X.3.4 or X.2.3 (message too big)", MessageRejected,
                     f -> f.enhancedIs("3.4", "2.3")),
             new ClassificationRule("stage", "any other 5xx to MAIL FROM", SenderRejected,

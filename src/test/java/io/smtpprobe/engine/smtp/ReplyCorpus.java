@@ -31,7 +31,10 @@ final class ReplyCorpus {
 
         @Override
         public String toString() {
-            return mta + " line " + line + ": " + stage.command() + " " + ServerTextForNames.cut(quoted());
+            String quoted = quoted();
+            // test names stay one short line
+            return mta + " line " + line + ": " + stage.command() + " "
+                    + (quoted.length() <= 100 ? quoted : quoted.substring(0, 99) + "…");
         }
     }
 
@@ -68,12 +71,5 @@ final class ReplyCorpus {
             throw new IllegalArgumentException(FILE + ":" + line + ": expected one reply, parsed " + replies.size());
         }
         return replies.get(0);
-    }
-
-    /** Test names stay one short line. */
-    private static final class ServerTextForNames {
-        static String cut(String s) {
-            return s.length() <= 100 ? s : s.substring(0, 99) + "…";
-        }
     }
 }
