@@ -14,5 +14,9 @@ public enum OperatorReason {
     /** {@code spec.suspend} is true: probing is paused and the last result is kept. */
     Suspended,
     /** The probe runner failed unexpectedly (a bug, not a diagnosis of the mail servers). */
-    ProbeError
+    ProbeError,
+    /** Ready is True because every domain's outcome matched {@code spec.expect}, whatever that outcome was. */
+    ExpectationMet,
+    /** Ready is False because a domain's outcome did not match {@code spec.expect}; the message says expected and got. */
+    ExpectationNotMet
 }

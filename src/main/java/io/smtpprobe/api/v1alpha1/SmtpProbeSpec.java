@@ -87,6 +87,11 @@ public class SmtpProbeSpec {
     @JsonPropertyDescription("Deadlines of the dialogue.")
     private ProbeTimeouts timeouts;
 
+    @JsonPropertyDescription("What a healthy answer is, when it is a refusal: Ready is True when every domain's outcome "
+            + "matches (reasons, code and enhancedCode that are set must all hold), while result and reason still say "
+            + "what happened. Without it, Ready is True when every domain accepted the dialogue.")
+    private Expect expect;
+
     @JsonPropertyDescription("Pause probing; the last status is kept.")
     @Default("false")
     private Boolean suspend;
@@ -193,6 +198,14 @@ public class SmtpProbeSpec {
 
     public void setTimeouts(ProbeTimeouts timeouts) {
         this.timeouts = timeouts;
+    }
+
+    public Expect getExpect() {
+        return expect;
+    }
+
+    public void setExpect(Expect expect) {
+        this.expect = expect;
     }
 
     public Boolean getSuspend() {

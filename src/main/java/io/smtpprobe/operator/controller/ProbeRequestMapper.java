@@ -1,9 +1,10 @@
 package io.smtpprobe.operator.controller;
 
+import io.smtpprobe.api.v1alpha1.Expect;
+import io.smtpprobe.api.v1alpha1.ExpectedReason;
 import io.smtpprobe.api.v1alpha1.MessageData;
 import io.smtpprobe.api.v1alpha1.ProbeTimeouts;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
-import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.Timeouts;
 import io.smtpprobe.request.Durations;
 import io.smtpprobe.request.Field;
@@ -12,6 +13,7 @@ import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.request.ProbeInput;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
+import io.smtpprobe.request.ValidatedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +43,13 @@ public final class ProbeRequestMapper {
             throw new InvalidSpecException(List.of("spec: is required"));
         }
         var problems = new ArrayList<String>();
-        ProbeRequest request = null;
+        ValidatedRequest request = null;
+        if (spec.getExpect() != null && spec.getExpect().getReasons() == null && spec.getExpect().getCode() == null
+                && spec.getExpect().getEnhancedCode() == null) {
+            problems.add("spec.expect: needs at least one of reasons, code or enhancedCode");
+        }
         try {
-            request = RequestValidator.validate(input(spec), defaults);
+            request = RequestValidator.validateExpecting(input(spec), defaults);
         } catch (InvalidRequestException e) {
             e.problems().forEach(p -> problems.add(p.fieldName(ProbeRequestMapper::specField)
                     + (p.index() >= 0 ? "[" + p.index() + "]" : "") + ": " + p.message()));
@@ -52,7 +58,7 @@ public final class ProbeRequestMapper {
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        return new ProbePlan(request, interval);
+        return new ProbePlan(request.request(), interval, request.expectation());
     }
 
     /** The spec as untrusted text: enums by name, so the validator judges them like any other input. */
@@ -77,6 +83,18 @@ public final class ProbeRequestMapper {
             input.add(Field.DATA, "true");
             addIfSet(input, Field.SUBJECT, data.getSubject());
             addIfSet(input, Field.BODY, data.getBody());
+        }
+        Expect expect = spec.getExpect();
+        if (expect != null) {
+            List<ExpectedReason> reasons = listOf(expect.getReasons());
+            if (!reasons.isEmpty()) {
+                // An unknown value arrives as null and is refused by name, with the list of valid ones.
+                input.add(Field.EXPECT, String.join(",", reasons.stream().map(r -> Objects.toString(r, "")).toList()));
+            } else if (expect.getReasons() != null) {
+                input.add(Field.EXPECT, "");
+            }
+            addIfSet(input, Field.EXPECT_CODE, expect.getCode());
+            addIfSet(input, Field.EXPECT_ENHANCED, expect.getEnhancedCode());
         }
         ProbeTimeouts timeouts = spec.getTimeouts();
         if (timeouts != null) {
@@ -106,6 +124,9 @@ public final class ProbeRequestMapper {
             case COMMAND_TIMEOUT -> "spec.timeouts.command";
             case TIMEOUT -> "spec.timeouts.total";
             case MX_POLICY -> "spec.mxPolicy";
+            case EXPECT -> "spec.expect.reasons";
+            case EXPECT_CODE -> "spec.expect.code";
+            case EXPECT_ENHANCED -> "spec.expect.enhancedCode";
         };
     }
 
