@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
             "Looks up each DOMAIN's MX records and runs the SMTP dialogue a mail admin would type",
             "into telnet (EHLO, MAIL FROM, RCPT TO, optionally DATA, QUIT), then explains the replies.", ""},
         footer = {"", "Exit codes: 0 every domain accepted, 1 worst is transient (4xx, DNS SERVFAIL), 2 failure, 3 invalid input.",
-            "With --expect, --expect-code or --expect-enhanced: 0 every domain answered as expected, 2 not, 3 invalid input."},
+            "With --expect, --expect-code or --expect-enhanced: 0 every domain as expected, 2 not, 3 invalid input."},
         sortOptions = false, usageHelpWidth = 110)
 public final class CheckArguments {
 
@@ -71,12 +71,12 @@ public final class CheckArguments {
     @Option(names = "--deny-network", paramLabel = "CIDR", description = "never connect into this network (repeatable; link-local is always denied)")
     List<String> deniedNetworks = new ArrayList<>();
     @Option(names = "--expect", paramLabel = "REASON[,REASON...]", description = {
-        "healthy means one of these reasons, e.g. RecipientUnknown (no catch-all) or RelayDenied",
-        "(no open relay); the exit code follows the expectation (repeatable)"})
+        "healthy is any of these reasons, e.g. RecipientUnknown (no catch-all),",
+        "RelayDenied (no open relay); the exit code follows it (repeatable)"})
     List<String> expect = new ArrayList<>();
-    @Option(names = "--expect-code", paramLabel = "CODE", description = "healthy means the deciding reply has this code, e.g. 550")
+    @Option(names = "--expect-code", paramLabel = "CODE", description = "healthy has this reply code, e.g. 550")
     String expectCode;
-    @Option(names = "--expect-enhanced", paramLabel = "X.Y.Z", description = "healthy means the deciding reply has this enhanced code, e.g. 5.1.1")
+    @Option(names = "--expect-enhanced", paramLabel = "X.Y.Z", description = "healthy has this enhanced code, e.g. 5.1.1")
     String expectEnhanced;
     @Option(names = "--json", description = "one JSON document on stdout")
     boolean json;

@@ -47,6 +47,8 @@ public final class ProbeRequestMapper {
         if (spec.getExpect() != null && spec.getExpect().getReasons() == null && spec.getExpect().getCode() == null
                 && spec.getExpect().getEnhancedCode() == null) {
             problems.add("spec.expect: needs at least one of reasons, code or enhancedCode");
+        } else if (spec.getExpect() != null && spec.getExpect().getReasons() != null && spec.getExpect().getReasons().isEmpty()) {
+            problems.add("spec.expect.reasons: needs at least one reason");
         }
         try {
             request = RequestValidator.validateExpecting(input(spec), defaults);
@@ -86,13 +88,10 @@ public final class ProbeRequestMapper {
         }
         Expect expect = spec.getExpect();
         if (expect != null) {
+            // One value per entry, so a problem names its index. An unknown value arrives as null and
+            // is refused by name, with the list of valid ones.
             List<ExpectedReason> reasons = listOf(expect.getReasons());
-            if (!reasons.isEmpty()) {
-                // An unknown value arrives as null and is refused by name, with the list of valid ones.
-                input.add(Field.EXPECT, String.join(",", reasons.stream().map(r -> Objects.toString(r, "")).toList()));
-            } else if (expect.getReasons() != null) {
-                input.add(Field.EXPECT, "");
-            }
+            input.addAll(Field.EXPECT, reasons.stream().map(r -> Objects.toString(r, "")).toList());
             addIfSet(input, Field.EXPECT_CODE, expect.getCode());
             addIfSet(input, Field.EXPECT_ENHANCED, expect.getEnhancedCode());
         }
