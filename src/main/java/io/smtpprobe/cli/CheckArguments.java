@@ -9,6 +9,7 @@ import io.smtpprobe.request.InputValidator;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RandomLocalPart;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
 import io.smtpprobe.request.ValidatedRequest;
@@ -45,7 +46,8 @@ public final class CheckArguments {
     String ehlo;
     @Option(names = "--mail-from", paramLabel = "ADDR", description = "reverse path (default <>)")
     String mailFrom;
-    @Option(names = "--rcpt-to", paramLabel = "ADDR", description = "recipient (repeatable; default postmaster@DOMAIN)")
+    @Option(names = "--rcpt-to", paramLabel = "ADDR", description = {"recipient (repeatable; default postmaster@DOMAIN);",
+        "{random} in the local part is a fresh random token"})
     List<String> rcptTo = new ArrayList<>();
     @Option(names = "--notify", paramLabel = "LIST|never", description = {"DSN NOTIFY: success,failure,delay or never (default success,failure;",
         "sent only when the server advertises DSN)"})
@@ -152,7 +154,7 @@ public final class CheckArguments {
         var input = new ProbeInput()
                 .addAll(Field.DOMAINS, domains)
                 .addAll(Field.SERVER, servers)
-                .addAll(Field.RCPT_TO, rcptTo)
+                .addAll(Field.RCPT_TO, rcptTo.stream().map(RandomLocalPart::fill).toList())
                 .addAll(Field.EXPECT, expect);
         addIfSet(input, Field.PORT, port);
         addIfSet(input, Field.EHLO, ehlo);

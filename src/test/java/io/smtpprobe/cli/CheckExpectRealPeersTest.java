@@ -92,7 +92,7 @@ class CheckExpectRealPeersTest {
 
     @Test
     void aCatchAllFailsTheNoCatchAllExpectationThoughTheProbeWasAccepted() throws Exception {
-        Run run = check("--json", "--expect", "RecipientUnknown", "--rcpt-to", "no-such-mailbox-7f3k@catchall.test", "catchall.test");
+        Run run = check("--json", "--expect", "RecipientUnknown", "--rcpt-to", "{random}@catchall.test", "catchall.test");
 
         assertThat(run.exit()).as(run.err()).isEqualTo(CheckCommand.EXIT_FAILED);
         JsonNode json = run.json();
@@ -101,6 +101,15 @@ class CheckExpectRealPeersTest {
         JsonNode domain = json.get("domains").get(0);
         assertThat(domain.get("expected").asText()).isEqualTo("RecipientUnknown");
         assertThat(domain.get("actual").asText()).isEqualTo("Accepted");
+        assertThat(domain.get("servers").get(0).get("transcript").toString()).containsPattern("RCPT TO:<[a-z0-9]{16}@catchall\\.test>");
+    }
+
+    @Test
+    void aRandomLocalPartAtAServerWithoutCatchAllIsTheExpectedRecipientUnknown() {
+        Run run = check("--expect", "RecipientUnknown", "--rcpt-to", "{random}@contoso.test", "contoso.test");
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).containsPattern("RCPT TO:<[a-z0-9]{16}@contoso\\.test>").doesNotContain("{random}");
     }
 
     @Test

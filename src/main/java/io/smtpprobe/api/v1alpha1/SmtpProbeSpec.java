@@ -52,7 +52,9 @@ public class SmtpProbeSpec {
     @Pattern(WireText.REVERSE_PATH)
     private String mailFrom;
 
-    @JsonPropertyDescription("Recipients for RCPT TO, without angle brackets. Empty means postmaster@DOMAIN for each domain.")
+    @JsonPropertyDescription("Recipients for RCPT TO, without angle brackets. Empty means postmaster@DOMAIN for each domain. "
+            + "{random} in a local part is replaced by a fresh random token of 16 [a-z0-9] on every probe, e.g. "
+            + "{random}@example.test with expect.reasons [RecipientUnknown] checks that made-up mailboxes are refused.")
     @Size(max = 10)
     private List<@Size(min = 1, max = 254) @Pattern(WireText.MAILBOX) String> rcptTo;
 

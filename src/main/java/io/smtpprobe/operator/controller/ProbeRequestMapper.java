@@ -11,6 +11,7 @@ import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RandomLocalPart;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
 import io.smtpprobe.request.ValidatedRequest;
@@ -72,7 +73,8 @@ public final class ProbeRequestMapper {
         addIfSet(input, Field.MX_POLICY, spec.getMxPolicy());
         addIfSet(input, Field.EHLO, spec.getEhloName());
         addIfSet(input, Field.MAIL_FROM, spec.getMailFrom());
-        input.addAll(Field.RCPT_TO, listOf(spec.getRcptTo()));
+        // A new token on every mapping: the spec is mapped again for each probe it starts.
+        input.addAll(Field.RCPT_TO, listOf(spec.getRcptTo()).stream().map(ProbeRequestMapper::fillRandom).toList());
         List<? extends Enum<?>> notify = listOf(spec.getNotify());
         if (!notify.isEmpty()) {
             // An unknown value arrives as null and is refused by name.
@@ -141,6 +143,10 @@ public final class ProbeRequestMapper {
             problems.add(e.getMessage());
             return null;
         }
+    }
+
+    private static String fillRandom(String address) {
+        return address == null ? null : RandomLocalPart.fill(address);
     }
 
     private static void addIfSet(ProbeInput input, Field field, Object value) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RandomLocalPart;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
 import io.smtpprobe.request.ValidatedRequest;
@@ -47,9 +48,9 @@ final class AdHocCheck {
                 }
                 input.add(field, Boolean.toString(value.booleanValue()));
             } else if (value.isArray()) {
-                value.forEach(v -> input.add(field, scalar(key, v)));
+                value.forEach(v -> input.add(field, filled(field, scalar(key, v))));
             } else {
-                input.add(field, scalar(key, value));
+                input.add(field, filled(field, scalar(key, value)));
             }
         }
         return RequestValidator.validateExpecting(input, RequestDefaults.CHECK);
@@ -58,6 +59,11 @@ final class AdHocCheck {
     /** The API names a field by its JSON key. */
     static String key(Field field) {
         return field.key();
+    }
+
+    /** As with {@code check --rcpt-to}, {@code {random}} in a recipient's local part is a fresh token. */
+    private static String filled(Field field, String value) {
+        return field == Field.RCPT_TO ? RandomLocalPart.fill(value) : value;
     }
 
     private static String scalar(String key, JsonNode v) {

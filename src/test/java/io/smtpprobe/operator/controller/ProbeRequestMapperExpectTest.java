@@ -59,6 +59,19 @@ class ProbeRequestMapperExpectTest {
     }
 
     @Test
+    void aRandomLocalPartIsFreshOnEveryMapping() throws Exception {
+        var spec = expecting(new Expect(List.of(ExpectedReason.RecipientUnknown), null, null));
+        spec.setRcptTo(List.of("{random}@fabrikam.test"));
+
+        String first = mapper.map(spec).request().options().rcptTo().get(0);
+        String second = mapper.map(spec).request().options().rcptTo().get(0);
+
+        assertThat(first).matches("[a-z0-9]{16}@fabrikam\\.test");
+        assertThat(second).matches("[a-z0-9]{16}@fabrikam\\.test").isNotEqualTo(first);
+        assertThat(spec.getRcptTo()).as("the spec itself is never changed").containsExactly("{random}@fabrikam.test");
+    }
+
+    @Test
     void everyCrdReasonIsAnEngineReasonInTheSameOrder() {
         assertThat(Arrays.stream(ExpectedReason.values()).map(Enum::name))
                 .as("api.v1alpha1.ExpectedReason lists core.Reason: add a new reason to both")
