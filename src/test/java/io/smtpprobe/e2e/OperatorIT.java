@@ -224,6 +224,9 @@ class OperatorIT {
         assertThat(controlPlane.kubectl("get", "smtpprobe", "no-catch-all", "-o",
                 "jsonpath={.status.domains[0].expected} / {.status.domains[0].actual} / {.status.domains[0].expectationMet}"))
                 .isEqualTo("RecipientUnknown with reply 550 5.1.1 / RecipientUnknown with reply 550 5.1.1 / true");
+        // rcptTo {random}@fabrikam.test: the server was asked about a made-up mailbox, never about "{random}".
+        assertThat(controlPlane.kubectl("get", "smtpprobe", "no-catch-all", "-o", "jsonpath={.status.message}"))
+                .containsPattern("RCPT 550 5\\.1\\.1 <[a-z0-9]{16}@fabrikam\\.test>");
 
         // kubectl get: RESULT and REASON say what happened, READY whether that was the healthy answer.
         Map<String, String> rows = controlPlane.kubectl("get", "smtpprobes").lines().skip(1)
