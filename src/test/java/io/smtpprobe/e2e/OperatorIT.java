@@ -229,6 +229,7 @@ class OperatorIT {
                 .containsPattern("RCPT 550 5\\.1\\.1 <[a-z0-9]{16}@fabrikam\\.test>");
 
         // kubectl get: RESULT and REASON say what happened, READY whether that was the healthy answer.
+        System.out.println(controlPlane.kubectl("get", "smtpprobes", "no-catch-all", "no-open-relay", "tls-required", "catch-all"));
         Map<String, String> rows = controlPlane.kubectl("get", "smtpprobes").lines().skip(1)
                 .map(line -> line.split("\\s{2,}"))
                 .collect(Collectors.toMap(cells -> cells[0], cells -> cells[2] + " " + cells[3] + " " + cells[4]));
