@@ -1,6 +1,7 @@
 package io.smtpprobe.cli;
 
 import io.smtpprobe.core.Cidr;
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.engine.dns.ResolverEndpoints;
 import io.smtpprobe.request.Field;
@@ -8,8 +9,10 @@ import io.smtpprobe.request.InputValidator;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RandomLocalPart;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
+import io.smtpprobe.request.ValidatedRequest;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Parameters;
         description = {"",
             "Looks up each DOMAIN's MX records and runs the SMTP dialogue a mail admin would type",
             "into telnet (EHLO, MAIL FROM, RCPT TO, optionally DATA, QUIT), then explains the replies.", ""},
-        footer = {"", "Exit codes: 0 every domain accepted, 1 worst is transient (4xx, DNS SERVFAIL), 2 failure, 3 invalid input."},
+        footer = {"", "Exit codes: 0 every domain accepted, 1 worst is transient (4xx, DNS SERVFAIL), 2 failure, 3 invalid input.",
+            "With --expect, --expect-code or --expect-enhanced: 0 every domain as expected, 2 not, 3 invalid input."},
         sortOptions = false, usageHelpWidth = 110)
 public final class CheckArguments {
 
@@ -42,7 +46,8 @@ public final class CheckArguments {
     String ehlo;
     @Option(names = "--mail-from", paramLabel = "ADDR", description = "reverse path (default <>)")
     String mailFrom;
-    @Option(names = "--rcpt-to", paramLabel = "ADDR", description = "recipient (repeatable; default postmaster@DOMAIN)")
+    @Option(names = "--rcpt-to", paramLabel = "ADDR", description = {"recipient (repeatable; default postmaster@DOMAIN);",
+        "{random} in the local part is a fresh random token"})
     List<String> rcptTo = new ArrayList<>();
     @Option(names = "--notify", paramLabel = "LIST|never", description = {"DSN NOTIFY: success,failure,delay or never (default success,failure;",
         "sent only when the server advertises DSN)"})
@@ -67,13 +72,22 @@ public final class CheckArguments {
     String mxPolicy;
     @Option(names = "--deny-network", paramLabel = "CIDR", description = "never connect into this network (repeatable; link-local is always denied)")
     List<String> deniedNetworks = new ArrayList<>();
+    @Option(names = "--expect", paramLabel = "REASON[,REASON...]", description = {
+        "healthy is any of these reasons, e.g. RecipientUnknown (no catch-all),",
+        "RelayDenied (no open relay); the exit code follows it (repeatable)"})
+    List<String> expect = new ArrayList<>();
+    @Option(names = "--expect-code", paramLabel = "CODE", description = "healthy has this reply code, e.g. 550")
+    String expectCode;
+    @Option(names = "--expect-enhanced", paramLabel = "X.Y.Z", description = "healthy has this enhanced code, e.g. 5.1.1")
+    String expectEnhanced;
     @Option(names = "--json", description = "one JSON document on stdout")
     boolean json;
     @Option(names = {"-h", "--help"}, usageHelp = true, hidden = true)
     boolean help;
 
     /** What {@code check} runs: the validated request plus the options that only a local run may choose. */
-    public record Parsed(ProbeRequest request, List<String> dnsServers, List<Cidr> deniedNetworks, boolean json) {
+    public record Parsed(ProbeRequest request, Expectation expectation, List<String> dnsServers, List<Cidr> deniedNetworks,
+            boolean json) {
     }
 
     static CommandLine commandLine(CheckArguments arguments) {
@@ -132,14 +146,16 @@ public final class CheckArguments {
                 throw new InvalidInputException("--deny-network", e.getMessage());
             }
         }
-        return new Parsed(RequestValidator.validate(input(), RequestDefaults.CHECK), resolvers, denied, json);
+        ValidatedRequest validated = RequestValidator.validateExpecting(input(), RequestDefaults.CHECK);
+        return new Parsed(validated.request(), validated.expectation(), resolvers, denied, json);
     }
 
     ProbeInput input() {
         var input = new ProbeInput()
                 .addAll(Field.DOMAINS, domains)
                 .addAll(Field.SERVER, servers)
-                .addAll(Field.RCPT_TO, rcptTo);
+                .addAll(Field.RCPT_TO, rcptTo.stream().map(RandomLocalPart::fill).toList())
+                .addAll(Field.EXPECT, expect);
         addIfSet(input, Field.PORT, port);
         addIfSet(input, Field.EHLO, ehlo);
         addIfSet(input, Field.MAIL_FROM, mailFrom);
@@ -151,6 +167,8 @@ public final class CheckArguments {
         addIfSet(input, Field.COMMAND_TIMEOUT, commandTimeout);
         addIfSet(input, Field.TIMEOUT, timeout);
         addIfSet(input, Field.MX_POLICY, mxPolicy);
+        addIfSet(input, Field.EXPECT_CODE, expectCode);
+        addIfSet(input, Field.EXPECT_ENHANCED, expectEnhanced);
         if (insecure) {
             input.add(Field.INSECURE, "true");
         }

@@ -3,6 +3,7 @@ package io.smtpprobe.cli;
 import io.smtpprobe.report.TextReport;
 import io.smtpprobe.engine.dns.DnsSettings;
 import io.smtpprobe.core.Cidr;
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.engine.DefaultProbeRunner;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.EgressPolicy;
@@ -55,11 +56,11 @@ public final class CheckCommand {
                     // The engine enforces its own deadlines; this only guards against a bug hanging the CLI.
                     .get(deadlineSeconds(a.request().options().timeouts()), TimeUnit.SECONDS);
             if (a.json()) {
-                out.println(ReportJson.toJson(ReportJson.report(report, true)));
+                out.println(ReportJson.toJson(ReportJson.report(report, a.expectation(), true)));
             } else {
-                TextReport.print(report, out);
+                TextReport.print(report, a.expectation(), out);
             }
-            return exitCode(report.result());
+            return exitCode(report, a.expectation());
         } catch (Exception e) {
             err.println("check: internal error: " + e);
             return EXIT_FAILED;
@@ -74,6 +75,14 @@ public final class CheckCommand {
         messages.forEach(m -> err.println("check: invalid " + m));
         err.println("Try 'check --help'.");
         return EXIT_USAGE;
+    }
+
+    /** An expectation replaces "accepted" as the healthy answer: met is 0, anything else 2, whatever the outcome was. */
+    static int exitCode(ProbeReport report, Expectation expectation) {
+        if (!expectation.isSet()) {
+            return exitCode(report.result());
+        }
+        return expectation.metBy(report) ? EXIT_OK : EXIT_FAILED;
     }
 
     static int exitCode(Outcome result) {

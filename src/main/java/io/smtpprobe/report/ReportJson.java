@@ -5,6 +5,7 @@ import io.smtpprobe.core.DomainResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.MxHost;
 import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerResult;
@@ -22,15 +23,48 @@ public final class ReportJson {
     }
 
     public static ObjectNode report(ProbeReport report, boolean withTranscripts) {
+        return report(report, Expectation.NONE, withTranscripts);
+    }
+
+    /**
+     * With an expectation, the document states it ({@code expect}), whether every domain met it
+     * ({@code expectationMet}), and per domain {@code expected} beside {@code actual}; without one
+     * it is exactly the plain report.
+     */
+    public static ObjectNode report(ProbeReport report, Expectation expectation, boolean withTranscripts) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("result", report.result().name());
         root.put("reason", report.reason().name());
         root.put("explanation", report.reason().explanation());
+        if (expectation.isSet()) {
+            root.set("expect", expect(expectation));
+            root.put("expectationMet", expectation.metBy(report));
+        }
         ArrayNode domains = root.putArray("domains");
         for (DomainResult d : report.domains()) {
-            domains.add(domain(d, withTranscripts));
+            ObjectNode domain = domain(d, withTranscripts);
+            if (expectation.isSet()) {
+                Expectation.Match match = expectation.match(d);
+                domain.put("expected", match.expected());
+                domain.put("actual", match.actual());
+                domain.put("expectationMet", match.met());
+            }
+            domains.add(domain);
         }
         return root;
+    }
+
+    private static ObjectNode expect(Expectation expectation) {
+        ObjectNode node = MAPPER.createObjectNode();
+        ArrayNode reasons = node.putArray("reasons");
+        expectation.sortedReasons().forEach(r -> reasons.add(r.name()));
+        if (expectation.code() != null) {
+            node.put("code", expectation.code());
+        }
+        if (expectation.enhancedCode() != null) {
+            node.put("enhancedCode", expectation.enhancedCode());
+        }
+        return node;
     }
 
     public static ObjectNode domain(DomainResult d, boolean withTranscripts) {

@@ -1,5 +1,6 @@
 package io.smtpprobe.report;
 
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.MxHost;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
@@ -17,6 +18,11 @@ public final class TextReport {
     }
 
     public static void print(ProbeReport report, PrintStream out) {
+        print(report, Expectation.NONE, out);
+    }
+
+    /** With an expectation, each domain's summary says expected and got, and the last line whether all met it. */
+    public static void print(ProbeReport report, Expectation expectation, PrintStream out) {
         for (DomainResult d : report.domains()) {
             out.println("=== " + d.domain());
             if (!d.mx().isEmpty()) {
@@ -40,6 +46,10 @@ public final class TextReport {
         for (DomainResult d : report.domains()) {
             out.printf("%s: %s (%s)%n", d.domain(), d.result(), d.reason());
             out.println("  " + Findings.domain(d));
+            if (expectation.isSet()) {
+                Expectation.Match match = expectation.match(d);
+                out.printf("  expected %s, got %s: %s%n", match.expected(), match.actual(), match.met() ? "as expected" : "NOT as expected");
+            }
             if (d.servers().isEmpty() && d.detail() != null) {
                 out.println("  " + d.reason().explanation());
             }
@@ -67,5 +77,8 @@ public final class TextReport {
             }
         }
         out.printf("Result: %s (%s)%n", report.result(), report.reason());
+        if (expectation.isSet()) {
+            out.printf("Expectation: %s (expected %s)%n", expectation.metBy(report) ? "met" : "NOT met", expectation.expected());
+        }
     }
 }

@@ -21,7 +21,11 @@ public enum Field {
     CONNECT_TIMEOUT("connect-timeout", false),
     COMMAND_TIMEOUT("command-timeout", false),
     TIMEOUT("timeout", false),
-    MX_POLICY("mx-policy", false);
+    MX_POLICY("mx-policy", false),
+    // What a healthy answer is (an Expectation): judged by RequestValidator.validateExpecting, not probed.
+    EXPECT("expect", true),
+    EXPECT_CODE("expect-code", false),
+    EXPECT_ENHANCED("expect-enhanced", false);
 
     private final String key;
     private final boolean repeatable;

@@ -1,5 +1,6 @@
 package io.smtpprobe.request;
 
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.MessageContent;
 import io.smtpprobe.core.MxPolicy;
@@ -7,6 +8,7 @@ import io.smtpprobe.core.Notify;
 import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.Limits;
+import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.Timeouts;
 import io.smtpprobe.core.TlsMode;
 import java.time.Duration;
@@ -34,6 +36,8 @@ public final class RequestValidator {
     public static final int MAX_SUBJECT_LENGTH = 200;
     public static final int MAX_BODY_LENGTH = 10_000;
     public static final int MAX_DURATION_LENGTH = 32;
+    /** Repeated {@code --expect} options, each a comma-separated list. */
+    public static final int MAX_EXPECTED_REASON_LISTS = 64;
 
     private final List<Problem> problems = new ArrayList<>();
     private final ProbeInput input;
@@ -93,6 +97,41 @@ public final class RequestValidator {
     }
 
     /**
+     * The request and its {@link Expectation}: every problem of both is listed before anything is
+     * refused. {@link #validate} leaves the expectation fields unjudged, for callers that have no
+     * use for one.
+     */
+    public static ValidatedRequest validateExpecting(ProbeInput input, RequestDefaults defaults) {
+        var validator = new RequestValidator(input);
+        ProbeRequest request = null;
+        try {
+            request = validator.request(defaults);
+        } catch (InvalidRequestException e) {
+            // its problems are the validator's own list: the expectation's are added to them below
+        }
+        Expectation expectation = validator.expectation();
+        if (!validator.problems.isEmpty()) {
+            throw new InvalidRequestException(validator.problems);
+        }
+        return new ValidatedRequest(request, expectation);
+    }
+
+    private Expectation expectation() {
+        List<Set<Reason>> lists = each(Field.EXPECT, MAX_EXPECTED_REASON_LISTS);
+        Integer code = single(Field.EXPECT_CODE);
+        String enhanced = single(Field.EXPECT_ENHANCED);
+        if (code != null && enhanced != null && enhanced.charAt(0) - '0' != code / 100) {
+            problems.add(Problem.of(Field.EXPECT_ENHANCED, -1,
+                    "enhanced code " + enhanced + " has class " + enhanced.charAt(0) + " but reply code " + code
+                            + " has class " + code / 100 + ": no reply carries both"));
+            return null;
+        }
+        Set<Reason> reasons = EnumSet.noneOf(Reason.class);
+        lists.forEach(reasons::addAll);
+        return new Expectation(reasons, code, enhanced);
+    }
+
+    /**
      * One value of a field, parsed; throws {@link InvalidInputException}. A switch rather than a
      * table of lambdas: {@code check} runs this once per process, where each lambda costs class spinning.
      */
@@ -112,6 +151,9 @@ public final class RequestValidator {
             case BODY -> InputValidator.body(f, value);
             case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> Durations.parse(f, value);
             case MX_POLICY -> enumValue(f, value, MxPolicy.class);
+            case EXPECT -> ExpectationInput.reasons(f, value);
+            case EXPECT_CODE -> ExpectationInput.code(f, value);
+            case EXPECT_ENHANCED -> ExpectationInput.enhancedCode(f, value);
         };
     }
 
@@ -124,6 +166,7 @@ public final class RequestValidator {
             case SUBJECT -> MAX_SUBJECT_LENGTH;
             case BODY -> MAX_BODY_LENGTH;
             case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> MAX_DURATION_LENGTH;
+            case EXPECT -> ExpectationInput.MAX_REASONS_LENGTH;
             default -> Integer.MAX_VALUE;
         };
     }

@@ -50,6 +50,12 @@ class OperatorIT {
     private static final String LEASE = "smtp-probe-operator";
     private static final Path CHART = Path.of("helm/smtp-probe-operator");
     private static final Path EXAMPLES = Path.of("examples/smtpprobes.yaml");
+    private static final Path EXPECT_EXAMPLES = Path.of("examples/expect.yaml");
+    /** Result, reason, Ready and its reason of examples/expect.yaml: the expected refusals make each Ready. */
+    private static final Map<String, String> EXPECTED_REFUSALS = new LinkedHashMap<>(Map.of(
+            "no-catch-all", "PermanentFailure RecipientUnknown True ExpectationMet",
+            "no-open-relay", "PermanentFailure RelayDenied True ExpectationMet",
+            "tls-required", "PermanentFailure StartTlsNotOffered True ExpectationMet"));
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>(Map.of(
             "contoso", "Success Accepted",
             "fabrikam", "PermanentFailure RecipientUnknown",
@@ -174,7 +180,13 @@ class OperatorIT {
                 Arguments.of("space in ehloName", "ehloName: \"two words\"", "spec.ehloName"),
                 Arguments.of("C1 control in subject", "data: {subject: \"a\\u0085b\"}", "spec.data.subject"),
                 Arguments.of("line separator in body", "data: {body: \"a\\u2028b\"}", "spec.data.body"),
-                Arguments.of("servers without rcptTo", "domains: []\n  servers: [\"127.0.0.1:2525\"]", "spec.rcptTo"));
+                Arguments.of("servers without rcptTo", "domains: []\n  servers: [\"127.0.0.1:2525\"]", "spec.rcptTo"),
+                // spec.expect: reasons are the documented names, codes are replies, and both must be able to meet.
+                Arguments.of("unknown expected reason", "expect: {reasons: [UserUnknown]}", "spec.expect.reasons[0]"),
+                Arguments.of("expected code 700", "expect: {code: 700}", "spec.expect.code"),
+                Arguments.of("malformed enhanced code", "expect: {enhancedCode: \"5.1\"}", "spec.expect.enhancedCode"),
+                Arguments.of("empty expect", "expect: {}", "spec.expect"),
+                Arguments.of("enhanced code of another class", "expect: {code: 550, enhancedCode: \"4.7.1\"}", "spec.expect"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -190,6 +202,55 @@ class OperatorIT {
 
     @Test
     @Order(5)
+    void expectedRefusalsMakeProbesReadyAndAnUnexpectedAcceptanceDoesNot() {
+        controlPlane.kubectl("apply", "-f", EXPECT_EXAMPLES.toString());
+        Path catchAll = write("catch-all.yaml", "apiVersion: smtpprobe.io/v1alpha1\nkind: SmtpProbe\n"
+                + "metadata:\n  name: catch-all\nspec:\n  domains: [\"contoso.test\"]\n"
+                + "  rcptTo: [\"user@contoso.test\"]\n  port: 2525\n  interval: 1m\n"
+                + "  expect: {reasons: [RecipientUnknown]}\n");
+        controlPlane.kubectl("apply", "-f", catchAll.toString());
+        List<String> names = new ArrayList<>(EXPECTED_REFUSALS.keySet());
+        names.add("catch-all");
+        awaitUntil(Duration.ofSeconds(60), () -> names.stream().allMatch(n -> !result(n).isEmpty()),
+                () -> controlPlane.kubectl("get", "smtpprobes") + operators.get(0).log());
+
+        Map<String, String> readiness = new LinkedHashMap<>();
+        EXPECTED_REFUSALS.keySet().forEach(name -> readiness.put(name, readiness(name)));
+        assertThat(readiness).isEqualTo(EXPECTED_REFUSALS);
+        assertThat(readiness("catch-all")).isEqualTo("Success Accepted False ExpectationNotMet");
+        assertThat(controlPlane.kubectl("get", "smtpprobe", "catch-all", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Ready\")].message}"))
+                .startsWith("expected RecipientUnknown, got Accepted: contoso.test: mx.contoso.test");
+        assertThat(controlPlane.kubectl("get", "smtpprobe", "no-catch-all", "-o",
+                "jsonpath={.status.domains[0].expected} / {.status.domains[0].actual} / {.status.domains[0].expectationMet}"))
+                .isEqualTo("RecipientUnknown with reply 550 5.1.1 / RecipientUnknown with reply 550 5.1.1 / true");
+        // rcptTo {random}@fabrikam.test: the server was asked about a made-up mailbox, never about "{random}".
+        assertThat(controlPlane.kubectl("get", "smtpprobe", "no-catch-all", "-o", "jsonpath={.status.message}"))
+                .containsPattern("RCPT 550 5\\.1\\.1 <[a-z0-9]{16}@fabrikam\\.test>");
+
+        // kubectl get: RESULT and REASON say what happened, READY whether that was the healthy answer.
+        System.out.println(controlPlane.kubectl("get", "smtpprobes", "no-catch-all", "no-open-relay", "tls-required", "catch-all"));
+        Map<String, String> rows = controlPlane.kubectl("get", "smtpprobes").lines().skip(1)
+                .map(line -> line.split("\\s{2,}"))
+                .collect(Collectors.toMap(cells -> cells[0], cells -> cells[2] + " " + cells[3] + " " + cells[4]));
+        assertThat(rows).containsEntry("no-catch-all", "PermanentFailure RecipientUnknown True")
+                .containsEntry("catch-all", "Success Accepted False")
+                .containsEntry("fabrikam", "PermanentFailure RecipientUnknown False")
+                .containsEntry("contoso", "Success Accepted True");
+        assertThat(controlPlane.kubectl("get", "smtpprobes").lines().findFirst().orElseThrow())
+                .containsSubsequence("NAME", "DOMAINS", "RESULT", "REASON", "READY", "LAST PROBE", "AGE");
+        // Events keep the actual reason: an expected refusal is still a refusal.
+        awaitUntil(Duration.ofSeconds(10), () -> controlPlane.kubectl("get", "events", "--field-selector",
+                "involvedObject.name=no-open-relay", "-o", "jsonpath={.items[*].reason}").contains("RelayDenied"),
+                () -> controlPlane.kubectl("get", "events"));
+        assertThat(controlPlane.kubectl("explain", "smtpprobe.spec.expect"))
+                .contains("reasons", "enhancedCode", "What a healthy answer is");
+
+        controlPlane.kubectl("delete", "-f", EXPECT_EXAMPLES.toString(), "-f", catchAll.toString());
+    }
+
+    @Test
+    @Order(6)
     void restartedOperatorsShareWorkThroughTheLeaseAndTakeOverFromACrashedLeader() {
         Path heartbeat = write("heartbeat.yaml", "apiVersion: smtpprobe.io/v1alpha1\nkind: SmtpProbe\n"
                 + "metadata:\n  name: heartbeat\nspec:\n  domains: [\"contoso.test\"]\n"
@@ -262,6 +323,11 @@ class OperatorIT {
     private String result(String name) {
         return controlPlane.kubectl("get", "smtpprobe", name, "-o", "jsonpath={.status.result} {.status.reason}")
                 .strip();
+    }
+
+    private String readiness(String name) {
+        return controlPlane.kubectl("get", "smtpprobe", name, "-o", "jsonpath={.status.result} {.status.reason} "
+                + "{.status.conditions[?(@.type==\"Ready\")].status} {.status.conditions[?(@.type==\"Ready\")].reason}").strip();
     }
 
     private String lastProbeTime(String name) {

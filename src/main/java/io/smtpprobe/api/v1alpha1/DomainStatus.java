@@ -14,7 +14,18 @@ public record DomainStatus(
         @JsonPropertyDescription("The MX set in preference order (at most 10 entries shown).")
         List<MxStatus> mx,
         @JsonPropertyDescription("The servers talked to (at most 10 shown).")
-        List<ServerStatus> servers) {
+        List<ServerStatus> servers,
+        @JsonPropertyDescription("spec.expect in words, e.g. 'RecipientUnknown with reply 550 5.1.1'; absent without spec.expect.")
+        String expected,
+        @JsonPropertyDescription("The outcome in the same words, to read beside expected, e.g. 'Accepted with reply 250 2.1.5'.")
+        String actual,
+        @JsonPropertyDescription("Whether the outcome matched spec.expect; absent without spec.expect.")
+        Boolean expectationMet) {
+
+    /** A domain's result where the spec states no expectation. */
+    public DomainStatus(String domain, Outcome result, String reason, String message, List<MxStatus> mx, List<ServerStatus> servers) {
+        this(domain, result, reason, message, mx, servers, null, null, null);
+    }
 
     public record MxStatus(String host, Integer preference) {
     }

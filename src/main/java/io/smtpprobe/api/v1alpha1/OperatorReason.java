@@ -28,5 +28,9 @@ public enum OperatorReason {
     /** CertificateExpiringSoon Unknown: this probe saw no certificate (TLS not reached or not offered). */
     NoCertificateSeen,
     /** Event: a server's certificate differs from the one the previous probe recorded for the same host and port. */
-    CertificateChanged
+    CertificateChanged,
+    /** Ready is True because every domain's outcome matched {@code spec.expect}, whatever that outcome was. */
+    ExpectationMet,
+    /** Ready is False because a domain's outcome did not match {@code spec.expect}; the message says expected and got. */
+    ExpectationNotMet
 }

@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Domains", jsonPath = ".spec.domains", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Result", jsonPath = ".status.result", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason", type = AdditionalPrinterColumn.Type.STRING)
+// Ready follows spec.expect (without it: accepted), while Result and Reason say what happened.
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Last Probe", jsonPath = ".status.lastProbeTime",
         type = AdditionalPrinterColumn.Type.DATE, format = PrinterColumnFormat.DATE_TIME)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

@@ -52,7 +52,9 @@ public class SmtpProbeSpec {
     @Pattern(WireText.REVERSE_PATH)
     private String mailFrom;
 
-    @JsonPropertyDescription("Recipients for RCPT TO, without angle brackets. Empty means postmaster@DOMAIN for each domain.")
+    @JsonPropertyDescription("Recipients for RCPT TO, without angle brackets. Empty means postmaster@DOMAIN for each domain. "
+            + "{random} in a local part is replaced by a fresh random token of 16 [a-z0-9] on every probe, e.g. "
+            + "{random}@example.test with expect.reasons [RecipientUnknown] checks that made-up mailboxes are refused.")
     @Size(max = 10)
     private List<@Size(min = 1, max = 254) @Pattern(WireText.MAILBOX) String> rcptTo;
 
@@ -86,6 +88,11 @@ public class SmtpProbeSpec {
 
     @JsonPropertyDescription("Deadlines of the dialogue.")
     private ProbeTimeouts timeouts;
+
+    @JsonPropertyDescription("What a healthy answer is, when it is a refusal: Ready is True when every domain's outcome "
+            + "matches (reasons, code and enhancedCode that are set must all hold), while result and reason still say "
+            + "what happened. Without it, Ready is True when every domain accepted the dialogue.")
+    private Expect expect;
 
     @JsonPropertyDescription("Pause probing; the last status is kept.")
     @Default("false")
@@ -193,6 +200,14 @@ public class SmtpProbeSpec {
 
     public void setTimeouts(ProbeTimeouts timeouts) {
         this.timeouts = timeouts;
+    }
+
+    public Expect getExpect() {
+        return expect;
+    }
+
+    public void setExpect(Expect expect) {
+        this.expect = expect;
     }
 
     public Boolean getSuspend() {

@@ -24,11 +24,12 @@ public record SmtpProbeStatus(
         String reason,
         @JsonPropertyDescription("One human line naming the worst finding.")
         String message,
-        @JsonPropertyDescription("Standard conditions; Ready is True when every domain accepted the dialogue.")
+        @JsonPropertyDescription("Standard conditions; Ready is True when every domain accepted the dialogue or, "
+                + "with spec.expect, when every domain's outcome matched it.")
         List<Condition> conditions,
         @JsonPropertyDescription("Per-domain results of the last probe, without transcripts.")
         List<DomainStatus> domains,
-        @JsonPropertyDescription("Number of probes in a row that did not succeed.")
+        @JsonPropertyDescription("Number of probes in a row whose Ready was False (not accepted, or with spec.expect, not as expected).")
         Integer consecutiveFailures,
         @JsonPropertyDescription("When result last changed.")
         String lastResultChangeTime) {

@@ -1,17 +1,20 @@
 package io.smtpprobe.operator.controller;
 
+import io.smtpprobe.api.v1alpha1.Expect;
+import io.smtpprobe.api.v1alpha1.ExpectedReason;
 import io.smtpprobe.api.v1alpha1.MessageData;
 import io.smtpprobe.api.v1alpha1.ProbeTimeouts;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
-import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.Timeouts;
 import io.smtpprobe.request.Durations;
 import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RandomLocalPart;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
+import io.smtpprobe.request.ValidatedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +44,15 @@ public final class ProbeRequestMapper {
             throw new InvalidSpecException(List.of("spec: is required"));
         }
         var problems = new ArrayList<String>();
-        ProbeRequest request = null;
+        ValidatedRequest request = null;
+        if (spec.getExpect() != null && spec.getExpect().getReasons() == null && spec.getExpect().getCode() == null
+                && spec.getExpect().getEnhancedCode() == null) {
+            problems.add("spec.expect: needs at least one of reasons, code or enhancedCode");
+        } else if (spec.getExpect() != null && spec.getExpect().getReasons() != null && spec.getExpect().getReasons().isEmpty()) {
+            problems.add("spec.expect.reasons: needs at least one reason");
+        }
         try {
-            request = RequestValidator.validate(input(spec), defaults);
+            request = RequestValidator.validateExpecting(input(spec), defaults);
         } catch (InvalidRequestException e) {
             e.problems().forEach(p -> problems.add(p.fieldName(ProbeRequestMapper::specField)
                     + (p.index() >= 0 ? "[" + p.index() + "]" : "") + ": " + p.message()));
@@ -52,7 +61,7 @@ public final class ProbeRequestMapper {
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        return new ProbePlan(request, interval);
+        return new ProbePlan(request.request(), interval, request.expectation());
     }
 
     /** The spec as untrusted text: enums by name, so the validator judges them like any other input. */
@@ -64,7 +73,8 @@ public final class ProbeRequestMapper {
         addIfSet(input, Field.MX_POLICY, spec.getMxPolicy());
         addIfSet(input, Field.EHLO, spec.getEhloName());
         addIfSet(input, Field.MAIL_FROM, spec.getMailFrom());
-        input.addAll(Field.RCPT_TO, listOf(spec.getRcptTo()));
+        // A new token on every mapping: the spec is mapped again for each probe it starts.
+        input.addAll(Field.RCPT_TO, listOf(spec.getRcptTo()).stream().map(ProbeRequestMapper::fillRandom).toList());
         List<? extends Enum<?>> notify = listOf(spec.getNotify());
         if (!notify.isEmpty()) {
             // An unknown value arrives as null and is refused by name.
@@ -77,6 +87,15 @@ public final class ProbeRequestMapper {
             input.add(Field.DATA, "true");
             addIfSet(input, Field.SUBJECT, data.getSubject());
             addIfSet(input, Field.BODY, data.getBody());
+        }
+        Expect expect = spec.getExpect();
+        if (expect != null) {
+            // One value per entry, so a problem names its index. An unknown value arrives as null and
+            // is refused by name, with the list of valid ones.
+            List<ExpectedReason> reasons = listOf(expect.getReasons());
+            input.addAll(Field.EXPECT, reasons.stream().map(r -> Objects.toString(r, "")).toList());
+            addIfSet(input, Field.EXPECT_CODE, expect.getCode());
+            addIfSet(input, Field.EXPECT_ENHANCED, expect.getEnhancedCode());
         }
         ProbeTimeouts timeouts = spec.getTimeouts();
         if (timeouts != null) {
@@ -106,6 +125,9 @@ public final class ProbeRequestMapper {
             case COMMAND_TIMEOUT -> "spec.timeouts.command";
             case TIMEOUT -> "spec.timeouts.total";
             case MX_POLICY -> "spec.mxPolicy";
+            case EXPECT -> "spec.expect.reasons";
+            case EXPECT_CODE -> "spec.expect.code";
+            case EXPECT_ENHANCED -> "spec.expect.enhancedCode";
         };
     }
 
@@ -121,6 +143,10 @@ public final class ProbeRequestMapper {
             problems.add(e.getMessage());
             return null;
         }
+    }
+
+    private static String fillRandom(String address) {
+        return address == null ? null : RandomLocalPart.fill(address);
     }
 
     private static void addIfSet(ProbeInput input, Field field, Object value) {

@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.smtpprobe.api.v1alpha1.OperatorReason;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
 import java.net.HttpURLConnection;
@@ -99,7 +100,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
         }
         var finished = cycle.finished();
         if (finished != null) {
-            return publish(resource, cycle, finished);
+            return publish(resource, cycle, finished, plan.expectation());
         }
         if (cycle.busy()) {
             return UpdateControl.noUpdate();
@@ -113,7 +114,8 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
     }
 
     /** The one status write of a probe cycle, then the Events and metrics of what it stored. */
-    private UpdateControl<SmtpProbe> publish(SmtpProbe resource, ProbeCycles.Cycle cycle, ProbeCycles.Finished finished) {
+    private UpdateControl<SmtpProbe> publish(SmtpProbe resource, ProbeCycles.Cycle cycle, ProbeCycles.Finished finished,
+            Expectation expectation) {
         var key = cycle.key;
         var previous = resource.getStatus();
         cycle.recordOnce(finished, () -> {
@@ -127,7 +129,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
         });
         SmtpProbeStatus status = finished.error() != null
                 ? aggregator.failed(finished.error(), previous, cycle.generation, finished.at(), finished.untilNext())
-                : aggregator.probed(finished.report(), previous, cycle.generation, finished.at(), finished.untilNext());
+                : aggregator.probed(finished.report(), expectation, previous, cycle.generation, finished.at(), finished.untilNext());
         var outcome = write(resource, status, true);
         var wait = cycles.published(cycle, finished);
         if (outcome != WriteOutcome.Written) {

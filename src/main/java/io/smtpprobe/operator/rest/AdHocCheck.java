@@ -1,12 +1,13 @@
 package io.smtpprobe.operator.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.ProbeInput;
+import io.smtpprobe.request.RandomLocalPart;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
+import io.smtpprobe.request.ValidatedRequest;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,7 +15,8 @@ import java.util.Set;
  * The body of {@code POST /api/v1/checks}: the {@code check} command's options as a JSON object,
  * judged by the same validator with the same defaults. Keys are the long option names without
  * dashes ({@code "rcpt-to": ["user@contoso.test"]}, {@code "insecure": true}), arrays repeat an
- * option, and {@code "domains"} lists the DOMAIN arguments.
+ * option, and {@code "domains"} lists the DOMAIN arguments. {@code "expect"} (an array of reasons),
+ * {@code "expect-code"} and {@code "expect-enhanced"} add the expectation to the answer, as with {@code check}.
  */
 final class AdHocCheck {
     /** The operator's resolver and egress policy apply to every caller; output is always the JSON report. */
@@ -25,7 +27,7 @@ final class AdHocCheck {
     }
 
     /** Throws {@link InvalidInputException} for a malformed body, {@code InvalidRequestException} for invalid values. */
-    static ProbeRequest request(JsonNode body) {
+    static ValidatedRequest request(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new InvalidInputException("body", "expected a JSON object of check options");
         }
@@ -46,17 +48,22 @@ final class AdHocCheck {
                 }
                 input.add(field, Boolean.toString(value.booleanValue()));
             } else if (value.isArray()) {
-                value.forEach(v -> input.add(field, scalar(key, v)));
+                value.forEach(v -> input.add(field, filled(field, scalar(key, v))));
             } else {
-                input.add(field, scalar(key, value));
+                input.add(field, filled(field, scalar(key, value)));
             }
         }
-        return RequestValidator.validate(input, RequestDefaults.CHECK);
+        return RequestValidator.validateExpecting(input, RequestDefaults.CHECK);
     }
 
     /** The API names a field by its JSON key. */
     static String key(Field field) {
         return field.key();
+    }
+
+    /** As with {@code check --rcpt-to}, {@code {random}} in a recipient's local part is a fresh token. */
+    private static String filled(Field field, String value) {
+        return field == Field.RCPT_TO ? RandomLocalPart.fill(value) : value;
     }
 
     private static String scalar(String key, JsonNode v) {

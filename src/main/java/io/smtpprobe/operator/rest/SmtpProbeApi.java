@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
-import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.request.ValidatedRequest;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.report.ReportJson;
 import jakarta.inject.Inject;
@@ -97,7 +97,7 @@ public class SmtpProbeApi {
         if (!config.api().checks().enabled()) {
             throw new NotFoundException();
         }
-        ProbeRequest request;
+        ValidatedRequest request;
         try {
             request = AdHocCheck.request(options);
         } catch (InvalidInputException e) {
@@ -106,7 +106,8 @@ public class SmtpProbeApi {
             var first = e.problems().get(0);
             return invalidInput(first.fieldName(AdHocCheck::key), String.join("; ", e.render(AdHocCheck::key)));
         }
-        return runner.run(request).thenApply(report -> Response.ok(ReportJson.report(report, true)).build());
+        return runner.run(request.request())
+                .thenApply(report -> Response.ok(ReportJson.report(report, request.expectation(), true)).build());
     }
 
     private static CompletionStage<Response> invalidInput(String field, String message) {

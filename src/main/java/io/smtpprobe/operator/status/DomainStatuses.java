@@ -2,6 +2,7 @@ package io.smtpprobe.operator.status;
 
 import io.smtpprobe.api.v1alpha1.DomainStatus;
 import io.smtpprobe.api.v1alpha1.ServerStatus;
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.MxHost;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.Reply;
@@ -30,17 +31,30 @@ public final class DomainStatuses {
     }
 
     public static List<DomainStatus> of(List<DomainResult> results) {
-        return results.stream().map(DomainStatuses::of).toList();
+        return of(results, Expectation.NONE);
+    }
+
+    public static List<DomainStatus> of(List<DomainResult> results, Expectation expectation) {
+        return results.stream().map(r -> of(r, expectation)).toList();
     }
 
     public static DomainStatus of(DomainResult result) {
+        return of(result, Expectation.NONE);
+    }
+
+    /** Expected and actual side by side, only where the spec states an expectation: other statuses stay as they were. */
+    public static DomainStatus of(DomainResult result, Expectation expectation) {
+        Expectation.Match match = expectation.isSet() ? expectation.match(result) : null;
         return new DomainStatus(
                 text(result.domain()),
                 CrdEnums.toApi(result.result()),
                 result.reason() == null ? null : result.reason().name(),
                 text(Findings.domain(result)),
                 result.mx().stream().limit(MAX_MX).map(DomainStatuses::mx).toList(),
-                result.servers().stream().limit(MAX_SERVERS).map(DomainStatuses::server).toList());
+                result.servers().stream().limit(MAX_SERVERS).map(DomainStatuses::server).toList(),
+                match == null ? null : text(match.expected()),
+                match == null ? null : text(match.actual()),
+                match == null ? null : match.met());
     }
 
     private static DomainStatus.MxStatus mx(MxHost host) {

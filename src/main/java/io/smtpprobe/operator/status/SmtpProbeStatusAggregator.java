@@ -3,10 +3,12 @@ package io.smtpprobe.operator.status;
 import io.smtpprobe.api.v1alpha1.OperatorReason;
 import io.smtpprobe.api.v1alpha1.Outcome;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
+import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.operator.mapping.CrdEnums;
+import io.smtpprobe.report.ExpectedFindings;
 import io.smtpprobe.report.Findings;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,20 +42,35 @@ public final class SmtpProbeStatusAggregator {
 
     /** @param now when the probe finished: the write may happen later, and the times must not drift with it */
     public SmtpProbeStatus probed(ProbeReport report, SmtpProbeStatus previous, long generation, Instant now, Duration untilNext) {
-        boolean ready = report.result() == io.smtpprobe.core.Outcome.Success
+        return probed(report, Expectation.NONE, previous, generation, now, untilNext);
+    }
+
+    /**
+     * With an expectation set, Ready says whether every domain answered as expected (an expected
+     * refusal makes it True), and so does the count of failures in a row, which alerts read;
+     * result, reason and message still say what happened.
+     */
+    public SmtpProbeStatus probed(ProbeReport report, Expectation expectation, SmtpProbeStatus previous, long generation,
+            Instant now, Duration untilNext) {
+        boolean accepted = report.result() == io.smtpprobe.core.Outcome.Success
                 && report.domains().stream().allMatch(d -> d.reason() == Reason.Accepted);
-        String reason = ready ? Reason.Accepted.name() : reasonOf(report);
+        String reason = accepted ? Reason.Accepted.name() : reasonOf(report);
         String message = ServerText.guard(Findings.summary(report), MAX_MESSAGE);
+        boolean expecting = expectation.isSet();
+        boolean ready = expecting ? expectation.metBy(report) : accepted;
+        String readyReason = !expecting ? reason
+                : (ready ? OperatorReason.ExpectationMet : OperatorReason.ExpectationNotMet).name();
+        String readyMessage = !expecting ? message : ServerText.guard(ExpectedFindings.summary(report, expectation), MAX_MESSAGE);
         Outcome result = CrdEnums.toApi(report.result());
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY,
-                ready ? Conditions.TRUE : Conditions.FALSE, reason, message, generation, now);
+                ready ? Conditions.TRUE : Conditions.FALSE, readyReason, readyMessage, generation, now);
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
         conditions = diagnosis.apply(conditions, report, generation, now);
         int failures = ready ? 0 : Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
         return SmtpProbeStatus.builder().observedGeneration(generation)
                 .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))
                 .result(result).reason(reason).message(message).conditions(conditions)
-                .domains(DomainStatuses.of(report.domains())).consecutiveFailures(failures)
+                .domains(DomainStatuses.of(report.domains(), expectation)).consecutiveFailures(failures)
                 .lastResultChangeTime(resultChangeTime(previous, result, now)).build();
     }
 

@@ -21,7 +21,7 @@ class CustomResourceDefinitionTest {
     static final Path GENERATED = Path.of("target/classes/META-INF/fabric8/smtpprobes.smtpprobe.io-v1.yml");
     static final Path COMMITTED = Path.of("crds/smtpprobes.smtpprobe.io-v1.yml");
     /** The generator sorts printer columns by name; kubectl shows them in list order, so put them back in reading order. */
-    static final List<String> COLUMN_ORDER = List.of("Domains", "Result", "Reason", "Last Probe", "Age", "Message");
+    static final List<String> COLUMN_ORDER = List.of("Domains", "Result", "Reason", "Ready", "Last Probe", "Age", "Message");
 
     @Test
     void committedCrdMatchesTheGeneratedOne() throws IOException {

@@ -29,7 +29,7 @@ class AdHocCheckTest {
     @Test
     void optionsAreTheCheckCommandsLongOptions() throws Exception {
         var request = AdHocCheck.request(json("{'domains':['contoso.test'],'rcpt-to':['a@contoso.test','b@contoso.test'],"
-                + "'port':2525,'tls':'required','insecure':true,'connect-timeout':'2s'}"));
+                + "'port':2525,'tls':'required','insecure':true,'connect-timeout':'2s'}")).request();
 
         assertThat(request.domains()).containsExactly("contoso.test");
         assertThat(request.port()).isEqualTo(2525);

@@ -152,7 +152,7 @@ class EntryPointAgreementTest {
             body.putArray("domains").add("contoso.test");
         }
         try {
-            return verdict(AdHocCheck.request(body));
+            return verdict(AdHocCheck.request(body).request());
         } catch (InvalidRequestException e) {
             return e.problems().get(0).field().key();
         }
