@@ -36,15 +36,21 @@ public final class GreylistRetry {
             return CompletableFuture.completedFuture(first);
         }
         CompletableFuture<ServerResult> result = new CompletableFuture<>();
-        scope.after(delay, () -> {
-            try {
-                again.get().whenComplete((second, error) -> result.complete(error == null ? merged(first, second, delay) : first));
-            } catch (RuntimeException e) {
-                result.complete(first);
-            }
-        }, () -> result.complete(first.toBuilder()
+        ServerResult notRetried = first.toBuilder()
                 .transcript(with(first.transcript(), "greylisted; the probe ended before the retry after " + DelayText.of(delay)))
-                .build()));
+                .build();
+        try {
+            scope.after(delay, () -> {
+                try {
+                    again.get().whenComplete((second, error) -> result.complete(error == null ? merged(first, second, delay) : first));
+                } catch (RuntimeException e) {
+                    result.complete(first);
+                }
+            }, () -> result.complete(notRetried));
+        } catch (RuntimeException e) {
+            // no timer (the Vert.x instance is closing): the run ends, so the first verdict stands
+            result.complete(notRetried);
+        }
         return result;
     }
 

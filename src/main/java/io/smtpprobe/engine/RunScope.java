@@ -29,8 +29,7 @@ final class RunScope {
         };
         synchronized (this) {
             if (!cancelled) {
-                pending.add(cancelThis);
-                // the timer's callback takes this lock too, so it cannot run before stopTimer is set
+                // the timer's callback takes this lock too, so it cannot run before the entry is pending
                 stopTimer[0] = timers.schedule(delay, () -> {
                     synchronized (this) {
                         if (!pending.remove(cancelThis)) {
@@ -39,6 +38,7 @@ final class RunScope {
                     }
                     task.run();
                 });
+                pending.add(cancelThis);
                 return;
             }
         }
