@@ -69,6 +69,23 @@ class GreylistRetryPeerTest {
     }
 
     @Test
+    void theJsonReportCarriesTheRetryAndBothDialogues() throws Exception {
+        peer = new SuccessiveConnectionsPeer(dialogue(GREYLISTED), dialogue("> 250 2.1.5 Ok"));
+
+        Run run = check("--greylist-retry", "300ms", "--json");
+
+        var domain = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out).get("domains").get(0);
+        var server = domain.get("servers").get(0);
+        assertThat(run.exit).isZero();
+        assertThat(domain.get("message").asText()).endsWith("greylisted, accepted on retry after 300ms (250 2.1.5 Ok)");
+        assertThat(server.get("reason").asText()).isEqualTo("Accepted");
+        assertThat(server.get("greylistRetriedAfterMs").asLong()).isEqualTo(300);
+        var transcript = new java.util.ArrayList<String>();
+        server.get("transcript").forEach(line -> transcript.add(line.asText()));
+        assertThat(transcript).filteredOn(line -> line.startsWith("C: RCPT TO")).hasSize(2);
+    }
+
+    @Test
     void aServerThatGreylistsTheRetryTooIsATransientGreylisting() throws Exception {
         peer = new SuccessiveConnectionsPeer(dialogue(GREYLISTED), dialogue(GREYLISTED));
 
