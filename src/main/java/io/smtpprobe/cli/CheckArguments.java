@@ -2,8 +2,11 @@ package io.smtpprobe.cli;
 
 import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.Expectation;
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.engine.EgressCheck;
 import io.smtpprobe.engine.dns.ResolverEndpoints;
+import io.smtpprobe.request.Durations;
 import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InputValidator;
 import io.smtpprobe.request.InvalidInputException;
@@ -80,6 +83,12 @@ public final class CheckArguments {
     String expectCode;
     @Option(names = "--expect-enhanced", paramLabel = "X.Y.Z", description = "healthy has this enhanced code, e.g. 5.1.1")
     String expectEnhanced;
+    @Option(names = "--greylist-retry", paramLabel = "DUR", description = {"retry a greylisted server once after DUR, e.g. 5m",
+        "(default 0s: off, so check never waits minutes unasked)"})
+    String greylistRetry;
+    @Option(names = "--egress-control", paramLabel = "HOST:PORT", description = {"a server known to answer: when a connection fails,",
+        "it is tried too, and if it fails as well the reason is EgressBlocked"})
+    String egressControl;
     @Option(names = "--json", description = "one JSON document on stdout")
     boolean json;
     @Option(names = {"-h", "--help"}, usageHelp = true, hidden = true)
@@ -87,7 +96,7 @@ public final class CheckArguments {
 
     /** What {@code check} runs: the validated request plus the options that only a local run may choose. */
     public record Parsed(ProbeRequest request, Expectation expectation, List<String> dnsServers, List<Cidr> deniedNetworks,
-            boolean json) {
+            boolean json, EgressCheck.Settings egressControl) {
     }
 
     static CommandLine commandLine(CheckArguments arguments) {
@@ -147,7 +156,24 @@ public final class CheckArguments {
             }
         }
         ValidatedRequest validated = RequestValidator.validateExpecting(input(), RequestDefaults.CHECK);
-        return new Parsed(validated.request(), validated.expectation(), resolvers, denied, json);
+        ProbeRequest request = validated.request();
+        if (greylistRetry != null) {
+            InputValidator.rejectControl("--greylist-retry", greylistRetry);
+            request = request.withGreylistRetry(Durations.parseOrOff("--greylist-retry", greylistRetry.trim()));
+        }
+        return new Parsed(request, validated.expectation(), resolvers, denied, json, egressControl(request));
+    }
+
+    /** The user's own control target; like every --server it is a telnet of the user's, so no policy applies. */
+    private EgressCheck.Settings egressControl(ProbeRequest request) {
+        if (egressControl == null) {
+            return null;
+        }
+        HostPort target = InputValidator.server("--egress-control", egressControl.trim());
+        if (target.port() == null) {
+            throw new InvalidInputException("--egress-control", "needs a port, e.g. mx.example.test:25");
+        }
+        return EgressCheck.Settings.forCheck(target, request.options().timeouts().connect().plus(request.options().timeouts().command()));
     }
 
     ProbeInput input() {

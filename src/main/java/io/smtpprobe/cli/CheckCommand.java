@@ -12,10 +12,12 @@ import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.report.ReportJson;
 import io.smtpprobe.core.Outcome;
+import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.Timeouts;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,15 +52,20 @@ public final class CheckCommand {
         Vertx vertx = Vertx.vertx();
         try {
             DnsSettings dns = DnsSettings.defaults().withServers(a.dnsServers());
-            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a.deniedNetworks()), PER_HOST_LIMIT, Clock.systemUTC())
+            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a.deniedNetworks()), PER_HOST_LIMIT, Clock.systemUTC(),
+                            a.egressControl())
                     .run(a.request())
                     .toCompletableFuture()
                     // The engine enforces its own deadlines; this only guards against a bug hanging the CLI.
-                    .get(deadlineSeconds(a.request().options().timeouts()), TimeUnit.SECONDS);
+                    .get(deadlineSeconds(a.request().options().timeouts(), a.request().greylistRetry()), TimeUnit.SECONDS);
             if (a.json()) {
                 out.println(ReportJson.toJson(ReportJson.report(report, a.expectation(), true)));
             } else {
                 TextReport.print(report, a.expectation(), out);
+            }
+            if (a.request().greylistRetry().isZero() && greylisted(report)) {
+                // an MTA would retry; check does not wait minutes unless asked to
+                err.println("check: greylisted; a sending MTA retries later: retry with --greylist-retry 5m");
             }
             return exitCode(report, a.expectation());
         } catch (Exception e) {
@@ -100,8 +107,14 @@ public final class CheckCommand {
         return new EgressPolicy(Set.of(), denied);
     }
 
-    private static long deadlineSeconds(Timeouts t) {
-        // Every attempt may run to its total deadline in turn; plus DNS.
-        return 60 + (t.total().toSeconds() + t.connect().toSeconds() + 6) * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
+    private static long deadlineSeconds(Timeouts t, Duration greylistRetry) {
+        // Every attempt may run to its total deadline in turn; plus DNS; plus one greylist wait and retry.
+        long perAttempt = t.total().toSeconds() + t.connect().toSeconds() + 6;
+        long retry = greylistRetry.isZero() ? 0 : greylistRetry.toSeconds() + perAttempt;
+        return 60 + perAttempt * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN + retry;
+    }
+
+    private static boolean greylisted(ProbeReport report) {
+        return report.domains().stream().flatMap(d -> d.servers().stream()).anyMatch(s -> s.reason() == Reason.Greylisted);
     }
 }

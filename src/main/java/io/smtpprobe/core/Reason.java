@@ -56,7 +56,10 @@ public enum Reason {
     InternalError(false, "The probe itself failed (a bug in smtp-probe-operator, not the server's fault): the detail names the error; please report it."),
 
     // Added after InternalError so that no existing constant moves.
-    NullMxMisconfigured(false, "The domain publishes a null MX ('MX 0 .') beside other MX records: RFC 7505 forbids mixing them, so senders disagree on whether it takes mail; remove one or the other.");
+    NullMxMisconfigured(false, "The domain publishes a null MX ('MX 0 .') beside other MX records: RFC 7505 forbids mixing them, so senders disagree on whether it takes mail; remove one or the other."),
+
+    // Added at the end so that no existing constant moves.
+    EgressBlocked(false, true, "Our side, not the server's: the connection failed and the configured control target is unreachable too, so outbound SMTP is blocked (many cloud providers block port 25) or the network is down; the detail names the control target and its failure.");
 
     private final boolean replyBased;
     private final boolean alwaysTransient;

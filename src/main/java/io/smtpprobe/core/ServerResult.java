@@ -1,5 +1,6 @@
 package io.smtpprobe.core;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +14,11 @@ import java.util.Map;
  * @param queueId       the server's queue id from the final DATA reply, when DATA ran
  * @param detail        a short sanitised note for failures without a reply (e.g. "line exceeded 2048 bytes")
  * @param latencyMs     milliseconds spent per stage
+ * @param greylistRetriedAfter set when the server greylisted a first dialogue and this result is
+ *                      the second, made on a new connection after this delay (the transcript holds
+ *                      both); null when no retry was made
  *
- * <p>Fourteen positional components are easy to swap unnoticed, so results are made with
+ * <p>Fifteen positional components are easy to swap unnoticed, so results are made with
  * {@link #builder()} and changed with {@link #toBuilder()}.
  */
 public record ServerResult(
@@ -31,7 +35,16 @@ public record ServerResult(
         String queueId,
         String detail,
         Map<Stage, Long> latencyMs,
-        List<TranscriptLine> transcript) {
+        List<TranscriptLine> transcript,
+        Duration greylistRetriedAfter) {
+
+    /** A result of a single dialogue, not retried. */
+    public ServerResult(String host, String address, int port, Integer preference, Stage stage, Reply reply, Reason reason,
+                        List<String> extensions, boolean dsnSupported, TlsInfo tls, String queueId, String detail,
+                        Map<Stage, Long> latencyMs, List<TranscriptLine> transcript) {
+        this(host, address, port, preference, stage, reply, reason, extensions, dsnSupported, tls, queueId, detail,
+                latencyMs, transcript, null);
+    }
 
     public Outcome outcome() {
         return reason.outcome(reply);
@@ -46,7 +59,8 @@ public record ServerResult(
     public Builder toBuilder() {
         return new Builder().host(host).address(address).port(port).preference(preference).stage(stage)
                 .reply(reply).reason(reason).extensions(extensions).dsnSupported(dsnSupported).tls(tls)
-                .queueId(queueId).detail(detail).latencyMs(latencyMs).transcript(transcript);
+                .queueId(queueId).detail(detail).latencyMs(latencyMs).transcript(transcript)
+                .greylistRetriedAfter(greylistRetriedAfter);
     }
 
     public static final class Builder {
@@ -64,6 +78,7 @@ public record ServerResult(
         private String detail;
         private Map<Stage, Long> latencyMs = Map.of();
         private List<TranscriptLine> transcript = List.of();
+        private Duration greylistRetriedAfter;
 
         private Builder() {
         }
@@ -138,9 +153,14 @@ public record ServerResult(
             return this;
         }
 
+        public Builder greylistRetriedAfter(Duration delay) {
+            this.greylistRetriedAfter = delay;
+            return this;
+        }
+
         public ServerResult build() {
             return new ServerResult(host, address, port, preference, stage, reply, reason, extensions, dsnSupported,
-                    tls, queueId, detail, latencyMs, transcript);
+                    tls, queueId, detail, latencyMs, transcript, greylistRetriedAfter);
         }
     }
 }

@@ -1,49 +1,56 @@
 package io.smtpprobe.engine;
 
 import io.smtpprobe.core.Cidr;
-import io.smtpprobe.core.HostPort;
-import io.smtpprobe.core.ProbeRequest;
-import io.smtpprobe.core.ProbeReport;
-import io.smtpprobe.core.DomainResult;
-import io.smtpprobe.core.MxPolicy;
 import io.smtpprobe.core.DnsStatus;
+import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.MxHost;
-import io.smtpprobe.engine.dns.MxResolution;
-import io.smtpprobe.engine.dns.MxResolver;
+import io.smtpprobe.core.MxPolicy;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.ProbeOptions;
+import io.smtpprobe.core.ProbeReport;
+import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
+import io.smtpprobe.engine.dns.MxResolution;
+import io.smtpprobe.engine.dns.MxResolver;
 import io.smtpprobe.engine.smtp.SmtpProber;
-import io.smtpprobe.engine.smtp.SmtpTarget;
-import io.smtpprobe.core.Stage;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * DNS, then policy, then dialogues, per domain. Addresses come only from the one resolution made
- * here: the engine connects to exactly the address that passed the egress policy.
+ * here: the engine connects to exactly the address that passed the egress policy. A greylisted
+ * server is tried once more after the request's delay ({@link GreylistRetry}); a domain none of
+ * whose servers could be reached is judged against the control target when one is configured
+ * ({@link EgressCheck}).
  */
 public final class DefaultProbeRunner implements ProbeRunner {
 
-    private static final long WATCHDOG_SLACK_MS = 5_000;
-
     private final MxResolver resolver;
-    private final SmtpProber prober;
-    private final EgressPolicy policy;
-    private final HostLimiter hostLimiter;
+    private final ServerProbe servers;
+    private final Timers timers;
+    private final EgressCheck egress;
 
+    /** Greylist retries on the JDK's delayer thread; no control target. */
     public DefaultProbeRunner(MxResolver resolver, SmtpProber prober, EgressPolicy policy, HostLimiter hostLimiter) {
+        this(resolver, prober, policy, hostLimiter, Timers.jdk(), null);
+    }
+
+    /** @param egress null: connect failures are never checked against a control target */
+    public DefaultProbeRunner(MxResolver resolver, SmtpProber prober, EgressPolicy policy, HostLimiter hostLimiter,
+                              Timers timers, EgressCheck egress) {
         this.resolver = resolver;
-        this.prober = prober;
-        this.policy = policy;
-        this.hostLimiter = hostLimiter;
+        this.servers = new ServerProbe(prober, policy, hostLimiter);
+        this.timers = timers;
+        this.egress = egress;
     }
 
     /**
@@ -54,16 +61,24 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     @Override
     public CompletionStage<ProbeReport> run(ProbeRequest request) {
+        RunScope scope = new RunScope(timers);
         List<CompletableFuture<DomainResult>> perDomain = new ArrayList<>();
         for (String domain : request.domains()) {
-            perDomain.add(probeDomain(domain, request).toCompletableFuture());
+            perDomain.add(probeDomain(domain, request, scope).toCompletableFuture());
         }
         if (request.domains().isEmpty()) {
             // Servers without domains: the servers are probed as one unnamed target.
-            perDomain.add(probeDomain(null, request).toCompletableFuture());
+            perDomain.add(probeDomain(null, request, scope).toCompletableFuture());
         }
-        return CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new))
+        CompletableFuture<ProbeReport> report = CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new))
                 .thenApply(v -> report(perDomain.stream().map(CompletableFuture::join).toList()));
+        // Cancelling the run (a new spec, lost leadership, shutdown) ends its waiting retries too.
+        report.whenComplete((r, e) -> {
+            if (report.isCancelled()) {
+                scope.cancel();
+            }
+        });
+        return report;
     }
 
     static ProbeReport report(List<DomainResult> domains) {
@@ -78,20 +93,21 @@ public final class DefaultProbeRunner implements ProbeRunner {
                 : new ProbeReport(worst.result(), worst.reason(), domains);
     }
 
-    private CompletionStage<DomainResult> probeDomain(String domain, ProbeRequest request) {
+    private CompletionStage<DomainResult> probeDomain(String domain, ProbeRequest request, RunScope scope) {
         ProbeOptions options = request.options().rcptTo().isEmpty() && domain != null
                 ? request.options().withRcptTo(List.of("postmaster@" + domain))
                 : request.options();
-        String label = domain != null ? domain : request.servers().stream().map(HostPort::text).collect(java.util.stream.Collectors.joining(","));
+        String label = domain != null ? domain : request.servers().stream().map(HostPort::text).collect(Collectors.joining(","));
+        Run run = new Run(request, options, scope);
         if (!request.servers().isEmpty()) {
-            return resolveServers(request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), request, options));
+            return resolveServers(request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), run));
         }
         return resolver.resolve(domain).thenCompose(mx -> {
             if (mx.status() != DnsStatus.Ok) {
                 return CompletableFuture.completedFuture(dnsFailure(label, mx));
             }
             List<Candidate> hosts = mx.hosts().stream().map(h -> new Candidate(h, request.port(), h.preference())).toList();
-            return probeHosts(label, hosts, mx.hosts(), request, options);
+            return probeHosts(label, hosts, mx.hosts(), run);
         });
     }
 
@@ -115,73 +131,48 @@ public final class DefaultProbeRunner implements ProbeRunner {
                 .thenApply(v -> hosts.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletionStage<DomainResult> probeHosts(String label, List<Candidate> hosts, List<MxHost> mx,
-                                                      ProbeRequest request, ProbeOptions options) {
-        if (request.mxPolicy() == MxPolicy.All) {
+    private CompletionStage<DomainResult> probeHosts(String label, List<Candidate> hosts, List<MxHost> mx, Run run) {
+        // one group per host under the all policy, each searched like an MTA; one group of all hosts otherwise
+        CompletionStage<List<List<ServerResult>>> tried;
+        if (run.request.mxPolicy() == MxPolicy.All) {
             List<CompletableFuture<List<ServerResult>>> all = hosts.stream()
-                    .map(h -> attempt(attempts(List.of(h)), 0, options, new ArrayList<>()).toCompletableFuture())
+                    .map(h -> attempt(attempts(List.of(h)), 0, run, new ArrayList<>()).toCompletableFuture())
                     .toList();
-            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                List<ServerResult> servers = all.stream().flatMap(f -> f.join().stream()).toList();
-                ServerResult deciding = all.stream().map(f -> deciding(f.join()))
-                        .max(Comparator.comparing(ServerResult::outcome)).orElse(null);
-                return domainResult(label, mx, servers, deciding);
-            });
+            tried = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+        } else {
+            tried = attempt(attempts(hosts), 0, run, new ArrayList<>()).thenApply(List::of);
         }
-        return attempt(attempts(hosts), 0, options, new ArrayList<>())
-                .thenApply(servers -> domainResult(label, mx, servers, deciding(servers)));
+        return tried.thenCompose(groups -> {
+            ServerResult deciding = worstDeciding(groups);
+            List<ServerResult> servers = groups.stream().flatMap(List::stream).toList();
+            if (egress == null || !EgressCheck.reachedNoServer(servers)) {
+                return CompletableFuture.completedFuture(domainResult(label, mx, servers, deciding));
+            }
+            return egress.judge(label, servers).thenApply(judged -> domainResult(label, mx, judged,
+                    worstDeciding(regroup(groups, judged))));
+        });
     }
 
     /**
      * Like an MTA: addresses in preference order until a server gives a verdict on the mail
      * (accepts or rejects it); connection-level failures move on to the next address.
      */
-    private CompletionStage<List<ServerResult>> attempt(List<Attempt> attempts, int index, ProbeOptions options,
-                                                        List<ServerResult> done) {
+    private CompletionStage<List<ServerResult>> attempt(List<Attempt> attempts, int index, Run run, List<ServerResult> done) {
         if (index >= attempts.size()) {
             return CompletableFuture.completedFuture(done);
         }
         Attempt a = attempts.get(index);
-        return probeOne(a, options).thenCompose(result -> {
-            done.add(result);
-            if (gaveVerdict(result)) {
-                return CompletableFuture.completedFuture(done);
-            }
-            return attempt(attempts, index + 1, options, done);
-        });
-    }
-
-    private CompletionStage<ServerResult> probeOne(Attempt a, ProbeOptions options) {
-        if (a.address == null) {
-            // a host whose address lookup failed or went unanswered may well exist: an MTA retries it later
-            Reason reason = a.host.addressError() == DnsStatus.Timeout ? Reason.DnsTimeout
-                    : a.host.addressError() == DnsStatus.ServerFailure ? Reason.DnsServerFailure
-                    : Reason.MxHostNotFound;
-            return CompletableFuture.completedFuture(synthetic(a, Stage.Dns, reason,
-                    "no address for " + a.host.host() + (a.host.addressError() != null ? " (" + a.host.addressError() + ")" : "")));
-        }
-        var forbidden = policy.violation(a.address, a.port);
-        if (forbidden.isPresent()) {
-            return CompletableFuture.completedFuture(synthetic(a, Stage.Connect, Reason.PolicyBlocked, forbidden.get()));
-        }
-        String key = a.address.getHostAddress() + "|" + a.port;
-        return hostLimiter.acquire(key).thenCompose(release -> {
-            CompletableFuture<ServerResult> result = new CompletableFuture<>();
-            // The engine enforces its own deadlines; this watchdog only makes sure that a bug there
-            // can never keep the host permit (and every later probe of that server) forever.
-            long watchdogMs = options.timeouts().total().plus(options.timeouts().connect()).toMillis() + WATCHDOG_SLACK_MS;
-            result.orTimeout(watchdogMs, TimeUnit.MILLISECONDS);
-            try {
-                prober.probe(new SmtpTarget(a.host.host(), a.address, a.port, a.preference), options)
-                        .onComplete(ar -> result.complete(ar.succeeded() ? ar.result()
-                                : synthetic(a, Stage.Connect, Reason.InternalError, "probe failed: " + ar.cause())));
-            } catch (RuntimeException e) {
-                result.complete(synthetic(a, Stage.Connect, Reason.InternalError, "probe failed: " + e));
-            }
-            // Released before the caller sees the result, so its next probe of this server never waits on us.
-            return result.whenComplete((r, e) -> release.run()).exceptionally(e -> synthetic(a, Stage.Connect, Reason.InternalError,
-                    "the probe did not finish within " + watchdogMs + " ms"));
-        });
+        return servers.probe(a, run.options)
+                .thenCompose(first -> GreylistRetry.ifGreylisted(first, run.request.greylistRetry(), run.scope,
+                        () -> servers.probe(a, run.options)))
+                .thenCompose(result -> {
+                    done.add(result);
+                    if (gaveVerdict(result)) {
+                        return CompletableFuture.completedFuture(done);
+                    }
+                    return attempt(attempts, index + 1, run, done);
+                });
     }
 
     /** A server verdict on the mail itself ends the search; being unreachable or refusing service does not. */
@@ -198,6 +189,23 @@ public final class DefaultProbeRunner implements ProbeRunner {
             }
         }
         return servers.isEmpty() ? null : servers.get(0);
+    }
+
+    /** The worst of each group's deciding server: under the all policy each host counts, the preferred policy has one group. */
+    private static ServerResult worstDeciding(List<List<ServerResult>> groups) {
+        return groups.stream().map(DefaultProbeRunner::deciding).filter(Objects::nonNull)
+                .max(Comparator.comparing(ServerResult::outcome)).orElse(null);
+    }
+
+    /** The judged results, in the groups they were tried in. */
+    private static List<List<ServerResult>> regroup(List<List<ServerResult>> groups, List<ServerResult> judged) {
+        List<List<ServerResult>> out = new ArrayList<>();
+        int i = 0;
+        for (List<ServerResult> group : groups) {
+            out.add(judged.subList(i, i + group.size()));
+            i += group.size();
+        }
+        return out;
     }
 
     private static DomainResult domainResult(String label, List<MxHost> mx, List<ServerResult> servers,
@@ -240,11 +248,6 @@ public final class DefaultProbeRunner implements ProbeRunner {
         return out;
     }
 
-    private static ServerResult synthetic(Attempt a, Stage stage, Reason reason, String detail) {
-        return ServerResult.builder().host(a.host.host()).address(a.address == null ? null : a.address.getHostAddress())
-                .port(a.port).preference(a.preference).stage(stage).reason(reason).detail(ServerText.detail(detail)).build();
-    }
-
     private static InetAddress literalAddress(byte[] bytes) {
         try {
             return InetAddress.getByAddress(bytes);
@@ -257,6 +260,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
     private record Candidate(MxHost host, int port, Integer preference) {
     }
 
-    private record Attempt(MxHost host, InetAddress address, int port, Integer preference) {
+    /** What every server of one domain is probed with, and the run's pending waits. */
+    private record Run(ProbeRequest request, ProbeOptions options, RunScope scope) {
     }
 }

@@ -2,18 +2,27 @@ package io.smtpprobe.engine;
 
 import io.smtpprobe.engine.dns.DnsSettings;
 import io.smtpprobe.engine.dns.DnsjavaMxResolver;
+import io.smtpprobe.engine.smtp.BannerCheck;
 import io.smtpprobe.engine.smtp.TlsSettings;
 import io.smtpprobe.engine.smtp.VertxSmtpProber;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
-/** Wires resolver, engine, policy and per-host limit; shared by the {@code check} command and the operator. */
+/** Wires resolver, engine, policy, per-host limit and control target; shared by the {@code check} command and the operator. */
 public final class ProbeEngine {
     private ProbeEngine() {
     }
 
     public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, int perHostLimit, Clock clock) {
+        return create(vertx, dns, policy, perHostLimit, clock, null);
+    }
+
+    /** @param egressControl null: no control target, connect failures are reported as they are */
+    public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, int perHostLimit, Clock clock,
+                                     EgressCheck.Settings egressControl) {
+        BannerCheck banner = new BannerCheck(vertx);
+        EgressCheck egress = egressControl == null ? null : new EgressCheck(egressControl, banner::failure, clock);
         return new DefaultProbeRunner(new DnsjavaMxResolver(dns), new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault()),
-                policy, new HostLimiter(perHostLimit));
+                policy, new HostLimiter(perHostLimit), Timers.of(vertx), egress);
     }
 }

@@ -1,5 +1,6 @@
 package io.smtpprobe.report;
 
+import io.smtpprobe.core.DelayText;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.ProbeReport;
@@ -68,9 +69,10 @@ public final class Findings {
             sb.append(" (").append(server.address()).append(':').append(server.port()).append(')');
         }
         Reply reply = server.reply();
+        String retry = server.greylistRetriedAfter() == null ? null : DelayText.of(server.greylistRetriedAfter());
         if (server.reason() == Reason.Accepted) {
             // the stage is QUIT, but the reply worth quoting is the one that accepted the mail
-            sb.append(" accepted");
+            sb.append(retry == null ? " accepted" : " greylisted, accepted on retry after " + retry);
             if (reply != null) {
                 sb.append(" (").append(reply.code()).append(' ').append(cut(reply.text())).append(')');
             }
@@ -84,6 +86,10 @@ public final class Findings {
             if (server.detail() != null && !server.detail().isEmpty()) {
                 sb.append(": ").append(cut(server.detail()));
             }
+        }
+        if (retry != null) {
+            sb.append(server.reason() == Reason.Greylisted ? " (greylisted again on retry after " : " (greylisted first; this is the retry after ")
+                    .append(retry).append(')');
         }
         return sb.toString();
     }

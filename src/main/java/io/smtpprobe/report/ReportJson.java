@@ -115,6 +115,9 @@ public final class ReportJson {
         if (s.queueId() != null) {
             node.put("queueId", s.queueId());
         }
+        if (s.greylistRetriedAfter() != null) {
+            node.put("greylistRetriedAfterMs", s.greylistRetriedAfter().toMillis());
+        }
         node.set("tls", tls(s.tls()));
         ObjectNode latency = node.putObject("latencyMs");
         s.latencyMs().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 /** Go-style durations as users write them in YAML and flags: {@code 500ms}, {@code 10s}, {@code 1m30s}. */
 public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("(\\d{1,9}(ms|s|m|h))+");
+    private static final Pattern OFF = Pattern.compile("(0{1,9}(ms|s|m|h))+");
     private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     private Durations() {
@@ -32,6 +33,11 @@ public final class Durations {
             throw new InvalidInputException(field, "duration must be greater than zero");
         }
         return total;
+    }
+
+    /** As {@link #parse}, but a zero ({@code 0s}, {@code 0m}) means "off" and is {@link Duration#ZERO}. */
+    public static Duration parseOrOff(String field, String text) {
+        return text != null && OFF.matcher(text).matches() ? Duration.ZERO : parse(field, text);
     }
 
     public static String format(Duration d) {

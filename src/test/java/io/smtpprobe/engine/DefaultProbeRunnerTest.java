@@ -276,6 +276,211 @@ class DefaultProbeRunnerTest {
         assertThat(d.result()).isEqualTo(Outcome.PermanentFailure);
     }
 
+    /** Timers a test fires by hand: what was scheduled, for how long, and whether it was cancelled. */
+    static final class ManualTimers implements Timers {
+        final List<java.time.Duration> delays = new ArrayList<>();
+        final List<Runnable> tasks = new ArrayList<>();
+        int cancelled;
+
+        @Override
+        public synchronized Runnable schedule(java.time.Duration delay, Runnable task) {
+            delays.add(delay);
+            tasks.add(task);
+            return () -> {
+                synchronized (this) {
+                    cancelled++;
+                }
+            };
+        }
+
+        void fire() {
+            Runnable task;
+            synchronized (this) {
+                task = tasks.remove(0);
+            }
+            task.run();
+        }
+    }
+
+    /** A server that answers each connection with the next reason of {@code replies} (the last one repeats). */
+    private DefaultProbeRunner greylister(ManualTimers timers, Reason... replies) {
+        return new DefaultProbeRunner(resolver, (target, options) -> {
+            int n = connected.size();
+            connected.add(target);
+            Reason reason = replies[Math.min(n, replies.length - 1)];
+            Reply reply = reason == Reason.Greylisted
+                    ? Reply.of(450, List.of("4.7.1 <postmaster@grey.test>: Recipient address rejected: Greylisted, try again later"))
+                    : Reply.of(250, List.of("2.1.5 Ok"));
+            var transcript = List.of(new io.smtpprobe.core.TranscriptLine(io.smtpprobe.core.TranscriptLine.Direction.Info,
+                    "Connected, dialogue " + (n + 1)));
+            return Future.succeededFuture(target.resultBuilder().stage(reason == Reason.Greylisted ? Stage.RcptTo : Stage.Quit)
+                    .reply(reply).reason(reason).transcript(transcript).build());
+        }, EgressPolicy.unrestricted(), new HostLimiter(1), timers, null);
+    }
+
+    private static ProbeRequest greylistRequest(String domain, java.time.Duration retry) {
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
+                Timeouts.DEFAULT, Limits.DEFAULT);
+        return new ProbeRequest(List.of(domain), List.of(), 25, MxPolicy.Preferred, options).withGreylistRetry(retry);
+    }
+
+    @Test
+    void aGreylistedServerIsTriedOnceMoreOnANewConnectionAfterTheDelayAndItsAcceptanceCounts() {
+        mx("grey.test", host("mx.grey.test", 10, "192.0.2.1"), host("mx2.grey.test", 20, "192.0.2.2"));
+        ManualTimers timers = new ManualTimers();
+
+        CompletableFuture<ProbeReport> run = greylister(timers, Reason.Greylisted, Reason.Accepted)
+                .run(greylistRequest("grey.test", java.time.Duration.ofMinutes(5))).toCompletableFuture();
+
+        // waiting: no thread is held, nothing is decided, the backup MX is not tried instead
+        assertThat(run).isNotDone();
+        assertThat(timers.delays).containsExactly(java.time.Duration.ofMinutes(5));
+        assertThat(connected).hasSize(1);
+        timers.fire();
+
+        DomainResult d = run.join().domains().get(0);
+        assertThat(connected).extracting(t -> t.address().getHostAddress()).containsExactly("192.0.2.1", "192.0.2.1");
+        assertThat(d.result()).isEqualTo(Outcome.Success);
+        assertThat(d.servers()).singleElement().satisfies(s -> {
+            assertThat(s.reason()).isEqualTo(Reason.Accepted);
+            assertThat(s.greylistRetriedAfter()).isEqualTo(java.time.Duration.ofMinutes(5));
+            assertThat(s.transcript()).extracting(Object::toString).containsExactly(
+                    "* Connected, dialogue 1", "* greylisted; retrying on a new connection after 5m", "* Connected, dialogue 2");
+        });
+        assertThat(Findings.domain(d)).isEqualTo("grey.test: mx.grey.test (192.0.2.1:25) greylisted, accepted on retry after 5m (250 2.1.5 Ok)");
+    }
+
+    @Test
+    void aServerThatGreylistsTheRetryTooIsGreylistedAndTransient() {
+        mx("grey.test", host("mx.grey.test", 10, "192.0.2.1"));
+        ManualTimers timers = new ManualTimers();
+
+        CompletableFuture<ProbeReport> run = greylister(timers, Reason.Greylisted)
+                .run(greylistRequest("grey.test", java.time.Duration.ofSeconds(90))).toCompletableFuture();
+        timers.fire();
+
+        DomainResult d = run.join().domains().get(0);
+        assertThat(connected).hasSize(2);
+        assertThat(timers.tasks).as("tried once more, not again and again").isEmpty();
+        assertThat(d.reason()).isEqualTo(Reason.Greylisted);
+        assertThat(d.result()).isEqualTo(Outcome.TransientFailure);
+        assertThat(Findings.domain(d)).endsWith("Greylisted, try again later (greylisted again on retry after 1m30s)");
+    }
+
+    @Test
+    void withoutARetryDelayAGreylistedServerIsReportedAtOnce() {
+        mx("grey.test", host("mx.grey.test", 10, "192.0.2.1"));
+        ManualTimers timers = new ManualTimers();
+
+        DomainResult d = greylister(timers, Reason.Greylisted, Reason.Accepted)
+                .run(greylistRequest("grey.test", java.time.Duration.ZERO)).toCompletableFuture().join().domains().get(0);
+
+        assertThat(d.reason()).isEqualTo(Reason.Greylisted);
+        assertThat(connected).hasSize(1);
+        assertThat(timers.delays).isEmpty();
+        assertThat(d.servers().get(0).greylistRetriedAfter()).isNull();
+    }
+
+    @Test
+    void cancellingTheRunCancelsTheWaitingRetrySoItNeverConnects() {
+        mx("grey.test", host("mx.grey.test", 10, "192.0.2.1"));
+        ManualTimers timers = new ManualTimers();
+        CompletableFuture<ProbeReport> run = greylister(timers, Reason.Greylisted, Reason.Accepted)
+                .run(greylistRequest("grey.test", java.time.Duration.ofMinutes(5))).toCompletableFuture();
+
+        // what the operator does on a new spec, a lost lease or shutdown
+        run.cancel(true);
+
+        assertThat(timers.cancelled).isEqualTo(1);
+        timers.fire(); // a timer that fires anyway, racing the cancel, must not start a dialogue
+        assertThat(connected).hasSize(1);
+    }
+
+    @Test
+    void aRetryWaitsOnARealTimerWithoutHoldingAThread() {
+        mx("grey.test", host("mx.grey.test", 10, "192.0.2.1"));
+        List<Reason> replies = new ArrayList<>(List.of(Reason.Greylisted, Reason.Accepted));
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, options) -> {
+            connected.add(target);
+            Reason reason = replies.remove(0);
+            return Future.succeededFuture(target.resultBuilder().stage(Stage.RcptTo).reason(reason)
+                    .reply(reason == Reason.Accepted ? Reply.of(250, List.of("2.1.5 Ok")) : Reply.of(451, List.of("4.7.1 greylisted"))).build());
+        }, EgressPolicy.unrestricted(), new HostLimiter(1));
+        long start = System.nanoTime();
+
+        DomainResult d = runner.run(greylistRequest("grey.test", java.time.Duration.ofMillis(300)))
+                .toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join().domains().get(0);
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300));
+        assertThat(d.reason()).isEqualTo(Reason.Accepted);
+        assertThat(d.servers().get(0).greylistRetriedAfter()).isEqualTo(java.time.Duration.ofMillis(300));
+    }
+
+    @Test
+    void theOperatorsRetryDelayIsBoundedByTheInterval() {
+        assertThat(GreylistRetry.boundedBy(java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(10)))
+                .isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(GreylistRetry.boundedBy(java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(1)))
+                .isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(GreylistRetry.boundedBy(java.time.Duration.ZERO, java.time.Duration.ofMinutes(1))).isZero();
+    }
+
+    @Test
+    void connectFailuresAreEgressBlockedWhenTheControlTargetFailsToo() {
+        mx("down.test", host("mx1.down.test", 10, "192.0.2.1"), host("mx2.down.test", 20, "192.0.2.2"));
+        verdictByAddress.put("192.0.2.1", Reason.ConnectTimeout);
+        verdictByAddress.put("192.0.2.2", Reason.ConnectRefused);
+        List<HostPort> controlled = new ArrayList<>();
+        EgressCheck egress = new EgressCheck(new EgressCheck.Settings(new HostPort("control.test", 25), 1,
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5)),
+                (target, timeout) -> {
+                    controlled.add(target);
+                    return CompletableFuture.completedFuture("ConnectTimeout: connection timed out");
+                }, java.time.Clock.systemUTC());
+
+        DomainResult d = runWith(egress, "down.test").domains().get(0);
+
+        assertThat(controlled).hasSize(1);
+        assertThat(d.servers()).extracting(ServerResult::reason).containsExactly(Reason.EgressBlocked, Reason.EgressBlocked);
+        assertThat(d.reason()).isEqualTo(Reason.EgressBlocked);
+        assertThat(d.result()).isEqualTo(Outcome.TransientFailure);
+        assertThat(d.servers().get(0).detail()).startsWith(
+                "our side: the control target control.test:25 is unreachable too (ConnectTimeout: connection timed out)");
+    }
+
+    @Test
+    void aDomainWithOneReachableServerNeverAsksTheControlTarget() {
+        mx("half.test", host("mx1.half.test", 10, "192.0.2.1"), host("mx2.half.test", 20, "192.0.2.2"));
+        verdictByAddress.put("192.0.2.1", Reason.ConnectRefused);
+        verdictByAddress.put("192.0.2.2", Reason.RecipientUnknown);
+        List<HostPort> controlled = new ArrayList<>();
+        EgressCheck egress = new EgressCheck(new EgressCheck.Settings(new HostPort("control.test", 25), 1,
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5)),
+                (target, timeout) -> {
+                    controlled.add(target);
+                    return CompletableFuture.completedFuture("refused");
+                }, java.time.Clock.systemUTC());
+
+        DomainResult d = runWith(egress, "half.test").domains().get(0);
+
+        assertThat(controlled).isEmpty();
+        assertThat(d.servers()).extracting(ServerResult::reason).containsExactly(Reason.ConnectRefused, Reason.RecipientUnknown);
+    }
+
+    private ProbeReport runWith(EgressCheck egress, String... domains) {
+        DefaultProbeRunner runner = new DefaultProbeRunner(resolver, (target, options) -> {
+            connected.add(target);
+            Reason reason = verdictByAddress.getOrDefault(target.address().getHostAddress(), Reason.Accepted);
+            Reply reply = reason == Reason.RecipientUnknown ? Reply.of(550, List.of("5.1.1 unknown")) : null;
+            return Future.succeededFuture(target.resultBuilder().stage(reply == null ? Stage.Connect : Stage.RcptTo)
+                    .reply(reply).reason(reason).detail(reply == null ? "Connection refused: /" + target.address().getHostAddress() : null)
+                    .build());
+        }, EgressPolicy.unrestricted(), new HostLimiter(4), new ManualTimers(), egress);
+        ProbeOptions options = new ProbeOptions("probe.test", "", List.of(), Set.of(), TlsMode.Disabled, false, null,
+                Timeouts.DEFAULT, Limits.DEFAULT);
+        return runner.run(new ProbeRequest(List.of(domains), List.of(), 25, MxPolicy.Preferred, options)).toCompletableFuture().join();
+    }
+
     @Test
     void anInvalidServerCannotReachTheEngine() {
         // Requests carry parsed servers; the validator refuses 999.1.1.1 (InputValidatorTest), and a

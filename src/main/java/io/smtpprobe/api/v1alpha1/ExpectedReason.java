@@ -11,5 +11,5 @@ public enum ExpectedReason {
     ServiceNotAvailable, InvalidHeloName, CommandUnrecognized, StartTlsNotOffered, TlsHandshakeFailed, CertificateExpired,
     CertificateUntrusted, CertificateNameMismatch, AuthenticationRequired, AuthenticationFailed, SenderRejected, RecipientUnknown,
     RelayDenied, MailboxFull, Greylisted, TemporaryFailure, PermanentFailure, MessageRejected,
-    ProtocolViolation, ConnectionClosed, CommandTimeout, InternalError, NullMxMisconfigured
+    ProtocolViolation, ConnectionClosed, CommandTimeout, InternalError, NullMxMisconfigured, EgressBlocked
 }

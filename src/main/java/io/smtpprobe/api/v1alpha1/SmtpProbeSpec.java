@@ -86,6 +86,13 @@ public class SmtpProbeSpec {
     @ValidationRule(value = "duration(self) >= duration('" + MIN_INTERVAL + "')", message = "interval must be at least " + MIN_INTERVAL)
     private String interval;
 
+    @JsonPropertyDescription("How long to wait before trying a greylisted server once more, on a new connection, as a sending "
+            + "MTA does, e.g. 5m; 0s never retries. Unset: the operator's default (5m). A delay longer than the interval "
+            + "is shortened to the interval; the probe keeps its slot of the operator's concurrent probes while it waits.")
+    @Pattern(WireText.DURATION)
+    @Size(max = 32)
+    private String greylistRetry;
+
     @JsonPropertyDescription("Deadlines of the dialogue.")
     private ProbeTimeouts timeouts;
 
@@ -192,6 +199,14 @@ public class SmtpProbeSpec {
 
     public void setInterval(String interval) {
         this.interval = interval;
+    }
+
+    public String getGreylistRetry() {
+        return greylistRetry;
+    }
+
+    public void setGreylistRetry(String greylistRetry) {
+        this.greylistRetry = greylistRetry;
     }
 
     public ProbeTimeouts getTimeouts() {

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The probe engine's {@code smtpprobe.*} settings: resolver, egress policy and per-server limit. */
+/** The probe engine's {@code smtpprobe.*} settings: resolver, egress policy, per-server limit and egress control target. */
 @ConfigMapping(prefix = "smtpprobe")
 public interface EngineConfig {
 
@@ -18,6 +18,34 @@ public interface EngineConfig {
     /** Connections at once to one mail server address, however many resources share it. */
     @WithDefault("2")
     int perHostLimit();
+
+    Egress egress();
+
+    /**
+     * The control target that tells a blocked egress from remote outages: probed when connections
+     * to {@code failingDomains} distinct domains failed within {@code window}.
+     */
+    interface Egress {
+        /** {@code HOST:PORT} of a mail server known to answer; unset: off. The egress policy does not apply to it. */
+        Optional<String> controlTarget();
+
+        @WithDefault("3")
+        int failingDomains();
+
+        @WithDefault("1m")
+        @WithConverter(GoDurationConverter.class)
+        Duration window();
+
+        /** How long one control probe's result stands, so a burst of failures costs one probe. */
+        @WithDefault("30s")
+        @WithConverter(GoDurationConverter.class)
+        Duration controlCache();
+
+        /** Deadline of the control probe: TCP connect and the 220 greeting. */
+        @WithDefault("10s")
+        @WithConverter(GoDurationConverter.class)
+        Duration controlTimeout();
+    }
 
     interface Dns {
         /** {@code HOST[:PORT]} addresses, not names; unset: the system's resolv.conf. */

@@ -41,6 +41,14 @@ public interface OperatorConfig {
     /** Unset or empty: the null sender {@code <>}. */
     Optional<String> defaultMailFrom();
 
+    /**
+     * How long to wait before retrying a greylisted server when {@code spec.greylistRetry} is not set;
+     * {@code 0s} never retries. Bounded by each resource's interval.
+     */
+    @WithDefault("5m")
+    @WithConverter(OffOrDurationConverter.class)
+    Duration defaultGreylistRetry();
+
     /** Attempts of a reconciliation whose status write failed (a 409 conflict, an API server error). */
     @WithDefault("3")
     int statusWriteAttempts();

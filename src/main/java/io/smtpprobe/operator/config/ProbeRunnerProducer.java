@@ -1,10 +1,13 @@
 package io.smtpprobe.operator.config;
 
 import io.smtpprobe.core.Cidr;
+import io.smtpprobe.core.HostPort;
+import io.smtpprobe.engine.EgressCheck;
 import io.smtpprobe.engine.EgressPolicy;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.engine.dns.DnsSettings;
+import io.smtpprobe.request.InputValidator;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -30,7 +33,27 @@ public class ProbeRunnerProducer {
         LOG.infof("probe engine: allowed ports %s, denied networks %s, resolvers %s, %d connection(s) per server",
                 policy.allowedPorts(), policy.deniedNetworks(), dns.servers().isEmpty() ? "system" : dns.servers(),
                 config.perHostLimit());
-        return ProbeEngine.create(vertx, dns, policy, config.perHostLimit(), Clock.systemUTC());
+        EgressCheck.Settings control = egressControl(config.egress());
+        if (control != null) {
+            LOG.infof("egress control target %s, probed when %d domains fail to connect within %s",
+                    control.target(), control.failingDomains(), control.window());
+        }
+        return ProbeEngine.create(vertx, dns, policy, config.perHostLimit(), Clock.systemUTC(), control);
+    }
+
+    static EgressCheck.Settings egressControl(EngineConfig.Egress config) {
+        String property = "smtpprobe.egress.control-target";
+        String target = config.controlTarget().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (target == null) {
+            return null;
+        }
+        // an InvalidInputException names the property, and fails start-up like a bad policy setting
+        HostPort hostPort = InputValidator.server(property, target);
+        if (hostPort.port() == null) {
+            throw new IllegalArgumentException(property + ": needs a port, e.g. mx.example.test:25");
+        }
+        return new EgressCheck.Settings(hostPort, config.failingDomains(), config.window(), config.controlCache(),
+                config.controlTimeout());
     }
 
     static EgressPolicy policy(EngineConfig.Policy config) {

@@ -78,7 +78,8 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                 new Schedule(new Random(), config.scheduleJitter()), clock);
         this.writer = new StatusWriter(client);
         this.reconciler = new SmtpProbeReconciler(cycles,
-                new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval()),
+                new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
+                        config.defaultGreylistRetry()),
                 new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry), results);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)

@@ -6,6 +6,7 @@ import io.smtpprobe.api.v1alpha1.MessageData;
 import io.smtpprobe.api.v1alpha1.ProbeTimeouts;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
 import io.smtpprobe.core.Timeouts;
+import io.smtpprobe.engine.GreylistRetry;
 import io.smtpprobe.request.Durations;
 import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InvalidInputException;
@@ -30,13 +31,21 @@ import java.util.Set;
 public final class ProbeRequestMapper {
     private static final String DEFAULT_INTERVAL = "5m";
 
+    private static final Duration DEFAULT_GREYLIST_RETRY = Duration.ofMinutes(5);
+
     private final RequestDefaults defaults;
     private final Duration minInterval;
+    private final Duration defaultGreylistRetry;
 
     public ProbeRequestMapper(String defaultEhloName, String defaultMailFrom, Duration minInterval) {
+        this(defaultEhloName, defaultMailFrom, minInterval, DEFAULT_GREYLIST_RETRY);
+    }
+
+    public ProbeRequestMapper(String defaultEhloName, String defaultMailFrom, Duration minInterval, Duration defaultGreylistRetry) {
         // An SmtpProbe without notify sends no NOTIFY, and a message without subject or body leaves them empty.
         this.defaults = new RequestDefaults(25, defaultEhloName, defaultMailFrom, Set.of(), "", "", Timeouts.DEFAULT);
         this.minInterval = minInterval;
+        this.defaultGreylistRetry = defaultGreylistRetry;
     }
 
     public ProbePlan map(SmtpProbeSpec spec) throws InvalidSpecException {
@@ -58,10 +67,12 @@ public final class ProbeRequestMapper {
                     + (p.index() >= 0 ? "[" + p.index() + "]" : "") + ": " + p.message()));
         }
         Duration interval = interval(spec.getInterval(), problems);
+        Duration greylistRetry = greylistRetry(spec.getGreylistRetry(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        return new ProbePlan(request.request(), interval, request.expectation());
+        return new ProbePlan(request.request().withGreylistRetry(GreylistRetry.boundedBy(greylistRetry, interval)), interval,
+                request.expectation());
     }
 
     /** The spec as untrusted text: enums by name, so the validator judges them like any other input. */
@@ -147,6 +158,15 @@ public final class ProbeRequestMapper {
 
     private static String fillRandom(String address) {
         return address == null ? null : RandomLocalPart.fill(address);
+    }
+
+    private Duration greylistRetry(String text, List<String> problems) {
+        try {
+            return text == null ? defaultGreylistRetry : Durations.parseOrOff("spec.greylistRetry", text);
+        } catch (InvalidInputException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
     }
 
     private static void addIfSet(ProbeInput input, Field field, Object value) {
