@@ -1,7 +1,9 @@
 package io.smtpprobe.request;
 
 import com.ibm.icu.text.IDNA;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +20,13 @@ final class Idna {
     private Idna() {
     }
 
-    /** The A-label form, lower case; throws IllegalArgumentException naming what UTS #46 refused. */
+    /** Length limits are checked by InputValidator, on the result, with messages that give the octet counts. */
+    private static final Set<IDNA.Error> LENGTH_ERRORS = EnumSet.of(IDNA.Error.LABEL_TOO_LONG, IDNA.Error.DOMAIN_NAME_TOO_LONG);
+
+    /**
+     * The A-label form, lower case; throws IllegalArgumentException naming what UTS #46 refused.
+     * Over-long labels and names are converted all the same, for the caller to measure.
+     */
     static String toAscii(String name) {
         if (isAscii(name) && isPlainLdh(name.toLowerCase(Locale.ROOT))) {
             // What UTS #46 gives for such a name anyway (IdnaTest checks it); spares the CLI loading ICU's tables.
@@ -26,10 +34,27 @@ final class Idna {
         }
         IDNA.Info info = new IDNA.Info();
         String ascii = Uts46.INSTANCE.nameToASCII(name, new StringBuilder(), info).toString();
-        if (info.hasErrors()) {
-            throw new IllegalArgumentException(info.getErrors().toString());
+        Set<IDNA.Error> errors = EnumSet.noneOf(IDNA.Error.class);
+        errors.addAll(info.getErrors());
+        errors.removeAll(LENGTH_ERRORS);
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(errors.toString());
         }
         return ascii;
+    }
+
+    /** The U-label of an A-label ({@code xn--bcher-kva} is {@code bücher}), for messages and homograph checks. */
+    static String toUnicode(String label) {
+        if (!isALabel(label)) {
+            return label;
+        }
+        IDNA.Info info = new IDNA.Info();
+        String unicode = Uts46.INSTANCE.labelToUnicode(label, new StringBuilder(), info).toString();
+        return info.hasErrors() ? label : unicode;
+    }
+
+    static boolean isALabel(String label) {
+        return label.regionMatches(true, 0, "xn--", 0, 4);
     }
 
     private static boolean isAscii(String s) {

@@ -25,15 +25,24 @@ public final class RequestValidator {
     public static final int MAX_DOMAINS = 100;
     public static final int MAX_SERVERS = 100;
     public static final int MAX_RECIPIENTS = 10;
-    /** RFC 5321 §4.5.3.1: a path is at most 256 octets with its brackets, a domain 255 (253 without the root dot). */
-    public static final int MAX_ADDRESS_LENGTH = 254;
-    public static final int MAX_DOMAIN_LENGTH = 253;
-    public static final int MAX_EHLO_LENGTH = 255;
+    /*
+     * Limits on the text as given, in characters (code points, as the API server counts a CRD's
+     * maxLength), which the CRD repeats. For names they are the longest text that can pass the
+     * RFC 5321 limits, which are in octets of the wire form (NameLimits); names are judged by
+     * those, so that a long name is told its octet count.
+     */
+    /** A mailbox without angle brackets: a path is 256 octets with them. */
+    public static final int MAX_ADDRESS_LENGTH = NameLimits.MAILBOX_OCTETS;
+    /** 253 octets in A-label form, plus an optional root dot. */
+    public static final int MAX_DOMAIN_LENGTH = NameLimits.DOMAIN_OCTETS + 1;
+    public static final int MAX_EHLO_LENGTH = MAX_DOMAIN_LENGTH;
     /** A host name plus brackets and a port. */
     public static final int MAX_SERVER_LENGTH = 261;
     public static final int MAX_SUBJECT_LENGTH = 200;
     public static final int MAX_BODY_LENGTH = 10_000;
     public static final int MAX_DURATION_LENGTH = 32;
+    /** Only against huge input: far above every name's octet limit. */
+    private static final int MAX_NAME_INPUT = 1024;
 
     private final List<Problem> problems = new ArrayList<>();
     private final ProbeInput input;
@@ -117,10 +126,8 @@ public final class RequestValidator {
 
     static int maxLength(Field field) {
         return switch (field) {
-            case DOMAINS -> MAX_DOMAIN_LENGTH;
+            case DOMAINS, EHLO, MAIL_FROM, RCPT_TO -> MAX_NAME_INPUT;
             case SERVER -> MAX_SERVER_LENGTH;
-            case EHLO -> MAX_EHLO_LENGTH;
-            case MAIL_FROM, RCPT_TO -> MAX_ADDRESS_LENGTH;
             case SUBJECT -> MAX_SUBJECT_LENGTH;
             case BODY -> MAX_BODY_LENGTH;
             case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> MAX_DURATION_LENGTH;
@@ -155,7 +162,7 @@ public final class RequestValidator {
             if (field != Field.BODY) {
                 InputValidator.rejectControl(field.key(), value);
             }
-            if (value.length() > maxLength(field)) {
+            if (value.codePointCount(0, value.length()) > maxLength(field)) {
                 problems.add(Problem.of(field, index, "longer than " + maxLength(field) + " characters"));
                 return null;
             }
