@@ -63,7 +63,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
             perDomain.add(probeDomain(null, request).toCompletableFuture());
         }
         return CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new))
-                .thenApply(v -> report(perDomain.stream().map(CompletableFuture::join).toList()));
+                .thenApply(v -> report(perDomain.stream().map(CompletableFuture::join).toList()).withWarnings(request.warnings()));
     }
 
     static ProbeReport report(List<DomainResult> domains) {

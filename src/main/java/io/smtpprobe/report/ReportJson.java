@@ -26,6 +26,10 @@ public final class ReportJson {
         root.put("result", report.result().name());
         root.put("reason", report.reason().name());
         root.put("explanation", report.reason().explanation());
+        if (!report.warnings().isEmpty()) {
+            ArrayNode warnings = root.putArray("warnings");
+            report.warnings().forEach(warnings::add);
+        }
         ArrayNode domains = root.putArray("domains");
         for (DomainResult d : report.domains()) {
             domains.add(domain(d, withTranscripts));

@@ -37,6 +37,7 @@ public final class TextReport {
             out.println();
         }
         out.println("=== Summary");
+        report.warnings().forEach(w -> out.println("warning: " + w));
         for (DomainResult d : report.domains()) {
             out.printf("%s: %s (%s)%n", d.domain(), d.result(), d.reason());
             out.println("  " + Findings.domain(d));

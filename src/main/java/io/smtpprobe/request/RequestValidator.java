@@ -12,6 +12,7 @@ import io.smtpprobe.core.TlsMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -45,6 +46,8 @@ public final class RequestValidator {
     private static final int MAX_NAME_INPUT = 1024;
 
     private final List<Problem> problems = new ArrayList<>();
+    /** A name used in several fields is warned about once. */
+    private final Set<String> warnings = new LinkedHashSet<>();
     private final ProbeInput input;
 
     private RequestValidator(ProbeInput input) {
@@ -98,7 +101,7 @@ public final class RequestValidator {
                 : null;
         ProbeOptions options = new ProbeOptions(or(ehlo, defaults.ehloName()), or(mailFrom, defaults.mailFrom()), rcptTo,
                 or(notify, defaults.dsnNotify()), tls, Boolean.TRUE.equals(insecure), message, timeouts, Limits.DEFAULT);
-        return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options);
+        return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options, List.copyOf(warnings));
     }
 
     /**
@@ -166,7 +169,9 @@ public final class RequestValidator {
                 problems.add(Problem.of(field, index, "longer than " + maxLength(field) + " characters"));
                 return null;
             }
-            return (T) parse(field, value);
+            Object parsed = parse(field, value);
+            warnings.addAll(Homographs.of(field, parsed));
+            return (T) parsed;
         } catch (InvalidInputException e) {
             problems.add(Problem.of(field, index, e.problem()));
             return null;
