@@ -17,7 +17,8 @@ final class LocalPart {
 
     /** @param whole the address as given, for messages */
     static String normalise(String field, String local, String whole) {
-        String nfc = Normalizer.normalize(local, Normalizer.Form.NFC);
+        // ASCII is its own NFC; spares check loading the normalisation tables.
+        String nfc = isAscii(local) ? local : Normalizer.normalize(local, Normalizer.Form.NFC);
         if (nfc.startsWith(".") || nfc.endsWith(".") || nfc.contains("..") || !nfc.codePoints().allMatch(LocalPart::isAtext)) {
             throw new InvalidInputException(field, "invalid local part in '" + InputValidator.printable(whole) + "'");
         }

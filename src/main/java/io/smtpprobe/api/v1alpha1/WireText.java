@@ -28,8 +28,8 @@ public final class WireText {
     public static final String MAILBOX = "^" + Parts.MAILBOX + "$";
     /** A reverse path: empty or {@code <>} for the null sender, or a mailbox. */
     public static final String REVERSE_PATH = "^((<>)?|" + Parts.MAILBOX + ")$";
-    /** An EHLO argument: a DNS name or an address literal such as {@code [192.0.2.1]} or {@code [IPv6:::1]}. */
-    public static final String EHLO_NAME = "^(" + Parts.NAME + "|" + Parts.LITERAL + ")$";
+    /** An EHLO argument: a DNS name (a root dot is dropped) or an address literal such as {@code [192.0.2.1]} or {@code [IPv6:::1]}. */
+    public static final String EHLO_NAME = "^(" + Parts.NAME + "\\.?|" + Parts.LITERAL + ")$";
     /**
      * CEL: the local part of the mailbox {@code self} is at most 64 octets of UTF-8 (RFC 5321
      * §4.5.3.1.1), which maxLength, counting characters, cannot say of a non-ASCII local part.

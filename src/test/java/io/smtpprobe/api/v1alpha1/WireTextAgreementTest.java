@@ -58,7 +58,7 @@ class WireTextAgreementTest {
             Field.DOMAINS, List.of("contoso.test", "bücher.test", "contoso.test.", "xn--bcher-kva.test", "bad..test", "-bad.test",
                     "under_score.test", "sp ace.test", "a.-b.test", ""),
             Field.SERVER, List.of("mx.test", "mx.test:2525", "127.0.0.1", "[::1]:25", "mx test", "mx.test:", "[::1", "mx_1.test"),
-            Field.EHLO, List.of("probe.contoso.test", "[127.0.0.1]", "[IPv6:::1]", "two words", "a(b).test", "under_score.test",
+            Field.EHLO, List.of("probe.contoso.test", "probe.contoso.test.", "[127.0.0.1]", "[IPv6:::1]", "two words", "a(b).test", "under_score.test",
                     "[127.0.0.1", "bücher.test", ""),
             Field.MAIL_FROM, List.of("", "<>", "probe@contoso.test", "a(b)@x.test", "a..b@x.test", ".a@x.test", "a.@x.test",
                     "no-at-sign", "@x.test", "a@", "a b@x.test", "a<b@x.test", "a@b@c.test", "user@[192.0.2.1]",
