@@ -20,9 +20,6 @@ final class Idna {
     private Idna() {
     }
 
-    /** Length limits are checked by InputValidator, on the result, with messages that give the octet counts. */
-    private static final Set<IDNA.Error> LENGTH_ERRORS = EnumSet.of(IDNA.Error.LABEL_TOO_LONG, IDNA.Error.DOMAIN_NAME_TOO_LONG);
-
     /**
      * The A-label form, lower case; throws IllegalArgumentException naming what UTS #46 refused.
      * Over-long labels and names are converted all the same, for the caller to measure.
@@ -36,7 +33,7 @@ final class Idna {
         String ascii = Uts46.INSTANCE.nameToASCII(name, new StringBuilder(), info).toString();
         Set<IDNA.Error> errors = EnumSet.noneOf(IDNA.Error.class);
         errors.addAll(info.getErrors());
-        errors.removeAll(LENGTH_ERRORS);
+        errors.removeAll(Uts46.LENGTH_ERRORS);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(errors.toString());
         }
@@ -73,6 +70,8 @@ final class Idna {
 
     /** Created on first use only. */
     private static final class Uts46 {
+        /** Length limits are checked by InputValidator, on the result, with messages that give the octet counts. */
+        static final Set<IDNA.Error> LENGTH_ERRORS = EnumSet.of(IDNA.Error.LABEL_TOO_LONG, IDNA.Error.DOMAIN_NAME_TOO_LONG);
         static final IDNA INSTANCE = IDNA.getUTS46Instance(IDNA.NONTRANSITIONAL_TO_ASCII | IDNA.USE_STD3_RULES
                 | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ);
     }

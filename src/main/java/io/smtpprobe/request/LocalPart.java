@@ -19,7 +19,7 @@ final class LocalPart {
     static String normalise(String field, String local, String whole) {
         // ASCII is its own NFC; spares check loading the normalisation tables.
         String nfc = isAscii(local) ? local : Normalizer.normalize(local, Normalizer.Form.NFC);
-        if (nfc.startsWith(".") || nfc.endsWith(".") || nfc.contains("..") || !nfc.codePoints().allMatch(LocalPart::isAtext)) {
+        if (nfc.startsWith(".") || nfc.endsWith(".") || nfc.contains("..") || !allAtext(nfc)) {
             throw new InvalidInputException(field, "invalid local part in '" + InputValidator.printable(whole) + "'");
         }
         NameLimits.localPart(field, nfc);
@@ -41,7 +41,24 @@ final class LocalPart {
         };
     }
 
+    // Loops, not streams: check validates once per process, where each lambda costs class spinning.
+    private static boolean allAtext(String s) {
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (!isAtext(cp)) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
+    }
+
     static boolean isAscii(String s) {
-        return s.chars().allMatch(c -> c < 0x80);
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 }
