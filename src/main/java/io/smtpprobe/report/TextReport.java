@@ -37,7 +37,9 @@ public final class TextReport {
             out.println();
         }
         out.println("=== Summary");
-        report.warnings().forEach(w -> out.println("warning: " + w));
+        for (String warning : report.warnings()) {
+            out.println("warning: " + warning);
+        }
         for (DomainResult d : report.domains()) {
             out.printf("%s: %s (%s)%n", d.domain(), d.result(), d.reason());
             out.println("  " + Findings.domain(d));

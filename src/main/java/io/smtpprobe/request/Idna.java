@@ -31,13 +31,18 @@ final class Idna {
         }
         IDNA.Info info = new IDNA.Info();
         String ascii = Uts46.INSTANCE.nameToASCII(name, new StringBuilder(), info).toString();
-        Set<IDNA.Error> errors = EnumSet.noneOf(IDNA.Error.class);
-        errors.addAll(info.getErrors());
-        errors.removeAll(Uts46.LENGTH_ERRORS);
+        Set<IDNA.Error> errors = errorsBesidesLength(info);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(errors.toString());
         }
         return ascii;
+    }
+
+    private static Set<IDNA.Error> errorsBesidesLength(IDNA.Info info) {
+        Set<IDNA.Error> errors = EnumSet.noneOf(IDNA.Error.class);
+        errors.addAll(info.getErrors());
+        errors.removeAll(Uts46.LENGTH_ERRORS);
+        return errors;
     }
 
     /** The U-label of an A-label ({@code xn--bcher-kva} is {@code bücher}), for messages and homograph checks. */
@@ -47,7 +52,7 @@ final class Idna {
         }
         IDNA.Info info = new IDNA.Info();
         String unicode = Uts46.INSTANCE.labelToUnicode(label, new StringBuilder(), info).toString();
-        return info.hasErrors() ? label : unicode;
+        return errorsBesidesLength(info).isEmpty() ? unicode : label;
     }
 
     static boolean isALabel(String label) {
