@@ -14,7 +14,9 @@ import java.util.Set;
  * {@code bücher.test} and {@code 例え.test} are ordinary names, and even a mixed-script label can
  * be legitimate. The restriction level is Moderately Restrictive: Latin with Han, Kana or Hangul,
  * or with a script that looks nothing like it (Arabic, Devanagari...), is how real names are
- * written; Latin with Cyrillic, Greek or Cherokee is how {@code pаypal} is spoofed.
+ * written; Latin with Cyrillic, Greek or Cherokee is how {@code pаypal} is spoofed. A label in
+ * one script is reported when it can pass for an ASCII name: all-Cyrillic {@code аррӏе} for
+ * {@code apple}, or Latin {@code ɑpple} with its alpha.
  */
 final class Homographs {
     private Homographs() {
@@ -61,7 +63,7 @@ final class Homographs {
         return LocalPart.isAscii(local) ? List.of() : of("local part", local, null);
     }
 
-    /** @param tld a label in the same script as this one makes a whole-script look-alike ordinary ({@code пример.рф}) */
+    /** @param tld an internationalised top-level label of the same script makes a look-alike ordinary ({@code аррӏе.рф}) */
     private static List<String> of(String what, String text, String tld) {
         List<String> warnings = new ArrayList<>();
         String quoted = what + " '" + InputValidator.printable(text) + "'";
@@ -78,28 +80,36 @@ final class Homographs {
             }
         }
         Set<String> scripts = scripts(text);
-        if (scripts.size() == 1 && !scripts.contains("Latin") && (tld == null || !scripts.equals(scripts(tld)))) {
-            String latin = latinLookAlike(text);
-            if (latin != null) {
-                warnings.add(quoted + " is all " + scripts.iterator().next()
-                        + " but looks like the Latin '" + latin + "' (possible homograph)");
+        boolean tldOfTheSameScript = tld != null && !LocalPart.isAscii(tld) && scripts.equals(scripts(tld));
+        if (scripts.size() == 1 && !LocalPart.isAscii(text) && !tldOfTheSameScript) {
+            String script = scripts.iterator().next();
+            boolean latin = script.equals("Latin");
+            String ascii = asciiLookAlike(text, latin ? SpoofChecker.SINGLE_SCRIPT_CONFUSABLE : SpoofChecker.WHOLE_SCRIPT_CONFUSABLE);
+            if (ascii != null) {
+                warnings.add(quoted + (latin ? "" : " is all " + script + " but") + " looks like the ASCII '" + ascii
+                        + "' (possible homograph)");
             }
         }
         return warnings;
     }
 
     /**
-     * The ASCII string the text is a whole-script confusable of, or null. Its UTS #39 skeleton
-     * (every character replaced by its prototype) is one candidate, and ICU decides whether the two
-     * are confusable across whole scripts.
+     * The ASCII text this one can be mistaken for, or null: each non-ASCII character replaced by
+     * its UTS #39 prototype (ASCII characters stay, so an m is not shown as rn), if every prototype
+     * is ASCII and ICU finds the two confusable in the given way.
      */
-    private static String latinLookAlike(String text) {
-        String skeleton = Checkers.CONFUSABLE.getSkeleton(text);
-        if (!skeleton.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')
-                || skeleton.chars().noneMatch(Character::isLetter)) {
-            return null;
+    private static String asciiLookAlike(String text, int confusable) {
+        StringBuilder ascii = new StringBuilder();
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            String prototype = cp < 0x80 ? Character.toString(cp) : Checkers.CONFUSABLE.getSkeleton(Character.toString(cp));
+            if (!LocalPart.isAscii(prototype)) {
+                return null;
+            }
+            ascii.append(prototype);
+            i += Character.charCount(cp);
         }
-        return (Checkers.CONFUSABLE.areConfusable(text, skeleton) & SpoofChecker.WHOLE_SCRIPT_CONFUSABLE) != 0 ? skeleton : null;
+        return (Checkers.CONFUSABLE.areConfusable(text, ascii.toString()) & confusable) != 0 ? ascii.toString() : null;
     }
 
     /** The scripts of the text's letters, by their Unicode names, in order of appearance. */

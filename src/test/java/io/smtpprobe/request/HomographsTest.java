@@ -31,8 +31,16 @@ class HomographsTest {
     void aWholeScriptCyrillicLookAlikeOfALatinNameIsReported() {
         // а р р ӏ е: every letter Cyrillic, together they look like apple.
         assertThat(warnings("\u0430\u0440\u0440\u04cf\u0435.test"))
-                .containsExactly("domain label '\u0430\u0440\u0440\u04cf\u0435' is all Cyrillic but looks like the Latin 'apple'"
+                .containsExactly("domain label '\u0430\u0440\u0440\u04cf\u0435' is all Cyrillic but looks like the ASCII 'apple'"
                         + " (possible homograph)");
+    }
+
+    @Test
+    void aLatinLabelThatPassesForAnAsciiNameIsReported() {
+        // U+0251 LATIN SMALL LETTER ALPHA.
+        assertThat(warnings("\u0251pple.test")).containsExactly("domain label '\u0251pple' looks like the ASCII 'apple' (possible homograph)");
+        // An m stays an m in the look-alike shown.
+        assertThat(warnings("m\u0251il.test")).containsExactly("domain label 'm\u0251il' looks like the ASCII 'mail' (possible homograph)");
     }
 
     @Test
@@ -50,7 +58,8 @@ class HomographsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"bücher.test", "例え.test", "straße.test", "日本語ドメイン.test", "пример.рф", "παράδειγμα.test",
-        "contoso.test", "xn--bcher-kva.test", "東京tokyo.test"})
+        "contoso.test", "xn--bcher-kva.test", "東京tokyo.test", "münchen.test", "café.test", "łódź.test", "øresund.test",
+        "garçon.test", "señor.test"})
     void ordinaryInternationalisedNamesAreNotReported(String name) {
         assertThat(warnings(name)).isEmpty();
     }
