@@ -71,7 +71,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
             perDomain.add(probeDomain(null, request, scope).toCompletableFuture());
         }
         CompletableFuture<ProbeReport> report = CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new))
-                .thenApply(v -> report(perDomain.stream().map(CompletableFuture::join).toList()));
+                .thenApply(v -> report(perDomain.stream().map(CompletableFuture::join).toList()).withWarnings(request.warnings()));
         // Cancelling the run (a new spec, lost leadership, shutdown) ends its waiting retries too.
         report.whenComplete((r, e) -> {
             if (report.isCancelled()) {

@@ -40,6 +40,10 @@ public final class ReportJson {
             root.set("expect", expect(expectation));
             root.put("expectationMet", expectation.metBy(report));
         }
+        if (!report.warnings().isEmpty()) {
+            ArrayNode warnings = root.putArray("warnings");
+            report.warnings().forEach(warnings::add);
+        }
         ArrayNode domains = root.putArray("domains");
         for (DomainResult d : report.domains()) {
             ObjectNode domain = domain(d, withTranscripts);

@@ -43,6 +43,9 @@ public final class TextReport {
             out.println();
         }
         out.println("=== Summary");
+        for (String warning : report.warnings()) {
+            out.println("warning: " + warning);
+        }
         for (DomainResult d : report.domains()) {
             out.printf("%s: %s (%s)%n", d.domain(), d.result(), d.reason());
             out.println("  " + Findings.domain(d));

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 public final class InputValidator {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}");
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private InputValidator() {
@@ -35,10 +34,11 @@ public final class InputValidator {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(field, "invalid domain name '" + printable(value) + "'");
         }
-        if (ascii.length() > 253) {
-            throw new InvalidInputException(field, "domain name longer than 253 characters");
-        }
         String[] labels = ascii.split("\\.", -1);
+        for (String label : labels) {
+            NameLimits.label(field, label);
+        }
+        NameLimits.domain(field, ascii);
         for (String label : labels) {
             if (!LABEL.matcher(label).matches()) {
                 throw new InvalidInputException(field, "invalid domain name '" + printable(value) + "'");
@@ -51,7 +51,11 @@ public final class InputValidator {
         return ascii;
     }
 
-    /** A mailbox {@code local@domain}; angle brackets are accepted and stripped. */
+    /**
+     * A mailbox {@code local@domain}; angle brackets are accepted and stripped. The local part is a
+     * dot-atom, which RFC 6531 extends to non-ASCII characters (sent only with SMTPUTF8); it is
+     * returned NFC-normalised, the domain in A-label form.
+     */
     public static String address(String field, String value) {
         rejectControl(field, value);
         String s = stripBrackets(value.trim());
@@ -59,13 +63,12 @@ public final class InputValidator {
         if (at <= 0 || at == s.length() - 1) {
             throw new InvalidInputException(field, "invalid address '" + printable(value) + "' (expected local@domain)");
         }
-        String local = s.substring(0, at);
-        if (!LOCAL_PART.matcher(local).matches() || local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
-            throw new InvalidInputException(field, "invalid local part in '" + printable(value) + "'");
-        }
+        String local = LocalPart.normalise(field, s.substring(0, at), value);
         String domainPart = s.substring(at + 1);
         String domain = domainPart.startsWith("[") ? addressLiteral(field, domainPart) : domain(field, domainPart);
-        return local + "@" + domain;
+        String mailbox = local + "@" + domain;
+        NameLimits.path(field, mailbox);
+        return mailbox;
     }
 
     /** Like {@link #address} but also accepts the null reverse path ({@code <>} or empty). */

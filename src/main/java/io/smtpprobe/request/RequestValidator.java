@@ -14,6 +14,7 @@ import io.smtpprobe.core.TlsMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,10 +28,17 @@ public final class RequestValidator {
     public static final int MAX_DOMAINS = 100;
     public static final int MAX_SERVERS = 100;
     public static final int MAX_RECIPIENTS = 10;
-    /** RFC 5321 §4.5.3.1: a path is at most 256 octets with its brackets, a domain 255 (253 without the root dot). */
-    public static final int MAX_ADDRESS_LENGTH = 254;
-    public static final int MAX_DOMAIN_LENGTH = 253;
-    public static final int MAX_EHLO_LENGTH = 255;
+    /*
+     * Limits on the text as given, in characters (code points, as the API server counts a CRD's
+     * maxLength), which the CRD repeats. For names they are the longest text that can pass the
+     * RFC 5321 limits, which are in octets of the wire form (NameLimits); names are judged by
+     * those, so that a long name is told its octet count.
+     */
+    /** A mailbox without angle brackets: a path is 256 octets with them. */
+    public static final int MAX_ADDRESS_LENGTH = NameLimits.MAILBOX_OCTETS;
+    /** 253 octets in A-label form, plus an optional root dot. */
+    public static final int MAX_DOMAIN_LENGTH = NameLimits.DOMAIN_OCTETS + 1;
+    public static final int MAX_EHLO_LENGTH = MAX_DOMAIN_LENGTH;
     /** A host name plus brackets and a port. */
     public static final int MAX_SERVER_LENGTH = 261;
     public static final int MAX_SUBJECT_LENGTH = 200;
@@ -38,8 +46,12 @@ public final class RequestValidator {
     public static final int MAX_DURATION_LENGTH = 32;
     /** Repeated {@code --expect} options, each a comma-separated list. */
     public static final int MAX_EXPECTED_REASON_LISTS = 64;
+    /** Only against huge input: far above every name's octet limit. */
+    private static final int MAX_NAME_INPUT = 1024;
 
     private final List<Problem> problems = new ArrayList<>();
+    /** A name used in several fields is warned about once. */
+    private final Set<String> warnings = new LinkedHashSet<>();
     private final ProbeInput input;
 
     private RequestValidator(ProbeInput input) {
@@ -93,7 +105,7 @@ public final class RequestValidator {
                 : null;
         ProbeOptions options = new ProbeOptions(or(ehlo, defaults.ehloName()), or(mailFrom, defaults.mailFrom()), rcptTo,
                 or(notify, defaults.dsnNotify()), tls, Boolean.TRUE.equals(insecure), message, timeouts, Limits.DEFAULT);
-        return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options);
+        return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options, Duration.ZERO, List.copyOf(warnings));
     }
 
     /**
@@ -159,10 +171,8 @@ public final class RequestValidator {
 
     static int maxLength(Field field) {
         return switch (field) {
-            case DOMAINS -> MAX_DOMAIN_LENGTH;
+            case DOMAINS, EHLO, MAIL_FROM, RCPT_TO -> MAX_NAME_INPUT;
             case SERVER -> MAX_SERVER_LENGTH;
-            case EHLO -> MAX_EHLO_LENGTH;
-            case MAIL_FROM, RCPT_TO -> MAX_ADDRESS_LENGTH;
             case SUBJECT -> MAX_SUBJECT_LENGTH;
             case BODY -> MAX_BODY_LENGTH;
             case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> MAX_DURATION_LENGTH;
@@ -198,11 +208,13 @@ public final class RequestValidator {
             if (field != Field.BODY) {
                 InputValidator.rejectControl(field.key(), value);
             }
-            if (value.length() > maxLength(field)) {
+            if (value.codePointCount(0, value.length()) > maxLength(field)) {
                 problems.add(Problem.of(field, index, "longer than " + maxLength(field) + " characters"));
                 return null;
             }
-            return (T) parse(field, value);
+            Object parsed = parse(field, value);
+            warnings.addAll(Homographs.of(field, parsed));
+            return (T) parsed;
         } catch (InvalidInputException e) {
             problems.add(Problem.of(field, index, e.problem()));
             return null;

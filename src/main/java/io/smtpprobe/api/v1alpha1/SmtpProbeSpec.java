@@ -23,7 +23,7 @@ public class SmtpProbeSpec {
     @JsonPropertyDescription("Mail domains to probe (1..100 DNS names, internationalised names accepted). Each is resolved "
             + "through MX (falling back to the domain's own address) and its mail servers are probed.")
     @Size(max = 100)
-    private List<@Size(min = 1, max = 253) @Pattern(WireText.DOMAIN) String> domains;
+    private List<@Size(min = 1, max = 254) @Pattern(WireText.DOMAIN) String> domains;
 
     @JsonPropertyDescription("Servers to probe directly as HOST, HOST:PORT or [IPv6]:PORT, skipping the MX lookup. "
             + "When domains are set too, they only name the default recipient postmaster@DOMAIN.")
@@ -43,19 +43,23 @@ public class SmtpProbeSpec {
 
     @JsonPropertyDescription("Name sent with EHLO/HELO. Defaults to the operator's configured name; should be a fully "
             + "qualified host name that resolves, or strict servers reject it.")
-    @Size(max = 255)
+    @Size(max = 254)
     @Pattern(WireText.EHLO_NAME)
     private String ehloName;
 
-    @JsonPropertyDescription("Reverse path for MAIL FROM, without angle brackets. Empty means the null sender <>.")
+    @JsonPropertyDescription("Reverse path for MAIL FROM, without angle brackets. Empty means the null sender <>. "
+            + "A non-ASCII local part is sent only with SMTPUTF8; RFC 5321 limits: local part 64 octets, path 256.")
     @Size(max = 254)
     @Pattern(WireText.REVERSE_PATH)
+    @ValidationRule(value = WireText.LOCAL_PART_OCTETS_OF_SELF, message = WireText.LOCAL_PART_OCTETS_MESSAGE)
     private String mailFrom;
 
     @JsonPropertyDescription("Recipients for RCPT TO, without angle brackets. Empty means postmaster@DOMAIN for each domain. "
             + "{random} in a local part is replaced by a fresh random token of 16 [a-z0-9] on every probe, e.g. "
-            + "{random}@example.test with expect.reasons [RecipientUnknown] checks that made-up mailboxes are refused.")
+            + "{random}@example.test with expect.reasons [RecipientUnknown] checks that made-up mailboxes are refused. "
+            + "A non-ASCII local part is sent only with SMTPUTF8; RFC 5321 limits: local part 64 octets, path 256.")
     @Size(max = 10)
+    @ValidationRule(value = "self.all(r, " + WireText.LOCAL_PART_OCTETS_OF_R + ")", message = WireText.LOCAL_PART_OCTETS_MESSAGE)
     private List<@Size(min = 1, max = 254) @Pattern(WireText.MAILBOX) String> rcptTo;
 
     @JsonPropertyDescription("RFC 3461 NOTIFY for RCPT TO (sent only when the server offers DSN): any of SUCCESS, FAILURE, "

@@ -32,7 +32,10 @@ public record SmtpProbeStatus(
         @JsonPropertyDescription("Number of probes in a row whose Ready was False (not accepted, or with spec.expect, not as expected).")
         Integer consecutiveFailures,
         @JsonPropertyDescription("When result last changed.")
-        String lastResultChangeTime) {
+        String lastResultChangeTime,
+        @JsonPropertyDescription("Doubtful but valid names in the spec, e.g. a label mixing Latin and Cyrillic letters "
+                + "(a possible homograph); they never change the verdict.")
+        List<String> warnings) {
 
     public SmtpProbeStatus withoutProbeTimes() {
         return toBuilder().lastProbeTime(null).nextProbeTime(null).build();
@@ -45,7 +48,7 @@ public record SmtpProbeStatus(
     public Builder toBuilder() {
         return new Builder().observedGeneration(observedGeneration).lastProbeTime(lastProbeTime).nextProbeTime(nextProbeTime)
                 .result(result).reason(reason).message(message).conditions(conditions).domains(domains)
-                .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime);
+                .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime).warnings(warnings);
     }
 
     /** Ten components are too many to pass by position: the builder names each one. */
@@ -60,6 +63,7 @@ public record SmtpProbeStatus(
         private List<DomainStatus> domains;
         private Integer consecutiveFailures;
         private String lastResultChangeTime;
+        private List<String> warnings;
 
         private Builder() {
         }
@@ -114,9 +118,15 @@ public record SmtpProbeStatus(
             return this;
         }
 
+        /** Null rather than empty, so that a status without warnings shows none. */
+        public Builder warnings(List<String> value) {
+            warnings = value == null || value.isEmpty() ? null : List.copyOf(value);
+            return this;
+        }
+
         public SmtpProbeStatus build() {
             return new SmtpProbeStatus(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions,
-                    domains, consecutiveFailures, lastResultChangeTime);
+                    domains, consecutiveFailures, lastResultChangeTime, warnings);
         }
     }
 }

@@ -71,7 +71,7 @@ public final class SmtpProbeStatusAggregator {
                 .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))
                 .result(result).reason(reason).message(message).conditions(conditions)
                 .domains(DomainStatuses.of(report.domains(), expectation)).consecutiveFailures(failures)
-                .lastResultChangeTime(resultChangeTime(previous, result, now)).build();
+                .lastResultChangeTime(resultChangeTime(previous, result, now)).warnings(report.warnings()).build();
     }
 
     /** The spec cannot be probed: old results describe a different spec, so they are dropped. */

@@ -58,13 +58,14 @@ class WireTextAgreementTest {
             Field.DOMAINS, List.of("contoso.test", "bücher.test", "contoso.test.", "xn--bcher-kva.test", "bad..test", "-bad.test",
                     "under_score.test", "sp ace.test", "a.-b.test", ""),
             Field.SERVER, List.of("mx.test", "mx.test:2525", "127.0.0.1", "[::1]:25", "mx test", "mx.test:", "[::1", "mx_1.test"),
-            Field.EHLO, List.of("probe.contoso.test", "[127.0.0.1]", "[IPv6:::1]", "two words", "a(b).test", "under_score.test",
+            Field.EHLO, List.of("probe.contoso.test", "probe.contoso.test.", "[127.0.0.1]", "[IPv6:::1]", "two words", "a(b).test", "under_score.test",
                     "[127.0.0.1", "bücher.test", ""),
             Field.MAIL_FROM, List.of("", "<>", "probe@contoso.test", "a(b)@x.test", "a..b@x.test", ".a@x.test", "a.@x.test",
                     "no-at-sign", "@x.test", "a@", "a b@x.test", "a<b@x.test", "a@b@c.test", "user@[192.0.2.1]",
-                    "o'brien+tag@x.test", "a@x_y.test"),
+                    "o'brien+tag@x.test", "a@x_y.test", "josé@x.test", "用户@例え.test", "a\u00a0b@x.test", "a\u200bb@x.test"),
             Field.RCPT_TO, List.of("user@contoso.test", "user@bücher.test", "a(b)@x.test", "a..b@x.test", "x@a.test ", "a@[IPv6:::1]",
-                    "{weird}~@x.test", "a\"b@x.test", "a,b@x.test", "a;b@x.test"),
+                    "{weird}~@x.test", "a\"b@x.test", "a,b@x.test", "a;b@x.test", "josé@bücher.test", "δοκιμή@x.test",
+                    "jos\u0301e@x.test", "a\u3000b@x.test", "a\u202eb@x.test", "a\ufeffb@x.test", "a\ue000b@x.test", "ü..b@x.test"),
             Field.SUBJECT, List.of("Probe", "héllo wörld", "tab\tinside", "", "emoji \uD83D\uDE00"),
             Field.BODY, List.of("line1\r\nline2\n\tx", "", "plain"),
             Field.TIMEOUT, List.of("10s", "1m30s", "500ms", "10", "-1s", "1d", "1 s"));
@@ -118,6 +119,39 @@ class WireTextAgreementTest {
                     assertThat(rule.crdAccepts(value.strip())).as("%s '%s'", field, value).isEqualTo(validatorAccepts(field, value));
                     assertThat(validatorAccepts(field, value.strip())).isEqualTo(validatorAccepts(field, value));
                 }
+            }
+        }
+    }
+
+    @Test
+    void nonAsciiLocalPartsAgreeExactly() {
+        // Beyond ASCII the CRD cannot judge domains (IDNA), but a local part it judges as the validator does.
+        for (Field field : List.of(Field.MAIL_FROM, Field.RCPT_TO)) {
+            Rule rule = RULES.stream().filter(r -> r.field() == field).findFirst().orElseThrow();
+            for (String value : CASES.get(field)) {
+                String domain = value.substring(value.lastIndexOf('@') + 1);
+                if (value.contains("@") && !value.chars().allMatch(ch -> ch < 0x80) && domain.chars().allMatch(ch -> ch < 0x80)) {
+                    assertThat(rule.crdAccepts(value)).as("%s '%s'", field, value).isEqualTo(validatorAccepts(field, value));
+                }
+            }
+        }
+    }
+
+    /** The CEL rule on local part octets, as Java, against the validator at the limit and one over. */
+    @Test
+    void theLocalPartRuleCountsUtf8OctetsAsTheValidatorDoes() throws IOException {
+        var spec = CustomResourceDefinitionTest.load(CustomResourceDefinitionTest.COMMITTED).getSpec().getVersions().get(0)
+                .getSchema().getOpenAPIV3Schema().getProperties().get("spec").getProperties();
+        assertThat(spec.get("mailFrom").getXKubernetesValidations()).extracting(r -> r.getRule())
+                .containsExactly(WireText.LOCAL_PART_OCTETS_OF_SELF);
+        assertThat(spec.get("rcptTo").getXKubernetesValidations()).extracting(r -> r.getRule())
+                .containsExactly("self.all(r, " + WireText.LOCAL_PART_OCTETS_OF_R + ")");
+        for (String local : List.of("a".repeat(64), "a".repeat(65), "ü".repeat(32), "ü".repeat(31) + "ab", "ü".repeat(31) + "abc",
+                "用".repeat(21) + "a", "用".repeat(22))) {
+            String mailbox = local + "@contoso.test";
+            boolean cel = local.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 64;
+            for (Field field : List.of(Field.MAIL_FROM, Field.RCPT_TO)) {
+                assertThat(validatorAccepts(field, mailbox)).as("%s %s", field, mailbox).isEqualTo(cel);
             }
         }
     }

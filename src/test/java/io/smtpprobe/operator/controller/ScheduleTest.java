@@ -50,6 +50,6 @@ class ScheduleTest {
     }
 
     static SmtpProbeStatus probedAt(String time, Long generation) {
-        return new SmtpProbeStatus(generation, time, null, null, null, null, List.of(), List.of(), 0, null);
+        return new SmtpProbeStatus(generation, time, null, null, null, null, List.of(), List.of(), 0, null, null);
     }
 }
