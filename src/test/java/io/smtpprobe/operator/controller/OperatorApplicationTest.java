@@ -102,7 +102,7 @@ class OperatorApplicationTest {
                 "smtpprobe_probe_success", "smtpprobe_probe_duration_seconds_bucket", "smtpprobe_last_reply_code",
                 "smtpprobe_certificate_expiry_timestamp_seconds", "smtpprobe_probes_total", "smtpprobe_consecutive_failures");
         assertThat(series).anySatisfy(l -> assertThat(l)
-                .matches("smtpprobe_certificate_expiry_timestamp_seconds\\{.*host=\"mx1.contoso.test\".*\\} 1\\.7987616E9"));
+                .matches("smtpprobe_certificate_expiry_timestamp_seconds\\{.*host=\"mx1.contoso.test\".*\\} 4\\.0709088E9"));
         assertThat(series).anySatisfy(l -> assertThat(l).matches("smtpprobe_consecutive_failures\\{name=\"contoso\",namespace=\"mail\"\\} [1-9].*"));
         var label = java.util.regex.Pattern.compile("(\\w+)=\"([^\"]*)\"");
         for (String line : series) {
