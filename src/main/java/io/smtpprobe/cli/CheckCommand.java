@@ -6,6 +6,7 @@ import io.smtpprobe.core.Cidr;
 import io.smtpprobe.engine.DefaultProbeRunner;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.EgressPolicy;
+import io.smtpprobe.engine.smtp.SmtpProber;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.ProbeReport;
@@ -93,6 +94,7 @@ public final class CheckCommand {
 
     private static long deadlineSeconds(Timeouts t) {
         // Every attempt may run to its total deadline in turn; plus DNS.
-        return 60 + (t.total().toSeconds() + t.connect().toSeconds() + 6) * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
+        return 60 + (t.total().toSeconds() * SmtpProber.MAX_DIALOGUES + t.connect().toSeconds() + 6)
+                * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
     }
 }

@@ -56,7 +56,10 @@ public enum Reason {
     InternalError(false, "The probe itself failed (a bug in smtp-probe-operator, not the server's fault): the detail names the error; please report it."),
 
     // Added after InternalError so that no existing constant moves.
-    NullMxMisconfigured(false, "The domain publishes a null MX ('MX 0 .') beside other MX records: RFC 7505 forbids mixing them, so senders disagree on whether it takes mail; remove one or the other.");
+    NullMxMisconfigured(false, "The domain publishes a null MX ('MX 0 .') beside other MX records: RFC 7505 forbids mixing them, so senders disagree on whether it takes mail; remove one or the other."),
+
+    SmtpUtf8NotOffered(false, "An address is not ASCII (an internationalised local part, RFC 6531) but the server does not offer SMTPUTF8: it cannot take this mail; the probe stopped before MAIL FROM and sent nothing non-ASCII."),
+    CommandTooLong(false, "A command would exceed RFC 5321's 512-octet line limit (an address or EHLO name far too long): the probe refused to send it and made no connection.");
 
     private final boolean replyBased;
     private final boolean alwaysTransient;

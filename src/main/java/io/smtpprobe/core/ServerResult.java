@@ -13,8 +13,10 @@ import java.util.Map;
  * @param queueId       the server's queue id from the final DATA reply, when DATA ran
  * @param detail        a short sanitised note for failures without a reply (e.g. "line exceeded 2048 bytes")
  * @param latencyMs     milliseconds spent per stage
+ * @param tlsFallback   set when this is the plaintext retry after an opportunistic TLS handshake
+ *                      failed: why the TLS attempt failed (the transcript holds both attempts)
  *
- * <p>Fourteen positional components are easy to swap unnoticed, so results are made with
+ * <p>Fifteen positional components are easy to swap unnoticed, so results are made with
  * {@link #builder()} and changed with {@link #toBuilder()}.
  */
 public record ServerResult(
@@ -31,7 +33,26 @@ public record ServerResult(
         String queueId,
         String detail,
         Map<Stage, Long> latencyMs,
-        List<TranscriptLine> transcript) {
+        List<TranscriptLine> transcript,
+        TlsFallback tlsFallback) {
+
+    /**
+     * The first, TLS attempt of a probe that was then retried without TLS, as a sending MTA does at
+     * {@code smtp_tls_security_level=may}.
+     *
+     * @param stage  where the TLS attempt stopped
+     * @param detail why its handshake failed, sanitised
+     */
+    public record TlsFallback(Stage stage, Reason reason, String detail) {
+    }
+
+    /** A result of a single attempt (no plaintext retry). */
+    public ServerResult(String host, String address, int port, Integer preference, Stage stage, Reply reply,
+                        Reason reason, List<String> extensions, boolean dsnSupported, TlsInfo tls, String queueId,
+                        String detail, Map<Stage, Long> latencyMs, List<TranscriptLine> transcript) {
+        this(host, address, port, preference, stage, reply, reason, extensions, dsnSupported, tls, queueId, detail,
+                latencyMs, transcript, null);
+    }
 
     public Outcome outcome() {
         return reason.outcome(reply);
@@ -46,7 +67,8 @@ public record ServerResult(
     public Builder toBuilder() {
         return new Builder().host(host).address(address).port(port).preference(preference).stage(stage)
                 .reply(reply).reason(reason).extensions(extensions).dsnSupported(dsnSupported).tls(tls)
-                .queueId(queueId).detail(detail).latencyMs(latencyMs).transcript(transcript);
+                .queueId(queueId).detail(detail).latencyMs(latencyMs).transcript(transcript)
+                .tlsFallback(tlsFallback);
     }
 
     public static final class Builder {
@@ -64,6 +86,7 @@ public record ServerResult(
         private String detail;
         private Map<Stage, Long> latencyMs = Map.of();
         private List<TranscriptLine> transcript = List.of();
+        private TlsFallback tlsFallback;
 
         private Builder() {
         }
@@ -138,9 +161,14 @@ public record ServerResult(
             return this;
         }
 
+        public Builder tlsFallback(TlsFallback tlsFallback) {
+            this.tlsFallback = tlsFallback;
+            return this;
+        }
+
         public ServerResult build() {
             return new ServerResult(host, address, port, preference, stage, reply, reason, extensions, dsnSupported,
-                    tls, queueId, detail, latencyMs, transcript);
+                    tls, queueId, detail, latencyMs, transcript, tlsFallback);
         }
     }
 }

@@ -50,6 +50,13 @@ final class SmtpConnection {
         }
     }
 
+    /** A command line the probe refused to send because it is longer than RFC 5321 allows. */
+    static final class CommandTooLongException extends RuntimeException {
+        CommandTooLongException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final Vertx vertx;
     private final NetSocket socket;
     private final ReplyParser parser;
@@ -73,6 +80,14 @@ final class SmtpConnection {
     private long timerDueNanos;
     private RuntimeException failure;
     private boolean closed;
+    /** Set while implicit TLS is being negotiated: no SMTP byte may arrive in plaintext. */
+    private boolean beforeTls;
+    /** What a server sent in plaintext where the TLS handshake was due; null when it did not. */
+    private String plaintextBeforeTls;
+    /** The socket's own error (a reset, say), kept because a failed handshake only reports the close it caused. */
+    private Throwable transportError;
+    /** UTF-8 in commands only after the server offered SMTPUTF8 and MAIL FROM asked for it (RFC 6531). */
+    private boolean utf8Allowed;
 
     SmtpConnection(Vertx vertx, NetSocket socket, Limits limits, Transcript transcript) {
         this.vertx = vertx;
@@ -88,7 +103,12 @@ final class SmtpConnection {
         return socket;
     }
 
-    /** Sends one command line, as the transcript also shows it, and awaits its reply. */
+    /**
+     * Sends one command line, as the transcript also shows it, and awaits its reply. The line ends
+     * in CRLF and nothing else in it may break a line: a command with a CR, LF or other control
+     * character, non-ASCII without SMTPUTF8, or more than {@link Commands#MAX_LINE_OCTETS} is refused
+     * whole, never cut or escaped into something the caller did not mean.
+     */
     Future<Reply> command(String line, Duration timeout) {
         if (ServerText.hasControlCharacter(line)) {
             // the transcript and the result detail sanitise it; escaping here too would do it twice
@@ -96,6 +116,19 @@ final class SmtpConnection {
             transcript.info("refused to send a command with control characters: " + shown);
             return Future.failedFuture(new UnsafeCommandException(
                     "refused to send a command containing control characters: " + shown));
+        }
+        if (!utf8Allowed && !Commands.isAscii(line)) {
+            String shown = ServerText.cap(line, 120);
+            transcript.info("refused to send non-ASCII without SMTPUTF8: " + shown);
+            return Future.failedFuture(new UnsafeCommandException(
+                    "refused to send a non-ASCII command without SMTPUTF8: " + shown));
+        }
+        int octets = Commands.octets(line);
+        if (octets > Commands.MAX_LINE_OCTETS) {
+            String refusal = "refused to send a " + verb(line) + " command of " + octets + " octets: RFC 5321 4.5.3.1.4"
+                    + " allows " + Commands.MAX_LINE_OCTETS + " including CRLF";
+            transcript.info(refusal);
+            return Future.failedFuture(new CommandTooLongException(refusal));
         }
         expectReply(verb(line));
         return write(line + "\r\n", line).compose(v -> readReply(timeout));
@@ -108,6 +141,37 @@ final class SmtpConnection {
     void expectReply(String what) {
         replyDue = true;
         awaitedFor = what;
+    }
+
+    /** From now on commands may carry UTF-8: MAIL FROM asked for SMTPUTF8, which the server offered. */
+    void allowUtf8() {
+        utf8Allowed = true;
+    }
+
+    /**
+     * Implicit TLS: the handshake comes before any SMTP, so no plaintext byte may reach this
+     * connection until {@link #tlsEstablished()}; one that does is kept as evidence and fails it.
+     */
+    void awaitTlsHandshake() {
+        beforeTls = true;
+        replyDue = false;
+        awaitedFor = "the TLS handshake";
+    }
+
+    /** The handshake of implicit TLS completed: the banner is due, over TLS. */
+    void tlsEstablished() {
+        beforeTls = false;
+        expectReply("the banner");
+    }
+
+    /** The first reset, broken pipe or TLS error the socket reported, or null. */
+    Throwable transportError() {
+        return transportError;
+    }
+
+    /** The start of what the server sent in plaintext instead of a TLS handshake, or null. */
+    String plaintextBeforeTls() {
+        return plaintextBeforeTls;
     }
 
     /** The session is over (QUIT was answered): input from now on is discarded, never paired. */
@@ -227,6 +291,10 @@ final class SmtpConnection {
         }
         Reply due = null;
         try {
+            if (beforeTls) {
+                plaintextBeforeTls = data.getString(0, Math.min(data.length(), 40), "ISO-8859-1");
+                throw new ProtocolViolationException("the server sent plaintext where the TLS handshake was due");
+            }
             if (!replyDue) {
                 // not even a partial reply may arrive while no command is outstanding
                 throw unsolicited("between commands (after the reply to " + awaitedFor + ")");
@@ -290,6 +358,9 @@ final class SmtpConnection {
     }
 
     private void onError(Throwable error) {
+        if (transportError == null && SocketErrors.isTransportError(error)) {
+            transportError = error;
+        }
         if (failure == null) {
             // a reset or a TLS alert is the peer's doing; anything else was thrown by code of ours
             failure = SocketErrors.isTransportError(error)
