@@ -34,6 +34,7 @@ final class ScriptedSmtpPeer implements AutoCloseable {
     private List<Step> steps = connections.get(0);
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> received = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> rawReceived = Collections.synchronizedList(new ArrayList<>());
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final StringBuilder message = new StringBuilder();
     private ServerSocket server;
@@ -183,6 +184,13 @@ final class ScriptedSmtpPeer implements AutoCloseable {
         }
     }
 
+    /** Command lines received as they came, line end included, decoded as ISO-8859-1. */
+    List<String> rawReceived() {
+        synchronized (rawReceived) {
+            return List.copyOf(rawReceived);
+        }
+    }
+
     String message() {
         synchronized (message) {
             return message.toString();
@@ -277,6 +285,7 @@ final class ScriptedSmtpPeer implements AutoCloseable {
                 return null;
             }
             String text = line.toString(StandardCharsets.ISO_8859_1);
+            rawReceived.add(b == '\n' ? text + "\n" : text);
             if (text.endsWith("\r")) {
                 text = text.substring(0, text.length() - 1);
             }
