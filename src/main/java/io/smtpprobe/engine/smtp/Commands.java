@@ -90,4 +90,18 @@ final class Commands {
         }
         return true;
     }
+
+    /** The command as the messages name it: its verb, or "MAIL FROM" and "RCPT TO" with their second word. */
+    static String verb(String line) {
+        int space = line.indexOf(' ');
+        String verb = space < 0 ? line : line.substring(0, space);
+        // MAIL FROM / RCPT TO read better with their second word
+        if ((verb.equalsIgnoreCase("MAIL") || verb.equalsIgnoreCase("RCPT")) && space > 0) {
+            int colon = line.indexOf(':', space);
+            if (colon > 0) {
+                verb = line.substring(0, colon);
+            }
+        }
+        return verb;
+    }
 }

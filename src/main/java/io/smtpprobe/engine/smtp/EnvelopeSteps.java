@@ -75,7 +75,7 @@ final class EnvelopeSteps {
         try {
             message = MessageBuilder.build(state.options.data(), state.options.mailFrom(), state.options.rcptTo(),
                     state.options.ehloName(), state.clock);
-        } catch (SmtpConnection.UnsafeCommandException e) {
+        } catch (UnsafeCommandException e) {
             return Future.failedFuture(e);
         }
         SmtpConnection connection = state.connection;

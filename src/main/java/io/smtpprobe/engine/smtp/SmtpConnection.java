@@ -29,34 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class SmtpConnection {
 
-    /** The peer closed or reset the connection. */
-    static final class ClosedException extends RuntimeException {
-        ClosedException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** No complete reply within the per-command deadline. */
-    static final class ReplyTimeoutException extends RuntimeException {
-        ReplyTimeoutException(Duration timeout) {
-            super("no complete reply within " + timeout.toMillis() + " ms", null, false, false);
-        }
-    }
-
-    /** The probe refused to put a command with control characters on the wire. */
-    static final class UnsafeCommandException extends RuntimeException {
-        UnsafeCommandException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** A command line the probe refused to send because it is longer than RFC 5321 allows. */
-    static final class CommandTooLongException extends RuntimeException {
-        CommandTooLongException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private final Vertx vertx;
     private final NetSocket socket;
     private final ReplyParser parser;
@@ -110,27 +82,13 @@ final class SmtpConnection {
      * whole, never cut or escaped into something the caller did not mean.
      */
     Future<Reply> command(String line, Duration timeout) {
-        if (ServerText.hasControlCharacter(line)) {
+        RuntimeException refusal = CommandGuard.refusal(line, utf8Allowed);
+        if (refusal != null) {
             // the transcript and the result detail sanitise it; escaping here too would do it twice
-            String shown = ServerText.cap(line, 120);
-            transcript.info("refused to send a command with control characters: " + shown);
-            return Future.failedFuture(new UnsafeCommandException(
-                    "refused to send a command containing control characters: " + shown));
+            transcript.info(refusal.getMessage());
+            return Future.failedFuture(refusal);
         }
-        if (!utf8Allowed && !Commands.isAscii(line)) {
-            String shown = ServerText.cap(line, 120);
-            transcript.info("refused to send non-ASCII without SMTPUTF8: " + shown);
-            return Future.failedFuture(new UnsafeCommandException(
-                    "refused to send a non-ASCII command without SMTPUTF8: " + shown));
-        }
-        int octets = Commands.octets(line);
-        if (octets > Commands.MAX_LINE_OCTETS) {
-            String refusal = "refused to send a " + verb(line) + " command of " + octets + " octets: RFC 5321 4.5.3.1.4"
-                    + " allows " + Commands.MAX_LINE_OCTETS + " including CRLF";
-            transcript.info(refusal);
-            return Future.failedFuture(new CommandTooLongException(refusal));
-        }
-        expectReply(verb(line));
+        expectReply(Commands.verb(line));
         return write(line + "\r\n", line).compose(v -> readReply(timeout));
     }
 
@@ -185,19 +143,6 @@ final class SmtpConnection {
         return outOfStep;
     }
 
-    private static String verb(String line) {
-        int space = line.indexOf(' ');
-        String verb = space < 0 ? line : line.substring(0, space);
-        // MAIL FROM / RCPT TO read better with their second word
-        if ((verb.equalsIgnoreCase("MAIL") || verb.equalsIgnoreCase("RCPT")) && space > 0) {
-            int colon = line.indexOf(':', space);
-            if (colon > 0) {
-                verb = line.substring(0, colon);
-            }
-        }
-        return verb;
-    }
-
     /** Writes raw protocol text (the message after DATA); the caller made it safe. */
     Future<Void> write(String text, String shown) {
         if (failure != null) {
@@ -206,7 +151,7 @@ final class SmtpConnection {
         transcript.client(shown);
         return socket.write(Buffer.buffer(text)).recover(error -> Future.failedFuture(
                 failure != null ? failure : SocketErrors.isTransportError(error)
-                        ? new ClosedException("connection error: " + error.getMessage()) : error));
+                        ? new PeerClosedException("connection error: " + error.getMessage()) : error));
     }
 
     Future<Reply> readReply(Duration timeout) {
@@ -364,7 +309,7 @@ final class SmtpConnection {
         if (failure == null) {
             // a reset or a TLS alert is the peer's doing; anything else was thrown by code of ours
             failure = SocketErrors.isTransportError(error)
-                    ? new ClosedException("connection error: " + error.getMessage())
+                    ? new PeerClosedException("connection error: " + error.getMessage())
                     : error instanceof RuntimeException e ? e : new IllegalStateException(error);
         }
         failPending(failure);
@@ -374,7 +319,7 @@ final class SmtpConnection {
         closed = true;
         cancelTimer();
         if (failure == null) {
-            failure = new ClosedException("the server closed the connection");
+            failure = new PeerClosedException("the server closed the connection");
         }
         failPending(failure);
     }

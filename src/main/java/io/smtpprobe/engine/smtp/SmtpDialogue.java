@@ -199,7 +199,7 @@ final class SmtpDialogue {
         }
         Stage stage = state.stage;
         String message = error.getMessage();
-        if (error instanceof SmtpConnection.ReplyTimeoutException || error instanceof DialogueState.DeadlineException) {
+        if (error instanceof ReplyTimeoutException || error instanceof DialogueState.DeadlineException) {
             Reason reason = switch (stage) {
                 case Connect -> Reason.ConnectTimeout;
                 case Banner -> Reason.BannerTimeout;
@@ -211,14 +211,14 @@ final class SmtpDialogue {
         if (error instanceof ProtocolViolationException) {
             return new StageFailure(stage, Reason.ProtocolViolation, null, message);
         }
-        if (error instanceof SmtpConnection.CommandTooLongException) {
+        if (error instanceof CommandGuard.CommandTooLongException) {
             return new StageFailure(stage, Reason.CommandTooLong, null, message);
         }
-        if (error instanceof SmtpConnection.UnsafeCommandException) {
+        if (error instanceof UnsafeCommandException) {
             // the validator should have refused this input: our failure, never the server's
             return new StageFailure(stage, Reason.InternalError, null, message);
         }
-        if (error instanceof SmtpConnection.ClosedException) {
+        if (error instanceof PeerClosedException) {
             state.transcript.info(message);
             return new StageFailure(stage, Reason.ConnectionClosed, null, message);
         }

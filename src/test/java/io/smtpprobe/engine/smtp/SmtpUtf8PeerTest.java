@@ -81,4 +81,16 @@ class SmtpUtf8PeerTest {
         assertThat(result.reason()).isEqualTo(Reason.Accepted);
         assertThat(peer.received()).contains("MAIL FROM:<probe@probe.test>");
     }
+
+    @Test
+    void aCommandLongerThan512OctetsIsRefusedBeforeConnecting() throws Exception {
+        options.rcptTo = List.of("ü".repeat(250) + "@example.test");
+
+        var result = probe(ScriptedSmtpPeer.script().greeting("SMTPUTF8")).result();
+
+        assertThat(result.reason()).isEqualTo(Reason.CommandTooLong);
+        assertThat(result.stage()).isEqualTo(Stage.Connect);
+        assertThat(result.detail()).startsWith("refused to send a command of 525 octets (RFC 5321 4.5.3.1.4 allows 512");
+        assertThat(peer.connectionsAccepted()).isZero();
+    }
 }
