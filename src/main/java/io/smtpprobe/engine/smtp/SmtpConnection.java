@@ -237,8 +237,13 @@ final class SmtpConnection {
         Reply due = null;
         try {
             if (beforeTls) {
-                plaintextBeforeTls = data.getString(0, Math.min(data.length(), 40), "ISO-8859-1");
-                throw new ProtocolViolationException("the server sent plaintext where the TLS handshake was due");
+                if (!socket.isSsl()) {
+                    plaintextBeforeTls = data.getString(0, Math.min(data.length(), 40), "ISO-8859-1");
+                    throw new ProtocolViolationException("the server sent plaintext where the TLS handshake was due");
+                }
+                // Decrypted by the TLS handler, so the handshake is done: the banner merely came before
+                // the upgrade's completion reached tlsEstablished()
+                tlsEstablished();
             }
             if (!replyDue) {
                 // not even a partial reply may arrive while no command is outstanding

@@ -35,7 +35,10 @@ class SmtpConnectionPeerTest {
         var client = vertx.createNetClient(new NetClientOptions());
         var transcript = new Transcript(512);
         var done = new CompletableFuture<Seen>();
-        client.connect(peer.port(), "127.0.0.1").onComplete(connected -> {
+        // connected from an event loop, as the prober does, so that the callback installs the
+        // connection's handler before the first read: from a plain thread it would be dispatched
+        // later, and a banner read meanwhile would never reach the connection
+        vertx.getOrCreateContext().runOnContext(start -> client.connect(peer.port(), "127.0.0.1").onComplete(connected -> {
             if (connected.failed()) {
                 done.completeExceptionally(connected.cause());
                 return;
@@ -55,7 +58,7 @@ class SmtpConnectionPeerTest {
                             connection.close();
                         });
                     });
-        });
+        }));
         try {
             return done.get(10, TimeUnit.SECONDS);
         } finally {
@@ -67,7 +70,8 @@ class SmtpConnectionPeerTest {
     void aReplyBetweenCommandsIsAViolationAndIsNeverPairedWithTheNextCommand() throws Exception {
         var seen = run(ScriptedSmtpPeer.script()
                         .send("220 mx.example.test\r\n")
-                        .pause(Duration.ofMillis(100))
+                        // long enough for the two to arrive in two reads on a loaded machine
+                        .pause(Duration.ofMillis(300))
                         .send("250 2.0.0 nobody asked\r\n")
                         .reply("NOOP", "250 2.0.0 Ok\r\n"),
                 connection -> connection.command("NOOP", WAIT));
