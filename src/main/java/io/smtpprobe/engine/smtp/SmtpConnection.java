@@ -4,13 +4,11 @@ import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.Limits;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One SMTP client connection without pipelining: at most one reply is awaited at a time, and that
@@ -29,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class SmtpConnection {
 
-    private final Vertx vertx;
     private final NetSocket socket;
     private final ReplyParser parser;
     private final Transcript transcript;
@@ -43,13 +40,7 @@ final class SmtpConnection {
     private boolean finished;
     /** The first unsolicited input, if any: the server's replies are out of step with our commands. */
     private ProtocolViolationException outOfStep;
-    private Promise<Reply> pending;
-    private Duration pendingTimeout;
-    private long pendingDeadlineNanos;
-    // One timer serves consecutive replies: re-armed only when it would fire too late, it is set
-    // about once per connection instead of once per command (a timer costs a scheduled task).
-    private long timer = -1;
-    private long timerDueNanos;
+    private final ReplyWait wait;
     private RuntimeException failure;
     private boolean closed;
     /** Set while implicit TLS is being negotiated: no SMTP byte may arrive in plaintext. */
@@ -62,10 +53,10 @@ final class SmtpConnection {
     private boolean utf8Allowed;
 
     SmtpConnection(Vertx vertx, NetSocket socket, Limits limits, Transcript transcript) {
-        this.vertx = vertx;
         this.socket = socket;
         this.parser = new ReplyParser(limits);
         this.transcript = transcript;
+        this.wait = new ReplyWait(vertx);
         socket.handler(this::onData);
         socket.exceptionHandler(this::onError);
         socket.closeHandler(v -> onClosed());
@@ -155,7 +146,7 @@ final class SmtpConnection {
     }
 
     Future<Reply> readReply(Duration timeout) {
-        if (pending != null) {
+        if (wait.active()) {
             return Future.failedFuture(new IllegalStateException("a reply is already awaited"));
         }
         if (ready != null) {
@@ -166,35 +157,7 @@ final class SmtpConnection {
         if (failure != null) {
             return Future.failedFuture(failure);
         }
-        pending = Promise.promise();
-        pendingTimeout = timeout;
-        long timeoutMs = Math.max(1, timeout.toMillis());
-        pendingDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        if (timer >= 0 && timerDueNanos - pendingDeadlineNanos > 0) {
-            cancelTimer();
-        }
-        if (timer < 0) {
-            armTimer(timeoutMs);
-        }
-        return pending.future();
-    }
-
-    private void armTimer(long delayMs) {
-        timerDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-        timer = vertx.setTimer(delayMs, id -> onTimer());
-    }
-
-    private void onTimer() {
-        timer = -1;
-        if (pending == null) {
-            return;
-        }
-        long leftNanos = pendingDeadlineNanos - System.nanoTime();
-        if (leftNanos > 0) {
-            armTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos + 999_999)));
-            return;
-        }
-        failPending(new ReplyTimeoutException(pendingTimeout));
+        return wait.start(timeout);
     }
 
     /**
@@ -219,11 +182,11 @@ final class SmtpConnection {
         if (failure == null) {
             failure = cause;
         }
-        failPending(cause);
+        wait.fail(cause);
     }
 
     Future<Void> close() {
-        cancelTimer();
+        wait.cancelTimer();
         if (closed) {
             return Future.succeededFuture();
         }
@@ -284,8 +247,8 @@ final class SmtpConnection {
         if (due == null) {
             return;
         }
-        if (pending != null) {
-            takePending().complete(due);
+        if (wait.active()) {
+            wait.complete(due);
         } else {
             ready = due;
         }
@@ -303,7 +266,7 @@ final class SmtpConnection {
     private void fail(RuntimeException cause) {
         failure = cause;
         ready = null;
-        failPending(cause);
+        wait.fail(cause);
         socket.close();
     }
 
@@ -317,35 +280,16 @@ final class SmtpConnection {
                     ? new PeerClosedException("connection error: " + error.getMessage())
                     : error instanceof RuntimeException e ? e : new IllegalStateException(error);
         }
-        failPending(failure);
+        wait.fail(failure);
     }
 
     private void onClosed() {
         closed = true;
-        cancelTimer();
+        wait.cancelTimer();
         if (failure == null) {
             failure = new PeerClosedException("the server closed the connection");
         }
-        failPending(failure);
+        wait.fail(failure);
     }
 
-    private void failPending(RuntimeException cause) {
-        if (pending != null) {
-            takePending().fail(cause);
-        }
-    }
-
-    private Promise<Reply> takePending() {
-        Promise<Reply> promise = pending;
-        pending = null;
-        pendingTimeout = null;
-        return promise;
-    }
-
-    private void cancelTimer() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
-        }
-    }
 }
