@@ -7,6 +7,7 @@ import io.smtpprobe.core.Expectation;
 import io.smtpprobe.engine.DefaultProbeRunner;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.EgressPolicy;
+import io.smtpprobe.engine.smtp.SmtpProber;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.ProbeReport;
@@ -108,8 +109,9 @@ public final class CheckCommand {
     }
 
     private static long deadlineSeconds(Timeouts t, Duration greylistRetry) {
-        // Every attempt may run to its total deadline in turn; plus DNS; plus one greylist wait and retry.
-        long perAttempt = t.total().toSeconds() + t.connect().toSeconds() + 6;
+        // Every attempt may run to its total deadline in turn (twice with a plaintext retry); plus DNS;
+        // plus one greylist wait and retry.
+        long perAttempt = t.total().toSeconds() * SmtpProber.MAX_DIALOGUES + t.connect().toSeconds() + 6;
         long retry = greylistRetry.isZero() ? 0 : greylistRetry.toSeconds() + perAttempt;
         return 60 + perAttempt * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN + retry;
     }

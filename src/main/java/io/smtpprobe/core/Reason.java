@@ -59,7 +59,9 @@ public enum Reason {
     NullMxMisconfigured(false, "The domain publishes a null MX ('MX 0 .') beside other MX records: RFC 7505 forbids mixing them, so senders disagree on whether it takes mail; remove one or the other."),
 
     // Added at the end so that no existing constant moves.
-    EgressBlocked(false, true, "Our side, not the server's: the connection failed and the configured control target is unreachable too, so outbound SMTP is blocked (many cloud providers block port 25) or the network is down; the detail names the control target and its failure.");
+    EgressBlocked(false, true, "Our side, not the server's: the connection failed and the configured control target is unreachable too, so outbound SMTP is blocked (many cloud providers block port 25) or the network is down; the detail names the control target and its failure."),
+    SmtpUtf8NotOffered(false, "An address is not ASCII (an internationalised local part, RFC 6531) but the server does not offer SMTPUTF8: it cannot take this mail; the probe stopped before MAIL FROM and sent nothing non-ASCII."),
+    CommandTooLong(false, "A command would exceed RFC 5321's 512-octet line limit (an address or EHLO name far too long): the probe refused to send it and made no connection.");
 
     private final boolean replyBased;
     private final boolean alwaysTransient;

@@ -17,8 +17,10 @@ import java.util.Map;
  * @param greylistRetriedAfter set when the server greylisted a first dialogue and this result is
  *                      the second, made on a new connection after this delay (the transcript holds
  *                      both); null when no retry was made
+ * @param tlsFallback   set when this is the plaintext retry after an opportunistic TLS handshake
+ *                      failed: why the TLS attempt failed (the transcript holds both attempts)
  *
- * <p>Fifteen positional components are easy to swap unnoticed, so results are made with
+ * <p>Sixteen positional components are easy to swap unnoticed, so results are made with
  * {@link #builder()} and changed with {@link #toBuilder()}.
  */
 public record ServerResult(
@@ -36,14 +38,25 @@ public record ServerResult(
         String detail,
         Map<Stage, Long> latencyMs,
         List<TranscriptLine> transcript,
-        Duration greylistRetriedAfter) {
+        Duration greylistRetriedAfter,
+        TlsFallback tlsFallback) {
 
-    /** A result of a single dialogue, not retried. */
-    public ServerResult(String host, String address, int port, Integer preference, Stage stage, Reply reply, Reason reason,
-                        List<String> extensions, boolean dsnSupported, TlsInfo tls, String queueId, String detail,
-                        Map<Stage, Long> latencyMs, List<TranscriptLine> transcript) {
+    /**
+     * The first, TLS attempt of a probe that was then retried without TLS, as a sending MTA does at
+     * {@code smtp_tls_security_level=may}.
+     *
+     * @param stage  where the TLS attempt stopped
+     * @param detail why its handshake failed, sanitised
+     */
+    public record TlsFallback(Stage stage, Reason reason, String detail) {
+    }
+
+    /** A result of a single dialogue: no greylist retry, no plaintext retry. */
+    public ServerResult(String host, String address, int port, Integer preference, Stage stage, Reply reply,
+                        Reason reason, List<String> extensions, boolean dsnSupported, TlsInfo tls, String queueId,
+                        String detail, Map<Stage, Long> latencyMs, List<TranscriptLine> transcript) {
         this(host, address, port, preference, stage, reply, reason, extensions, dsnSupported, tls, queueId, detail,
-                latencyMs, transcript, null);
+                latencyMs, transcript, null, null);
     }
 
     public Outcome outcome() {
@@ -60,7 +73,8 @@ public record ServerResult(
         return new Builder().host(host).address(address).port(port).preference(preference).stage(stage)
                 .reply(reply).reason(reason).extensions(extensions).dsnSupported(dsnSupported).tls(tls)
                 .queueId(queueId).detail(detail).latencyMs(latencyMs).transcript(transcript)
-                .greylistRetriedAfter(greylistRetriedAfter);
+                .greylistRetriedAfter(greylistRetriedAfter)
+                .tlsFallback(tlsFallback);
     }
 
     public static final class Builder {
@@ -79,6 +93,7 @@ public record ServerResult(
         private Map<Stage, Long> latencyMs = Map.of();
         private List<TranscriptLine> transcript = List.of();
         private Duration greylistRetriedAfter;
+        private TlsFallback tlsFallback;
 
         private Builder() {
         }
@@ -158,9 +173,14 @@ public record ServerResult(
             return this;
         }
 
+        public Builder tlsFallback(TlsFallback tlsFallback) {
+            this.tlsFallback = tlsFallback;
+            return this;
+        }
+
         public ServerResult build() {
             return new ServerResult(host, address, port, preference, stage, reply, reason, extensions, dsnSupported,
-                    tls, queueId, detail, latencyMs, transcript, greylistRetriedAfter);
+                    tls, queueId, detail, latencyMs, transcript, greylistRetriedAfter, tlsFallback);
         }
     }
 }

@@ -4,6 +4,13 @@ package io.smtpprobe.core;
 public enum Stage {
     Dns("DNS"),
     Connect("CONNECT"),
+    /**
+     * The TLS handshake of implicit TLS (port 465), after TCP connected and before the banner. Its own
+     * stage because no STARTTLS was sent, and a failure here is not a failed TCP connect. The handshake
+     * after STARTTLS stays in {@link #StartTls}: it answers that command. Placed in walking order;
+     * nothing depends on ordinals before {@link #RcptTo}.
+     */
+    TlsHandshake("TLS"),
     Banner("BANNER"),
     Ehlo("EHLO"),
     Helo("HELO"),

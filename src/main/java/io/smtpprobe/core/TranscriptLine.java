@@ -11,7 +11,21 @@ public record TranscriptLine(Direction direction, String text) {
         /** Received from the server. */
         Server,
         /** A note from the probe itself (connected, TLS established, timed out). */
-        Info
+        Info,
+        /**
+         * Something that happened to the connection rather than a line on it, and changed the course
+         * of the dialogue: a failed TLS handshake, the start of a plaintext retry.
+         */
+        Event
+    }
+
+    /** The line as the telnet-like text shows it: commands and replies bare, the probe's notes marked. */
+    public String asTelnet() {
+        return switch (direction) {
+            case Client, Server -> text;
+            case Info -> "* " + text;
+            case Event -> "** " + text;
+        };
     }
 
     @Override
@@ -19,7 +33,7 @@ public record TranscriptLine(Direction direction, String text) {
         return switch (direction) {
             case Client -> "C: " + text;
             case Server -> "S: " + text;
-            case Info -> "* " + text;
+            case Info, Event -> asTelnet();
         };
     }
 }

@@ -45,7 +45,8 @@ final class ServerProbe {
             CompletableFuture<ServerResult> result = new CompletableFuture<>();
             // The engine enforces its own deadlines; this watchdog only makes sure that a bug there
             // can never keep the host permit (and every later probe of that server) forever.
-            long watchdogMs = options.timeouts().total().plus(options.timeouts().connect()).toMillis() + WATCHDOG_SLACK_MS;
+            long watchdogMs = options.timeouts().total().multipliedBy(SmtpProber.MAX_DIALOGUES)
+                    .plus(options.timeouts().connect()).toMillis() + WATCHDOG_SLACK_MS;
             result.orTimeout(watchdogMs, TimeUnit.MILLISECONDS);
             try {
                 prober.probe(new SmtpTarget(a.host().host(), a.address(), a.port(), a.preference()), options)

@@ -76,7 +76,7 @@ public final class Findings {
             if (reply != null) {
                 sb.append(" (").append(reply.code()).append(' ').append(cut(reply.text())).append(')');
             }
-            return sb.toString();
+            return sb.append(tlsFallback(server)).toString();
         }
         sb.append(' ').append(server.stage().command());
         if (reply != null && server.reason().replyBased()) {
@@ -91,7 +91,13 @@ public final class Findings {
             sb.append(server.reason() == Reason.Greylisted ? " (greylisted again on retry after " : " (greylisted first; this is the retry after ")
                     .append(retry).append(')');
         }
-        return sb.toString();
+        return sb.append(tlsFallback(server)).toString();
+    }
+
+    /** A verdict reached only in plaintext says so, e.g. " (after TLS handshake failed: ...; retried without TLS)". */
+    private static String tlsFallback(ServerResult server) {
+        ServerResult.TlsFallback fallback = server.tlsFallback();
+        return fallback == null ? "" : " (after " + cut(fallback.detail()) + "; retried without TLS)";
     }
 
     /** Reply text and details: the engine sanitised them, escaping again would double backslashes. */

@@ -123,6 +123,12 @@ public final class ReportJson {
             node.put("greylistRetriedAfterMs", s.greylistRetriedAfter().toMillis());
         }
         node.set("tls", tls(s.tls()));
+        if (s.tlsFallback() != null) {
+            ObjectNode fallback = node.putObject("tlsFallback");
+            fallback.put("stage", s.tlsFallback().stage().name());
+            fallback.put("reason", s.tlsFallback().reason().name());
+            fallback.put("detail", s.tlsFallback().detail());
+        }
         ObjectNode latency = node.putObject("latencyMs");
         s.latencyMs().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> latency.put(e.getKey().name(), e.getValue()));

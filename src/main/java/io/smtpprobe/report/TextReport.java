@@ -37,7 +37,7 @@ public final class TextReport {
                 out.println();
                 out.printf("--- %s%s%n", s.host(), s.address() == null ? "" : " [" + s.address() + "]:" + s.port());
                 for (TranscriptLine line : s.transcript()) {
-                    out.println(line.direction() == TranscriptLine.Direction.Info ? "* " + line.text() : line.text());
+                    out.println(line.asTelnet());
                 }
             }
             out.println();

@@ -35,7 +35,7 @@ public final class BannerCheck {
         long timer = vertx.setTimer(deadlineMs, id -> result.complete("no 220 greeting within " + timeout.toMillis() + " ms"));
         client.connect(target.portOr(25), target.host()).onComplete(connected -> {
             if (connected.failed()) {
-                Reason reason = SocketErrors.connectReason(connected.cause(), false);
+                Reason reason = SocketErrors.connectReason(connected.cause());
                 result.complete((reason == null ? "connect failed" : reason.name()) + ": " + ServerText.detail(String.valueOf(connected.cause().getMessage())));
                 return;
             }

@@ -26,7 +26,7 @@ final class MessageBuilder {
         String subject = content.subject() == null ? "" : content.subject();
         if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
             // a line break in the subject would let it forge headers
-            throw new SmtpConnection.UnsafeCommandException("refused to send a Subject containing a line break");
+            throw new UnsafeCommandException("refused to send a Subject containing a line break");
         }
         String body = content.body() == null ? "" : content.body();
         String from = mailFrom.isEmpty() ? "MAILER-DAEMON@" + ehloName : mailFrom;

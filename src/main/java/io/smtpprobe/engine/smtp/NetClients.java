@@ -1,7 +1,6 @@
 package io.smtpprobe.engine.smtp;
 
 import io.smtpprobe.core.ProbeOptions;
-import io.smtpprobe.core.TlsMode;
 import io.smtpprobe.core.Timeouts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,13 +23,13 @@ final class NetClients {
     static final int MAX_SHARED = 32;
 
     /** Everything a shared client fixes; all else is per connection. */
-    record Key(boolean implicitTls, long connectTimeoutMs, long handshakeTimeoutMs) {
+    record Key(long connectTimeoutMs, long handshakeTimeoutMs) {
 
         static Key of(ProbeOptions options) {
             Timeouts timeouts = options.timeouts();
             long connectMs = Math.max(1, Math.min(timeouts.connect().toMillis(), timeouts.total().toMillis()));
             long handshakeMs = Math.max(1, timeouts.command().toMillis());
-            return new Key(options.tlsMode() == TlsMode.Implicit, connectMs, handshakeMs);
+            return new Key(connectMs, handshakeMs);
         }
     }
 
@@ -81,7 +80,9 @@ final class NetClients {
     private NetClient create(Key key) {
         return vertx.createNetClient(new NetClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, key.connectTimeoutMs()))
-                .setSsl(key.implicitTls())
+                // plaintext first, also for implicit TLS: the dialogue upgrades after TCP connected, so
+                // a handshake failure is never taken for a failed connect
+                .setSsl(false)
                 // the handshake trusts all so a bad certificate can still be reported; TlsVerifier judges it
                 .setTrustAll(true)
                 .setHostnameVerificationAlgorithm("")

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Incremental RFC 5321 §4.2 reply parser. Bytes are fed as they arrive; complete replies come
+ * Incremental RFC 5321 §4.2 reply parser; see {@link #endOfLine()} for what ends a line. Bytes are fed as they arrive; complete replies come
  * out. It never holds more than one line and one reply's worth of lines, and it counts every
  * byte, so whatever a server sends, a probe's memory stays within {@link Limits}.
  *
@@ -77,9 +77,16 @@ public final class ReplyParser {
         return lineLength > 0 || pendingCode >= 0;
     }
 
+    /**
+     * The line-ending policy (README "Line endings"): LF ends a line, with or without the CR that
+     * RFC 5321 puts before it; Postfix and Exim accept a bare LF too. Every CR right before the LF is
+     * part of the line end, so {@code PIPELINING\r\r\n} is the keyword {@code PIPELINING} and no
+     * stray CR reaches a keyword or reply text. A CR anywhere else never ends a line (RFC 5321 2.3.8):
+     * it stays in the text, which ServerText shows escaped as {@code \x0d}.
+     */
     private Reply endOfLine() {
         int length = lineLength;
-        if (length > 0 && line[length - 1] == '\r') {
+        while (length > 0 && line[length - 1] == '\r') {
             length--;
         }
         lineLength = 0;

@@ -4,13 +4,11 @@ import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.Limits;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One SMTP client connection without pipelining: at most one reply is awaited at a time, and that
@@ -29,28 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class SmtpConnection {
 
-    /** The peer closed or reset the connection. */
-    static final class ClosedException extends RuntimeException {
-        ClosedException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** No complete reply within the per-command deadline. */
-    static final class ReplyTimeoutException extends RuntimeException {
-        ReplyTimeoutException(Duration timeout) {
-            super("no complete reply within " + timeout.toMillis() + " ms", null, false, false);
-        }
-    }
-
-    /** The probe refused to put a command with control characters on the wire. */
-    static final class UnsafeCommandException extends RuntimeException {
-        UnsafeCommandException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private final Vertx vertx;
     private final NetSocket socket;
     private final ReplyParser parser;
     private final Transcript transcript;
@@ -64,21 +40,23 @@ final class SmtpConnection {
     private boolean finished;
     /** The first unsolicited input, if any: the server's replies are out of step with our commands. */
     private ProtocolViolationException outOfStep;
-    private Promise<Reply> pending;
-    private Duration pendingTimeout;
-    private long pendingDeadlineNanos;
-    // One timer serves consecutive replies: re-armed only when it would fire too late, it is set
-    // about once per connection instead of once per command (a timer costs a scheduled task).
-    private long timer = -1;
-    private long timerDueNanos;
+    private final ReplyWait wait;
     private RuntimeException failure;
     private boolean closed;
+    /** Set while implicit TLS is being negotiated: no SMTP byte may arrive in plaintext. */
+    private boolean beforeTls;
+    /** What a server sent in plaintext where the TLS handshake was due; null when it did not. */
+    private String plaintextBeforeTls;
+    /** The socket's own error (a reset, say), kept because a failed handshake only reports the close it caused. */
+    private Throwable transportError;
+    /** UTF-8 in commands only after the server offered SMTPUTF8 and MAIL FROM asked for it (RFC 6531). */
+    private boolean utf8Allowed;
 
     SmtpConnection(Vertx vertx, NetSocket socket, Limits limits, Transcript transcript) {
-        this.vertx = vertx;
         this.socket = socket;
         this.parser = new ReplyParser(limits);
         this.transcript = transcript;
+        this.wait = new ReplyWait(vertx);
         socket.handler(this::onData);
         socket.exceptionHandler(this::onError);
         socket.closeHandler(v -> onClosed());
@@ -88,16 +66,20 @@ final class SmtpConnection {
         return socket;
     }
 
-    /** Sends one command line, as the transcript also shows it, and awaits its reply. */
+    /**
+     * Sends one command line, as the transcript also shows it, and awaits its reply. The line ends
+     * in CRLF and nothing else in it may break a line: a command with a CR, LF or other control
+     * character, non-ASCII without SMTPUTF8, or more than {@link Commands#MAX_LINE_OCTETS} is refused
+     * whole, never cut or escaped into something the caller did not mean.
+     */
     Future<Reply> command(String line, Duration timeout) {
-        if (ServerText.hasControlCharacter(line)) {
+        RuntimeException refusal = CommandGuard.refusal(line, utf8Allowed);
+        if (refusal != null) {
             // the transcript and the result detail sanitise it; escaping here too would do it twice
-            String shown = ServerText.cap(line, 120);
-            transcript.info("refused to send a command with control characters: " + shown);
-            return Future.failedFuture(new UnsafeCommandException(
-                    "refused to send a command containing control characters: " + shown));
+            transcript.info(refusal.getMessage());
+            return Future.failedFuture(refusal);
         }
-        expectReply(verb(line));
+        expectReply(Commands.verb(line));
         return write(line + "\r\n", line).compose(v -> readReply(timeout));
     }
 
@@ -108,6 +90,37 @@ final class SmtpConnection {
     void expectReply(String what) {
         replyDue = true;
         awaitedFor = what;
+    }
+
+    /** From now on commands may carry UTF-8: MAIL FROM asked for SMTPUTF8, which the server offered. */
+    void allowUtf8() {
+        utf8Allowed = true;
+    }
+
+    /**
+     * Implicit TLS: the handshake comes before any SMTP, so no plaintext byte may reach this
+     * connection until {@link #tlsEstablished()}; one that does is kept as evidence and fails it.
+     */
+    void awaitTlsHandshake() {
+        beforeTls = true;
+        replyDue = false;
+        awaitedFor = "the TLS handshake";
+    }
+
+    /** The handshake of implicit TLS completed: the banner is due, over TLS. */
+    void tlsEstablished() {
+        beforeTls = false;
+        expectReply("the banner");
+    }
+
+    /** The first reset, broken pipe or TLS error the socket reported, or null. */
+    Throwable transportError() {
+        return transportError;
+    }
+
+    /** The start of what the server sent in plaintext instead of a TLS handshake, or null. */
+    String plaintextBeforeTls() {
+        return plaintextBeforeTls;
     }
 
     /** The session is over (QUIT was answered): input from now on is discarded, never paired. */
@@ -121,19 +134,6 @@ final class SmtpConnection {
         return outOfStep;
     }
 
-    private static String verb(String line) {
-        int space = line.indexOf(' ');
-        String verb = space < 0 ? line : line.substring(0, space);
-        // MAIL FROM / RCPT TO read better with their second word
-        if ((verb.equalsIgnoreCase("MAIL") || verb.equalsIgnoreCase("RCPT")) && space > 0) {
-            int colon = line.indexOf(':', space);
-            if (colon > 0) {
-                verb = line.substring(0, colon);
-            }
-        }
-        return verb;
-    }
-
     /** Writes raw protocol text (the message after DATA); the caller made it safe. */
     Future<Void> write(String text, String shown) {
         if (failure != null) {
@@ -142,11 +142,11 @@ final class SmtpConnection {
         transcript.client(shown);
         return socket.write(Buffer.buffer(text)).recover(error -> Future.failedFuture(
                 failure != null ? failure : SocketErrors.isTransportError(error)
-                        ? new ClosedException("connection error: " + error.getMessage()) : error));
+                        ? new PeerClosedException("connection error: " + error.getMessage()) : error));
     }
 
     Future<Reply> readReply(Duration timeout) {
-        if (pending != null) {
+        if (wait.active()) {
             return Future.failedFuture(new IllegalStateException("a reply is already awaited"));
         }
         if (ready != null) {
@@ -157,35 +157,7 @@ final class SmtpConnection {
         if (failure != null) {
             return Future.failedFuture(failure);
         }
-        pending = Promise.promise();
-        pendingTimeout = timeout;
-        long timeoutMs = Math.max(1, timeout.toMillis());
-        pendingDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        if (timer >= 0 && timerDueNanos - pendingDeadlineNanos > 0) {
-            cancelTimer();
-        }
-        if (timer < 0) {
-            armTimer(timeoutMs);
-        }
-        return pending.future();
-    }
-
-    private void armTimer(long delayMs) {
-        timerDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-        timer = vertx.setTimer(delayMs, id -> onTimer());
-    }
-
-    private void onTimer() {
-        timer = -1;
-        if (pending == null) {
-            return;
-        }
-        long leftNanos = pendingDeadlineNanos - System.nanoTime();
-        if (leftNanos > 0) {
-            armTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos + 999_999)));
-            return;
-        }
-        failPending(new ReplyTimeoutException(pendingTimeout));
+        return wait.start(timeout);
     }
 
     /**
@@ -210,11 +182,11 @@ final class SmtpConnection {
         if (failure == null) {
             failure = cause;
         }
-        failPending(cause);
+        wait.fail(cause);
     }
 
     Future<Void> close() {
-        cancelTimer();
+        wait.cancelTimer();
         if (closed) {
             return Future.succeededFuture();
         }
@@ -227,6 +199,15 @@ final class SmtpConnection {
         }
         Reply due = null;
         try {
+            if (beforeTls) {
+                if (!socket.isSsl()) {
+                    plaintextBeforeTls = data.getString(0, Math.min(data.length(), 40), "ISO-8859-1");
+                    throw new ProtocolViolationException("the server sent plaintext where the TLS handshake was due");
+                }
+                // Decrypted by the TLS handler, so the handshake is done: the banner merely came before
+                // the upgrade's completion reached tlsEstablished()
+                tlsEstablished();
+            }
             if (!replyDue) {
                 // not even a partial reply may arrive while no command is outstanding
                 throw unsolicited("between commands (after the reply to " + awaitedFor + ")");
@@ -266,8 +247,8 @@ final class SmtpConnection {
         if (due == null) {
             return;
         }
-        if (pending != null) {
-            takePending().complete(due);
+        if (wait.active()) {
+            wait.complete(due);
         } else {
             ready = due;
         }
@@ -285,46 +266,30 @@ final class SmtpConnection {
     private void fail(RuntimeException cause) {
         failure = cause;
         ready = null;
-        failPending(cause);
+        wait.fail(cause);
         socket.close();
     }
 
     private void onError(Throwable error) {
+        if (transportError == null && SocketErrors.isTransportError(error)) {
+            transportError = error;
+        }
         if (failure == null) {
             // a reset or a TLS alert is the peer's doing; anything else was thrown by code of ours
             failure = SocketErrors.isTransportError(error)
-                    ? new ClosedException("connection error: " + error.getMessage())
+                    ? new PeerClosedException("connection error: " + error.getMessage())
                     : error instanceof RuntimeException e ? e : new IllegalStateException(error);
         }
-        failPending(failure);
+        wait.fail(failure);
     }
 
     private void onClosed() {
         closed = true;
-        cancelTimer();
+        wait.cancelTimer();
         if (failure == null) {
-            failure = new ClosedException("the server closed the connection");
+            failure = new PeerClosedException("the server closed the connection");
         }
-        failPending(failure);
+        wait.fail(failure);
     }
 
-    private void failPending(RuntimeException cause) {
-        if (pending != null) {
-            takePending().fail(cause);
-        }
-    }
-
-    private Promise<Reply> takePending() {
-        Promise<Reply> promise = pending;
-        pending = null;
-        pendingTimeout = null;
-        return promise;
-    }
-
-    private void cancelTimer() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
-        }
-    }
 }

@@ -4,7 +4,14 @@ import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ProbeOptions;
 import io.vertx.core.Future;
 
-/** Runs one complete dialogue. The returned future always succeeds: failures are results. */
+/** Runs one complete probe of a server. The returned future always succeeds: failures are results. */
 public interface SmtpProber {
+
+    /**
+     * Dialogues one probe may run, each within the total deadline: an opportunistic TLS handshake
+     * that fails is retried once in plaintext. Whoever waits for a probe waits this many total deadlines.
+     */
+    int MAX_DIALOGUES = 2;
+
     Future<ServerResult> probe(SmtpTarget target, ProbeOptions options);
 }

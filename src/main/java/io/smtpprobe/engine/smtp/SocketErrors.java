@@ -20,10 +20,11 @@ final class SocketErrors {
     }
 
     /**
-     * The reason for a failed connect, or null when the failure is not the network's (a bug).
+     * The reason for a failed TCP connect, or null when the failure is not the network's (a bug).
+     * Implicit TLS connects in plaintext and then upgrades, so a handshake never fails here.
      * Netty wraps the JDK's exception in a subclass of the same type, so the whole cause chain counts.
      */
-    static Reason connectReason(Throwable error, boolean implicitTls) {
+    static Reason connectReason(Throwable error) {
         // Netty's own connect timer; it subclasses ConnectException, so it is asked first
         if (causedBy(error, ConnectTimeoutException.class) || causedBy(error, SocketTimeoutException.class)) {
             return Reason.ConnectTimeout;
@@ -35,11 +36,6 @@ final class SocketErrors {
         // which (about two minutes on Linux) Netty's connect timer normally beats.
         if (causedBy(error, ConnectException.class)) {
             return Reason.ConnectRefused;
-        }
-        // SSLException is an IOException; a plaintext reply to the ClientHello is Netty's NotSslRecordException
-        if (implicitTls && isTransportError(error)) {
-            // the TCP connect succeeded (a refused or unreachable host is caught above): the handshake failed
-            return Reason.TlsHandshakeFailed;
         }
         // e.g. ENETUNREACH, which the JDK raises as a plain SocketException
         if (causedBy(error, IOException.class)) {

@@ -27,6 +27,11 @@ final class Transcript {
         add(TranscriptLine.Direction.Info, ServerText.sanitize(text, maxTextLength));
     }
 
+    /** An event of the connection itself (a failed handshake, a retry), shown as {@code ** text}. */
+    void event(String text) {
+        add(TranscriptLine.Direction.Event, ServerText.sanitize(text, maxTextLength));
+    }
+
     void server(Reply reply) {
         List<String> replyLines = reply.lines();
         for (int i = 0; i < replyLines.size(); i++) {

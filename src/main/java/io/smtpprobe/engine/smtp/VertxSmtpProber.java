@@ -62,9 +62,19 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
     }
 
     private Future<ServerResult> start(SmtpTarget target, ProbeOptions options) {
+        return dialogue(target, options, false).compose(first -> {
+            if (!PlaintextRetry.applies(options.tlsMode(), first)) {
+                return Future.succeededFuture(first);
+            }
+            return dialogue(target, options, true).map(second -> PlaintextRetry.combine(first, second));
+        });
+    }
+
+    private Future<ServerResult> dialogue(SmtpTarget target, ProbeOptions options, boolean plaintextRetry) {
         NetClients.Lease lease = clients.lease(options);
         try {
-            return new SmtpDialogue(vertx, clock, verifier, lease, target, options).run();
+            var state = new DialogueState(vertx, clock, target, options, plaintextRetry);
+            return new SmtpDialogue(state, verifier, lease).run();
         } catch (RuntimeException e) {
             lease.release();
             throw e;

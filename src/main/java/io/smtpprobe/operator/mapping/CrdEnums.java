@@ -47,6 +47,7 @@ public final class CrdEnums {
         return stage == null ? null : switch (stage) {
             case Dns -> Stage.Dns;
             case Connect -> Stage.Connect;
+            case TlsHandshake -> Stage.TlsHandshake;
             case Banner -> Stage.Banner;
             case Ehlo -> Stage.Ehlo;
             case Helo -> Stage.Helo;

@@ -28,19 +28,31 @@ class NetClientsTest {
     }
 
     @Test
-    void implicitTlsAndOtherTimeoutsGetClientsOfTheirOwn() {
+    void otherTimeoutsGetClientsOfTheirOwn() {
+        var clients = new NetClients(peers.vertx());
+        var options = new TestOptions();
+        var plain = clients.lease(options.build());
+
+        options.timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(4));
+        var slowerConnect = clients.lease(options.build());
+        options.timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(4));
+        var slowerHandshake = clients.lease(options.build());
+
+        assertThat(slowerConnect.client()).isNotSameAs(plain.client());
+        assertThat(slowerHandshake.client()).isNotSameAs(plain.client()).isNotSameAs(slowerConnect.client());
+        clients.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void implicitTlsSharesThePlaintextClientBecauseItUpgradesAfterTheTcpConnect() {
         var clients = new NetClients(peers.vertx());
         var options = new TestOptions();
         var plain = clients.lease(options.build());
 
         options.tlsMode = TlsMode.Implicit;
         var implicit = clients.lease(options.build());
-        options.tlsMode = TlsMode.Opportunistic;
-        options.timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(4));
-        var slowerConnect = clients.lease(options.build());
 
-        assertThat(implicit.client()).isNotSameAs(plain.client());
-        assertThat(slowerConnect.client()).isNotSameAs(plain.client()).isNotSameAs(implicit.client());
+        assertThat(implicit.client()).isSameAs(plain.client());
         clients.close().toCompletionStage().toCompletableFuture().join();
     }
 

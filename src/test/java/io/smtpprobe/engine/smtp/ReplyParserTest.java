@@ -49,6 +49,42 @@ class ReplyParserTest {
         assertThat(replies.get(0).lines()).containsExactly("");
     }
 
+    // --- line endings (README "Line endings") ---------------------------------------------
+
+    @Test
+    void aStrayCrBeforeCrlfIsPartOfTheLineEndSoKeywordsStayClean() {
+        var replies = feed("250-mx.example.test\r\r\n250-PIPELINING\r\r\n250 DSN\r\r\r\n");
+
+        assertThat(replies).singleElement()
+                .satisfies(reply -> assertThat(reply.lines()).containsExactly("mx.example.test", "PIPELINING", "DSN"));
+    }
+
+    @Test
+    void aBareCrNeverEndsALineAndIsShownEscapedInTheText() {
+        assertThat(feed("250 first\rsecond")).isEmpty();
+        assertThat(parser.hasPartialReply()).isTrue();
+
+        var replies = feed("\r\n");
+
+        assertThat(replies).singleElement()
+                .satisfies(reply -> assertThat(reply.lines()).containsExactly("first\\x0dsecond"));
+    }
+
+    @Test
+    void aBareCrAfterTheCodeDoesNotMakeALine() {
+        assertThat(feed("220\r")).isEmpty();
+
+        assertThat(feed("\n")).singleElement().satisfies(reply -> assertThat(reply.code()).isEqualTo(220));
+    }
+
+    @Test
+    void crlfBareLfAndCrCrLfEndLinesAlikeInOneReply() {
+        var replies = feed("250-one\r\n250-two\n250 three\r\r\n");
+
+        assertThat(replies).singleElement()
+                .satisfies(reply -> assertThat(reply.lines()).containsExactly("one", "two", "three"));
+    }
+
     @Test
     void repliesSplitAcrossReadsAreReassembled() {
         var replies = new ArrayList<Reply>();

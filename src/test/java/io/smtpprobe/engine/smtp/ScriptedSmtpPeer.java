@@ -19,7 +19,9 @@ import javax.net.ssl.SSLSocket;
  * A fake SMTP server on 127.0.0.1 that plays a fixed script for one connection on a plain thread,
  * so misbehaviour (slow bytes, resets, injected data) is easy to write down. Everything the client
  * sends is recorded byte for byte, decoded as ISO-8859-1 so no byte is hidden. After the script the
- * peer keeps reading until the client closes, which also makes it a silent server.
+ * peer keeps reading until the client closes, which also makes it a silent server. A script may go
+ * on with {@link #nextConnection()}: the next connection, accepted after the first one closed,
+ * plays what follows (a retry).
  */
 final class ScriptedSmtpPeer implements AutoCloseable {
 
@@ -28,8 +30,11 @@ final class ScriptedSmtpPeer implements AutoCloseable {
         void run(Session session) throws Exception;
     }
 
-    private final List<Step> steps = new ArrayList<>();
+    private final List<List<Step>> connections = new ArrayList<>(List.of(new ArrayList<>()));
+    private List<Step> steps = connections.get(0);
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> received = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> rawReceived = Collections.synchronizedList(new ArrayList<>());
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final StringBuilder message = new StringBuilder();
     private ServerSocket server;
@@ -120,14 +125,44 @@ final class ScriptedSmtpPeer implements AutoCloseable {
     }
 
     ScriptedSmtpPeer startTls(SSLContext context) {
-        steps.add(s -> s.startTls(context));
+        steps.add(s -> s.startTls(context, socket -> { }));
+        return this;
+    }
+
+    /** The server side of the handshake with its protocols or ciphers narrowed, e.g. to share none with the client. */
+    ScriptedSmtpPeer startTls(SSLContext context, java.util.function.Consumer<SSLSocket> configure) {
+        steps.add(s -> s.startTls(context, configure));
+        return this;
+    }
+
+    /** Reads one TLS record (the client's ClientHello) without answering it. */
+    ScriptedSmtpPeer readTlsRecord() {
+        steps.add(Session::readTlsRecord);
+        return this;
+    }
+
+    /** Raw bytes, e.g. a hand-made TLS record no JDK server would send. */
+    ScriptedSmtpPeer sendBytes(byte[] raw) {
+        steps.add(s -> s.write(raw));
         return this;
     }
 
     /** For implicit TLS: the handshake before the first byte. */
     ScriptedSmtpPeer tlsOnConnect(SSLContext context) {
-        steps.add(0, s -> s.startTls(context));
+        steps.add(0, s -> s.startTls(context, socket -> { }));
         return this;
+    }
+
+    /** What follows is played on the next connection, accepted once the current one was closed. */
+    ScriptedSmtpPeer nextConnection() {
+        steps = new ArrayList<>();
+        connections.add(steps);
+        return this;
+    }
+
+    /** How many connections the peer accepted so far. */
+    int connectionsAccepted() {
+        return accepted.get();
     }
 
     ScriptedSmtpPeer start() throws IOException {
@@ -146,6 +181,13 @@ final class ScriptedSmtpPeer implements AutoCloseable {
     List<String> received() {
         synchronized (received) {
             return List.copyOf(received);
+        }
+    }
+
+    /** Command lines received as they came, line end included, decoded as ISO-8859-1. */
+    List<String> rawReceived() {
+        synchronized (rawReceived) {
+            return List.copyOf(rawReceived);
         }
     }
 
@@ -178,22 +220,34 @@ final class ScriptedSmtpPeer implements AutoCloseable {
     }
 
     private void serve() {
-        try (Socket accepted = server.accept()) {
-            socket = accepted;
-            accepted.setSoTimeout(15_000);
-            var session = new Session(accepted);
+        for (List<Step> script : connections) {
+            if (!serve(script)) {
+                return;
+            }
+        }
+    }
+
+    /** Plays one connection's script; false when the server socket was closed meanwhile. */
+    private boolean serve(List<Step> script) {
+        try (Socket accepting = server.accept()) {
+            accepted.incrementAndGet();
+            socket = accepting;
+            accepting.setSoTimeout(15_000);
+            var session = new Session(accepting);
             try {
-                for (Step step : steps) {
+                for (Step step : script) {
                     step.run(session);
                 }
             } catch (Exception e) {
                 errors.add(e.toString());
             }
             session.drain();
+            return true;
         } catch (IOException e) {
             if (!server.isClosed()) {
                 errors.add(e.toString());
             }
+            return false;
         }
     }
 
@@ -231,6 +285,7 @@ final class ScriptedSmtpPeer implements AutoCloseable {
                 return null;
             }
             String text = line.toString(StandardCharsets.ISO_8859_1);
+            rawReceived.add(b == '\n' ? text + "\n" : text);
             if (text.endsWith("\r")) {
                 text = text.substring(0, text.length() - 1);
             }
@@ -238,10 +293,17 @@ final class ScriptedSmtpPeer implements AutoCloseable {
             return text;
         }
 
-        void startTls(SSLContext context) throws IOException {
+        void readTlsRecord() throws IOException {
+            byte[] header = in.readNBytes(5);
+            int length = header.length == 5 ? ((header[3] & 0xff) << 8) | (header[4] & 0xff) : 0;
+            in.readNBytes(length);
+        }
+
+        void startTls(SSLContext context, java.util.function.Consumer<SSLSocket> configure) throws IOException {
             var tls = (SSLSocket) context.getSocketFactory().createSocket(
                     socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
             tls.setUseClientMode(false);
+            configure.accept(tls);
             tls.startHandshake();
             use(tls);
             ScriptedSmtpPeer.this.socket = tls;

@@ -35,7 +35,10 @@ class SmtpConnectionPeerTest {
         var client = vertx.createNetClient(new NetClientOptions());
         var transcript = new Transcript(512);
         var done = new CompletableFuture<Seen>();
-        client.connect(peer.port(), "127.0.0.1").onComplete(connected -> {
+        // connected from an event loop, as the prober does, so that the callback installs the
+        // connection's handler before the first read: from a plain thread it would be dispatched
+        // later, and a banner read meanwhile would never reach the connection
+        vertx.getOrCreateContext().runOnContext(start -> client.connect(peer.port(), "127.0.0.1").onComplete(connected -> {
             if (connected.failed()) {
                 done.completeExceptionally(connected.cause());
                 return;
@@ -55,7 +58,7 @@ class SmtpConnectionPeerTest {
                             connection.close();
                         });
                     });
-        });
+        }));
         try {
             return done.get(10, TimeUnit.SECONDS);
         } finally {
@@ -67,7 +70,8 @@ class SmtpConnectionPeerTest {
     void aReplyBetweenCommandsIsAViolationAndIsNeverPairedWithTheNextCommand() throws Exception {
         var seen = run(ScriptedSmtpPeer.script()
                         .send("220 mx.example.test\r\n")
-                        .pause(Duration.ofMillis(100))
+                        // long enough for the two to arrive in two reads on a loaded machine
+                        .pause(Duration.ofMillis(300))
                         .send("250 2.0.0 nobody asked\r\n")
                         .reply("NOOP", "250 2.0.0 Ok\r\n"),
                 connection -> connection.command("NOOP", WAIT));
@@ -122,5 +126,48 @@ class SmtpConnectionPeerTest {
         assertThat(seen.connection().outOfStep()).isNull();
         assertThat(seen.transcript().lines()).extracting(TranscriptLine::text)
                 .noneMatch(text -> text.contains("after the end"));
+    }
+
+    @Test
+    void aCommandOfExactly512OctetsGoesOutAndOneOctetMoreIsRefusedWhole() throws Exception {
+        String longest = "NOOP " + "x".repeat(505);
+        var peer = ScriptedSmtpPeer.script()
+                .send("220 mx.example.test\r\n")
+                .reply("NOOP", "250 2.0.0 Ok\r\n");
+
+        var seen = run(peer, connection -> connection.command(longest, WAIT)
+                .compose(ok -> connection.command(longest + "x", WAIT)));
+
+        assertThat(Commands.octets(longest)).isEqualTo(512);
+        assertThat(seen.error()).isInstanceOf(CommandGuard.CommandTooLongException.class)
+                .hasMessage("refused to send a NOOP command of 513 octets: RFC 5321 4.5.3.1.4 allows 512 including CRLF");
+        assertThat(peer.received()).containsExactly(longest);
+        assertThat(seen.connection().outOfStep()).isNull();
+    }
+
+    @Test
+    void nonAsciiGoesOutOnlyAfterSmtpUtf8WasAgreed() throws Exception {
+        var peer = ScriptedSmtpPeer.script()
+                .send("220 mx.example.test\r\n")
+                .reply("RCPT TO:", "250 2.1.5 Ok\r\n");
+
+        var refused = run(peer, connection -> connection.command("RCPT TO:<jürgen@example.test>", WAIT));
+
+        assertThat(refused.error()).isInstanceOf(UnsafeCommandException.class)
+                .hasMessageContaining("non-ASCII command without SMTPUTF8");
+        assertThat(peer.received()).isEmpty();
+
+        var utf8Peer = ScriptedSmtpPeer.script()
+                .send("220 mx.example.test\r\n")
+                .reply("RCPT TO:", "250 2.1.5 Ok\r\n");
+        var sent = run(utf8Peer, connection -> {
+            connection.allowUtf8();
+            return connection.command("RCPT TO:<jürgen@example.test>", WAIT);
+        });
+
+        assertThat(sent.reply().code()).isEqualTo(250);
+        assertThat(utf8Peer.rawReceived()).containsExactly(new String(
+                "RCPT TO:<jürgen@example.test>\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 }

@@ -162,12 +162,15 @@ class SmtpTlsPeerTest {
 
     @Test
     void aServerThatClosesInsteadOfTheTlsHandshakeIsAHandshakeFailure() throws Exception {
+        // required: opportunistic TLS would retry in plaintext (PlaintextRetryPeerTest)
+        options.tlsMode = TlsMode.Required;
         var result = probe(ScriptedSmtpPeer.script().greeting("PIPELINING", "STARTTLS")
                 .reply("STARTTLS", "220 2.0.0 Ready to start TLS\r\n").closeConnection()).result();
 
         assertThat(result.reason()).isEqualTo(Reason.TlsHandshakeFailed);
         assertThat(result.stage()).isEqualTo(Stage.StartTls);
         assertThat(result.detail()).startsWith("TLS handshake failed");
+        assertThat(result.detail()).contains("closed the connection during the handshake");
     }
 
     @Test
@@ -197,7 +200,8 @@ class SmtpTlsPeerTest {
         var timed = probe(ScriptedSmtpPeer.script().send("220 mx.example.test ESMTP\r\n"));
 
         assertThat(timed.result().reason()).isEqualTo(Reason.TlsHandshakeFailed);
-        assertThat(timed.result().stage()).isEqualTo(Stage.Connect);
+        // TCP connected: the handshake failed, not the connect
+        assertThat(timed.result().stage()).isEqualTo(Stage.TlsHandshake);
         assertThat(timed.elapsed()).isLessThan(Duration.ofSeconds(2));
     }
 
@@ -210,7 +214,7 @@ class SmtpTlsPeerTest {
                 .send("220 mx.example.test ESMTP\r\n")).result();
 
         assertThat(result.reason()).isEqualTo(Reason.CertificateUntrusted);
-        assertThat(result.stage()).isEqualTo(Stage.Connect);
+        assertThat(result.stage()).isEqualTo(Stage.TlsHandshake);
         assertThat(result.reply()).isNull();
         assertThat(peer.awaitClientClosed(Duration.ofSeconds(2))).isTrue();
         assertThat(peer.received()).doesNotContain("QUIT");

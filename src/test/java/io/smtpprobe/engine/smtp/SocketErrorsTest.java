@@ -23,25 +23,24 @@ class SocketErrorsTest {
         var timeout = new ConnectTimeoutException("connection timed out after 1000 ms: /192.0.2.1:25");
 
         assertThat(timeout).isInstanceOf(ConnectException.class);
-        assertThat(SocketErrors.connectReason(timeout, false)).isEqualTo(Reason.ConnectTimeout);
-        assertThat(SocketErrors.connectReason(timeout, true)).isEqualTo(Reason.ConnectTimeout);
+        assertThat(SocketErrors.connectReason(timeout)).isEqualTo(Reason.ConnectTimeout);
     }
 
     @Test
     void aConnectExceptionIsARefusalInAnyLanguage() {
-        assertThat(SocketErrors.connectReason(new ConnectException("Connection refused"), false))
+        assertThat(SocketErrors.connectReason(new ConnectException("Connection refused")))
                 .isEqualTo(Reason.ConnectRefused);
-        assertThat(SocketErrors.connectReason(new ConnectException("Verbindungsaufbau abgelehnt"), false))
+        assertThat(SocketErrors.connectReason(new ConnectException("Verbindungsaufbau abgelehnt")))
                 .isEqualTo(Reason.ConnectRefused);
     }
 
     @Test
     void unreachableHostsAndNetworksFailTheConnection() {
-        assertThat(SocketErrors.connectReason(new NoRouteToHostException("No route to host"), false))
+        assertThat(SocketErrors.connectReason(new NoRouteToHostException("No route to host")))
                 .isEqualTo(Reason.ConnectFailed);
-        assertThat(SocketErrors.connectReason(new SocketException("Network is unreachable"), false))
+        assertThat(SocketErrors.connectReason(new SocketException("Network is unreachable")))
                 .isEqualTo(Reason.ConnectFailed);
-        assertThat(SocketErrors.connectReason(new UnknownHostException("mx.example.test"), false))
+        assertThat(SocketErrors.connectReason(new UnknownHostException("mx.example.test")))
                 .isEqualTo(Reason.ConnectFailed);
     }
 
@@ -49,25 +48,26 @@ class SocketErrorsTest {
     void theCauseChainCountsAsNettyWrapsTheJdksException() {
         var wrapped = new IOException("annotated", new NoRouteToHostException("No route to host"));
 
-        assertThat(SocketErrors.connectReason(wrapped, false)).isEqualTo(Reason.ConnectFailed);
+        assertThat(SocketErrors.connectReason(wrapped)).isEqualTo(Reason.ConnectFailed);
     }
 
     @Test
-    void withImplicitTlsAFailedHandshakeIsTlsHandshakeFailed() {
-        assertThat(SocketErrors.connectReason(new SSLHandshakeException("no cipher suites in common"), true))
-                .isEqualTo(Reason.TlsHandshakeFailed);
-        assertThat(SocketErrors.connectReason(new NotSslRecordException("not an SSL/TLS record"), true))
-                .isEqualTo(Reason.TlsHandshakeFailed);
-        assertThat(SocketErrors.connectReason(new ConnectException("Connection refused"), true))
-                .isEqualTo(Reason.ConnectRefused);
+    void implicitTlsConnectsInPlaintextSoARefusalStaysAConnectFailure() {
+        assertThat(SocketErrors.connectReason(new ConnectException("Connection refused"))).isEqualTo(Reason.ConnectRefused);
+    }
+
+    @Test
+    void failedHandshakesAreTransportErrorsSoTheServerIsBlamedNotTheProbe() {
+        assertThat(SocketErrors.isTransportError(new SSLHandshakeException("no cipher suites in common"))).isTrue();
+        assertThat(SocketErrors.isTransportError(new NotSslRecordException("not an SSL/TLS record"))).isTrue();
     }
 
     @Test
     void ourOwnExceptionsAreNeverTheNetworksWhateverTheyMention() {
-        assertThat(SocketErrors.connectReason(new NullPointerException(), false)).isNull();
-        assertThat(SocketErrors.connectReason(new IllegalStateException("connection refused, timed out, ssl"), false))
+        assertThat(SocketErrors.connectReason(new NullPointerException())).isNull();
+        assertThat(SocketErrors.connectReason(new IllegalStateException("connection refused, timed out, ssl")))
                 .isNull();
-        assertThat(SocketErrors.connectReason(new IllegalStateException("handshake"), true)).isNull();
+        assertThat(SocketErrors.connectReason(new IllegalStateException("handshake"))).isNull();
     }
 
     @Test

@@ -1,0 +1,120 @@
+package io.smtpprobe.engine.smtp;
+
+import io.smtpprobe.core.ProbeOptions;
+import io.smtpprobe.core.Reason;
+import io.smtpprobe.core.Reply;
+import io.smtpprobe.core.Stage;
+import io.smtpprobe.core.Timeouts;
+import io.smtpprobe.core.TlsInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one dialogue has learned so far, shared by its steps ({@link SmtpDialogue}, {@link TlsSteps},
+ * {@link EnvelopeSteps}). All of it is touched on the connection's event loop only.
+ */
+final class DialogueState {
+
+    /** The whole probe ran out of time. */
+    static final class DeadlineException extends RuntimeException {
+        DeadlineException(Duration total) {
+            super("probe exceeded its total deadline of " + total.toMillis() + " ms", null, false, false);
+        }
+    }
+
+    final Vertx vertx;
+    final Clock clock;
+    final SmtpTarget target;
+    final ProbeOptions options;
+    final Timeouts timeouts;
+    final Transcript transcript;
+    /** This dialogue is the plaintext retry after an opportunistic handshake failed: no STARTTLS. */
+    final boolean plaintextRetry;
+    final Map<Stage, Long> latencyMs = new EnumMap<>(Stage.class);
+    List<String> extensions = List.of();
+    TlsInfo tls;
+    String queueId;
+    Reply lastReply;
+    SmtpConnection connection;
+    Stage stage;
+    long startedAtNanos;
+    boolean deadlineExceeded;
+    /** A TLS handshake is running: only closing the socket ends it early. */
+    boolean upgrading;
+    private long stageStartedAt;
+
+    DialogueState(Vertx vertx, Clock clock, SmtpTarget target, ProbeOptions options, boolean plaintextRetry) {
+        this.vertx = vertx;
+        this.clock = clock;
+        this.target = target;
+        this.options = options;
+        this.timeouts = options.timeouts();
+        this.plaintextRetry = plaintextRetry;
+        this.transcript = new Transcript(options.limits().maxTextLength());
+    }
+
+    DeadlineException deadline() {
+        return new DeadlineException(timeouts.total());
+    }
+
+    Future<Reply> send(String command) {
+        return connection.command(command, timeouts.command()).map(reply -> {
+            lastReply = reply;
+            return reply;
+        });
+    }
+
+    /** Succeeds on the expected code; anything else ends the dialogue with the classified reason. */
+    Future<Void> expect(Reply reply, int code) {
+        lastReply = reply;
+        if (reply.code() == code) {
+            return Future.succeededFuture();
+        }
+        if (code == 220 && stage == Stage.Banner && reply.code() / 100 == 2) {
+            return Future.failedFuture(new StageFailure(stage, Reason.ProtocolViolation, reply,
+                    "greeting with code " + reply.code() + " instead of 220"));
+        }
+        StageFailure failure = StageFailure.of(stage, reply);
+        if (failure.reason == Reason.Accepted) {
+            failure = new StageFailure(stage, Reason.ProtocolViolation, reply,
+                    "unexpected reply " + reply.code() + " where " + code + " was expected");
+        }
+        return Future.failedFuture(failure);
+    }
+
+    /** The EHLO reply's first line greets; each further line names one extension. */
+    void takeExtensions(Reply ehloReply) {
+        List<String> lines = ehloReply.lines();
+        extensions = lines.size() > 1 ? List.copyOf(lines.subList(1, lines.size())) : List.of();
+    }
+
+    boolean hasExtension(String keyword) {
+        for (String extension : extensions) {
+            // the keyword is the text before the first space
+            boolean keywordEnds = extension.length() == keyword.length()
+                    || (extension.length() > keyword.length() && extension.charAt(keyword.length()) == ' ');
+            if (keywordEnds && extension.regionMatches(true, 0, keyword, 0, keyword.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void enter(Stage next) {
+        leave();
+        stage = next;
+        stageStartedAt = clock.millis();
+    }
+
+    void leave() {
+        if (stage != null && stageStartedAt >= 0) {
+            latencyMs.merge(stage, Math.max(0, clock.millis() - stageStartedAt), Long::sum);
+            stageStartedAt = -1;
+        }
+    }
+}
