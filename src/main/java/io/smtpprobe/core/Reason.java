@@ -59,7 +59,10 @@ public enum Reason {
     NullMxMisconfigured(false, "The domain publishes a null MX ('MX 0 .') beside other MX records: RFC 7505 forbids mixing them, so senders disagree on whether it takes mail; remove one or the other."),
 
     // Added at the end so that no existing constant moves.
-    EgressBlocked(false, true, "Our side, not the server's: the connection failed and the configured control target is unreachable too, so outbound SMTP is blocked (many cloud providers block port 25) or the network is down; the detail names the control target and its failure.");
+    EgressBlocked(false, true, "Our side, not the server's: the connection failed and the configured control target is unreachable too, so outbound SMTP is blocked (many cloud providers block port 25) or the network is down; the detail names the control target and its failure."),
+
+    // Added at the end so that no existing constant moves.
+    RunDeadlineExceeded(false, true, "The whole probe run reached its deadline (timeouts.run, --run-timeout) before this domain had a verdict: a tarpit, many slow MX hosts, or a deadline too short for them; the servers tried so far are kept, the next run tries again.");
 
     private final boolean replyBased;
     private final boolean alwaysTransient;

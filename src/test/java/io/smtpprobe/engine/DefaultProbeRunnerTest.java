@@ -133,7 +133,20 @@ class DefaultProbeRunnerTest {
 
         assertThat(connected).isEmpty();
         assertThat(d.reason()).isEqualTo(Reason.PolicyBlocked);
-        assertThat(d.servers().get(0).detail()).contains("169.254.0.0/16");
+        assertThat(d.servers().get(0).detail()).isEqualTo("link-local 169.254.0.0/16 is denied by policy");
+    }
+
+    @Test
+    void aRefusalNamesTheRuleButNeverTheInternalAddress() {
+        mx("inside.test", host("mx.inside.test", 10, "10.42.0.7"));
+
+        DomainResult d = run(EgressPolicy.operatorDefault(), MxPolicy.Preferred, "inside.test").domains().get(0);
+
+        assertThat(connected).isEmpty();
+        assertThat(d.reason()).isEqualTo(Reason.PolicyBlocked);
+        assertThat(d.servers().get(0).detail()).isEqualTo("private 10.0.0.0/8 is denied by policy");
+        assertThat(d.servers().get(0).address()).isNull();
+        assertThat(Findings.domain(d)).doesNotContain("10.42.0.7");
     }
 
     @Test

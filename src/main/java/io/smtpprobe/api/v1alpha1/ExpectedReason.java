@@ -11,5 +11,6 @@ public enum ExpectedReason {
     ServiceNotAvailable, InvalidHeloName, CommandUnrecognized, StartTlsNotOffered, TlsHandshakeFailed, CertificateExpired,
     CertificateUntrusted, CertificateNameMismatch, AuthenticationRequired, AuthenticationFailed, SenderRejected, RecipientUnknown,
     RelayDenied, MailboxFull, Greylisted, TemporaryFailure, PermanentFailure, MessageRejected,
-    ProtocolViolation, ConnectionClosed, CommandTimeout, InternalError, NullMxMisconfigured, EgressBlocked
+    ProtocolViolation, ConnectionClosed, CommandTimeout, InternalError, NullMxMisconfigured, EgressBlocked,
+    RunDeadlineExceeded
 }

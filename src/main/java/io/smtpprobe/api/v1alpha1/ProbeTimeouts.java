@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProbeTimeouts {
@@ -12,19 +13,30 @@ public class ProbeTimeouts {
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("10s")
+    @ValidationRule(value = "duration(self) <= duration('2m')", message = "connect must be at most 2m")
     private String connect;
 
     @JsonPropertyDescription("Deadline for each SMTP reply, including the greeting, e.g. 30s.")
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("30s")
+    @ValidationRule(value = "duration(self) <= duration('10m')", message = "command must be at most 10m")
     private String command;
 
     @JsonPropertyDescription("Deadline for a whole dialogue with one server, e.g. 2m.")
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("2m")
+    @ValidationRule(value = "duration(self) <= duration('30m')", message = "total must be at most 30m")
     private String total;
+
+    @JsonPropertyDescription("Deadline for a whole probe run, across domains, MX hosts, attempts and greylist retries, e.g. 5m; "
+            + "at most 1h and at most spec.interval. Unset: twice total plus greylistRetry, shortened to the interval. "
+            + "Domains without a verdict when it passes are reported as RunDeadlineExceeded.")
+    @Pattern(WireText.DURATION)
+    @Size(max = 32)
+    @ValidationRule(value = "duration(self) <= duration('1h')", message = "run must be at most 1h")
+    private String run;
 
     public String getConnect() {
         return connect;
@@ -40,6 +52,14 @@ public class ProbeTimeouts {
 
     public void setCommand(String command) {
         this.command = command;
+    }
+
+    public String getRun() {
+        return run;
+    }
+
+    public void setRun(String run) {
+        this.run = run;
     }
 
     public String getTotal() {

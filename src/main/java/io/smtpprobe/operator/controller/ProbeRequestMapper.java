@@ -68,10 +68,15 @@ public final class ProbeRequestMapper {
         }
         Duration interval = interval(spec.getInterval(), problems);
         Duration greylistRetry = greylistRetry(spec.getGreylistRetry(), problems);
+        if (request != null && interval != null) {
+            notLongerThanInterval(spec.getTimeouts(), request.request(), interval, problems);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        return new ProbePlan(request.request().withGreylistRetry(GreylistRetry.boundedBy(greylistRetry, interval)), interval,
+        var probe = request.request().withGreylistRetry(GreylistRetry.boundedBy(greylistRetry, interval));
+        // The derived run deadline (two dialogues and the greylist wait) is shortened to the interval: the next run is due then.
+        return new ProbePlan(probe.withRunTimeout(GreylistRetry.boundedBy(probe.runDeadline(), interval)), interval,
                 request.expectation());
     }
 
@@ -113,6 +118,7 @@ public final class ProbeRequestMapper {
             addIfSet(input, Field.CONNECT_TIMEOUT, timeouts.getConnect());
             addIfSet(input, Field.COMMAND_TIMEOUT, timeouts.getCommand());
             addIfSet(input, Field.TIMEOUT, timeouts.getTotal());
+            addIfSet(input, Field.RUN_TIMEOUT, timeouts.getRun());
         }
         return input;
     }
@@ -135,6 +141,7 @@ public final class ProbeRequestMapper {
             case CONNECT_TIMEOUT -> "spec.timeouts.connect";
             case COMMAND_TIMEOUT -> "spec.timeouts.command";
             case TIMEOUT -> "spec.timeouts.total";
+            case RUN_TIMEOUT -> "spec.timeouts.run";
             case MX_POLICY -> "spec.mxPolicy";
             case EXPECT -> "spec.expect.reasons";
             case EXPECT_CODE -> "spec.expect.code";
@@ -153,6 +160,25 @@ public final class ProbeRequestMapper {
         } catch (InvalidInputException e) {
             problems.add(e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * A deadline the spec sets explicitly may not outlast the interval: the probe would still hold
+     * its slot when the next one is due. Refused rather than clamped, so the spec says what runs.
+     */
+    private static void notLongerThanInterval(ProbeTimeouts timeouts, io.smtpprobe.core.ProbeRequest request, Duration interval,
+                                              List<String> problems) {
+        if (timeouts == null) {
+            return;
+        }
+        if (timeouts.getTotal() != null && request.options().timeouts().total().compareTo(interval) > 0) {
+            problems.add(specField(Field.TIMEOUT) + ": " + timeouts.getTotal() + " is longer than spec.interval ("
+                    + Durations.format(interval) + ")");
+        }
+        if (timeouts.getRun() != null && request.runDeadline().compareTo(interval) > 0) {
+            problems.add(specField(Field.RUN_TIMEOUT) + ": " + timeouts.getRun() + " is longer than spec.interval ("
+                    + Durations.format(interval) + ")");
         }
     }
 
