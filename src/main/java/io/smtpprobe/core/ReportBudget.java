@@ -23,6 +23,11 @@ public record ReportBudget(int linesPerServer, int textBytesPerServer, int serve
      */
     public static final ReportBudget DEFAULT = new ReportBudget(120, 16 * 1024, 10, 1024 * 1024);
 
+    /** Lines of a kept reply: the classifier read them all; a multi-line 5xx explains itself in its first few. */
+    static final int REPLY_LINES = 4;
+    /** EHLO keywords kept; real servers advertise about a dozen. */
+    static final int EXTENSIONS = 24;
+
     /** How many of the kept lines come from the end of the transcript, where the verdict and QUIT are. */
     private static final int TAIL_SHARE = 4;
 
@@ -42,21 +47,34 @@ public record ReportBudget(int linesPerServer, int textBytesPerServer, int serve
             this.budget = budget;
         }
 
-        /** The result as the report keeps it: its transcript within the per-server and the remaining total budget. */
+        /**
+         * The result as the report keeps it: its transcript, reply and EHLO keywords within the
+         * per-server budget, and within what is left of the total; past the total, the verdict,
+         * the reply's first line and a marker.
+         */
         public ServerResult admit(ServerResult server) {
             List<TranscriptLine> lines = server.transcript();
             List<TranscriptLine> kept = cut(lines, budget.linesPerServer, budget.textBytesPerServer);
-            long size = bytes(kept);
+            Reply reply = firstLines(server.reply(), REPLY_LINES);
+            List<String> extensions = server.extensions().size() > EXTENSIONS ? server.extensions().subList(0, EXTENSIONS)
+                    : server.extensions();
+            long size = bytes(kept) + textBytes(reply == null ? List.of() : reply.lines()) + textBytes(extensions);
             synchronized (this) {
                 if (used + size > budget.totalTextBytes) {
                     kept = List.of(marker(lines.size(), bytes(lines), "the report's budget of "
-                            + kib(budget.totalTextBytes) + " of transcripts is used up"));
+                            + kib(budget.totalTextBytes) + " of server text is used up"));
+                    reply = firstLines(reply, 1);
+                    extensions = List.of();
                     size = 0;
                 }
                 used += size;
-                truncated |= kept != lines;
+                boolean cut = kept != lines || reply != server.reply() || extensions != server.extensions();
+                truncated |= cut;
+                if (!cut) {
+                    return server;
+                }
             }
-            return kept == lines ? server : server.toBuilder().transcript(kept).build();
+            return server.toBuilder().transcript(kept).reply(reply).extensions(extensions).build();
         }
 
         /** The domain's servers within {@code serversPerDomain}, the deciding one always among them. */
@@ -116,6 +134,19 @@ public record ReportBudget(int linesPerServer, int textBytesPerServer, int serve
         out.add(marker(dropped.size(), bytes(dropped), "per-server budget " + maxLines + " lines, " + kib(maxBytes)));
         out.addAll(tail);
         return out;
+    }
+
+    private static Reply firstLines(Reply reply, int max) {
+        return reply == null || reply.lines().size() <= max ? reply
+                : new Reply(reply.code(), reply.enhancedCode(), reply.lines().subList(0, max));
+    }
+
+    private static long textBytes(List<String> texts) {
+        long n = 0;
+        for (String t : texts) {
+            n += t.getBytes(StandardCharsets.UTF_8).length + 1L;
+        }
+        return n;
     }
 
     private static TranscriptLine marker(int lines, long bytes, String why) {

@@ -40,6 +40,11 @@ public final class DefaultProbeRunner implements ProbeRunner {
     private final Timers timers;
     private final EgressCheck egress;
     private final ReportBudget budget;
+    /**
+     * The run deadline's own timers, apart from the greylist waits': they only complete futures,
+     * never start a dialogue, so firing after a Vert.x instance closed is harmless.
+     */
+    private final Timers deadlineTimers = Timers.jdk();
 
     /** Greylist retries on the JDK's delayer thread; no control target. */
     public DefaultProbeRunner(MxResolver resolver, SmtpProber prober, EgressPolicy policy, HostLimiter hostLimiter) {
@@ -87,8 +92,8 @@ public final class DefaultProbeRunner implements ProbeRunner {
         CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> report.complete(
                 report(perDomain.stream().map(CompletableFuture::join).toList(), request, budget)));
         // At the deadline waiting greylist retries end; a little later the report is made from what finished.
-        Runnable stopWaits = timers.schedule(deadline.remaining(), scope::cancel);
-        Runnable stopCut = timers.schedule(deadline.remaining().plus(GRACE), () -> report.complete(report(
+        Runnable stopWaits = deadlineTimers.schedule(deadline.remaining(), scope::cancel);
+        Runnable stopCut = deadlineTimers.schedule(deadline.remaining().plus(GRACE), () -> report.complete(report(
                 progressSoFar(perDomain, progress, deadline), request, budget)));
         report.whenComplete((r, e) -> {
             stopWaits.run();

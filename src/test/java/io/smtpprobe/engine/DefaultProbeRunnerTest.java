@@ -258,7 +258,9 @@ class DefaultProbeRunnerTest {
                 new Timeouts(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100)),
                 Limits.DEFAULT);
 
-        DomainResult d = runner.run(new ProbeRequest(List.of("hang.test"), List.of(), 25, MxPolicy.Preferred, options))
+        // a run deadline beyond the watchdog's, which is what this test is about
+        DomainResult d = runner.run(new ProbeRequest(List.of("hang.test"), List.of(), 25, MxPolicy.Preferred, options)
+                        .withRunTimeout(java.time.Duration.ofMinutes(1)))
                 .toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().domains().get(0);
 
         // a prober that never completes is our bug, not a slow server
