@@ -9,21 +9,22 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProbeTimeouts {
-    @JsonPropertyDescription("Deadline for each TCP connect, e.g. 10s.")
+    @JsonPropertyDescription("Deadline for each TCP connect, e.g. 10s; at most 2m.")
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("10s")
     @ValidationRule(value = "duration(self) <= duration('2m')", message = "connect must be at most 2m")
     private String connect;
 
-    @JsonPropertyDescription("Deadline for each SMTP reply, including the greeting, e.g. 30s.")
+    @JsonPropertyDescription("Deadline for each SMTP reply, including the greeting, e.g. 30s; at most 10m.")
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("30s")
     @ValidationRule(value = "duration(self) <= duration('10m')", message = "command must be at most 10m")
     private String command;
 
-    @JsonPropertyDescription("Deadline for a whole dialogue with one server, e.g. 2m.")
+    @JsonPropertyDescription("Deadline for a whole dialogue with one server, e.g. 2m; at most 30m, and shortened to "
+            + "spec.interval (with a status warning) when longer.")
     @Pattern(WireText.DURATION)
     @Size(max = 32)
     @Default("2m")
@@ -31,7 +32,8 @@ public class ProbeTimeouts {
     private String total;
 
     @JsonPropertyDescription("Deadline for a whole probe run, across domains, MX hosts, attempts and greylist retries, e.g. 5m; "
-            + "at most 1h and at most spec.interval. Unset: twice total plus greylistRetry, shortened to the interval. "
+            + "at most 1h. Unset: twice total plus greylistRetry. Either is shortened to spec.interval plus total (room for one "
+            + "greylist retry), with a status warning when set. "
             + "Domains without a verdict when it passes are reported as RunDeadlineExceeded.")
     @Pattern(WireText.DURATION)
     @Size(max = 32)

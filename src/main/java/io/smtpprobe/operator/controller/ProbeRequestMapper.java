@@ -68,16 +68,53 @@ public final class ProbeRequestMapper {
         }
         Duration interval = interval(spec.getInterval(), problems);
         Duration greylistRetry = greylistRetry(spec.getGreylistRetry(), problems);
-        if (request != null && interval != null) {
-            notLongerThanInterval(spec.getTimeouts(), request.request(), interval, problems);
-        }
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
         var probe = request.request().withGreylistRetry(GreylistRetry.boundedBy(greylistRetry, interval));
-        // The derived run deadline (two dialogues and the greylist wait) is shortened to the interval: the next run is due then.
-        return new ProbePlan(probe.withRunTimeout(GreylistRetry.boundedBy(probe.runDeadline(), interval)), interval,
-                request.expectation());
+        List<String> shortened = new ArrayList<>();
+        probe = totalWithin(probe, spec.getTimeouts(), interval, shortened);
+        // Room for a greylist retry that waited a whole interval, and its dialogue; never a whole run more.
+        Duration maxRun = interval.plus(probe.options().timeouts().total());
+        if (spec.getTimeouts() != null && spec.getTimeouts().getRun() != null && probe.runDeadline().compareTo(maxRun) > 0) {
+            shortened.add(specField(Field.RUN_TIMEOUT) + " " + spec.getTimeouts().getRun()
+                    + " is longer than spec.interval plus spec.timeouts.total; shortened to " + Durations.format(maxRun));
+        }
+        probe = probe.withRunTimeout(GreylistRetry.boundedBy(probe.runDeadline(), maxRun));
+        return new ProbePlan(withWarnings(probe, shortened), interval, request.expectation());
+    }
+
+    /**
+     * A dialogue longer than the interval would hold the probe's slot when the next probe is due:
+     * its deadline is shortened to the interval, like greylistRetry, and the status says so.
+     * Shortened rather than refused, because the API server fills in total's default (2m) even
+     * beside a 1m interval.
+     */
+    private static io.smtpprobe.core.ProbeRequest totalWithin(io.smtpprobe.core.ProbeRequest r, ProbeTimeouts spec,
+                                                              Duration interval, List<String> shortened) {
+        Timeouts t = r.options().timeouts();
+        if (t.total().compareTo(interval) <= 0) {
+            return r;
+        }
+        if (spec != null && spec.getTotal() != null) {
+            shortened.add(specField(Field.TIMEOUT) + " " + spec.getTotal() + " is longer than spec.interval; shortened to "
+                    + Durations.format(interval));
+        }
+        var o = r.options();
+        var options = new io.smtpprobe.core.ProbeOptions(o.ehloName(), o.mailFrom(), o.rcptTo(), o.dsnNotify(), o.tlsMode(),
+                o.insecure(), o.data(), new Timeouts(t.connect(), t.command(), interval), o.limits());
+        return new io.smtpprobe.core.ProbeRequest(r.domains(), r.servers(), r.port(), r.mxPolicy(), options, r.greylistRetry(),
+                r.warnings(), r.runTimeout());
+    }
+
+    private static io.smtpprobe.core.ProbeRequest withWarnings(io.smtpprobe.core.ProbeRequest r, List<String> more) {
+        if (more.isEmpty()) {
+            return r;
+        }
+        List<String> warnings = new ArrayList<>(r.warnings());
+        warnings.addAll(more);
+        return new io.smtpprobe.core.ProbeRequest(r.domains(), r.servers(), r.port(), r.mxPolicy(), r.options(), r.greylistRetry(),
+                warnings, r.runTimeout());
     }
 
     /** The spec as untrusted text: enums by name, so the validator judges them like any other input. */
@@ -160,25 +197,6 @@ public final class ProbeRequestMapper {
         } catch (InvalidInputException e) {
             problems.add(e.getMessage());
             return null;
-        }
-    }
-
-    /**
-     * A deadline the spec sets explicitly may not outlast the interval: the probe would still hold
-     * its slot when the next one is due. Refused rather than clamped, so the spec says what runs.
-     */
-    private static void notLongerThanInterval(ProbeTimeouts timeouts, io.smtpprobe.core.ProbeRequest request, Duration interval,
-                                              List<String> problems) {
-        if (timeouts == null) {
-            return;
-        }
-        if (timeouts.getTotal() != null && request.options().timeouts().total().compareTo(interval) > 0) {
-            problems.add(specField(Field.TIMEOUT) + ": " + timeouts.getTotal() + " is longer than spec.interval ("
-                    + Durations.format(interval) + ")");
-        }
-        if (timeouts.getRun() != null && request.runDeadline().compareTo(interval) > 0) {
-            problems.add(specField(Field.RUN_TIMEOUT) + ": " + timeouts.getRun() + " is longer than spec.interval ("
-                    + Durations.format(interval) + ")");
         }
     }
 
