@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtpprobe.core.ReportBudget;
+import io.smtpprobe.testsupport.HostileSmtpServer;
 import io.smtpprobe.testsupport.ScriptedDnsServer;
 import io.smtpprobe.testsupport.ScriptedDnsServer.Reply;
 import java.io.ByteArrayOutputStream;
@@ -130,12 +131,11 @@ class RunBudgetsPeersTest {
 
         JsonNode json = run.json();
         int servers = domains * MX_PER_DOMAIN;
-        assertThat(smtp.accepted()).isEqualTo(servers);
         assertThat(json.get("truncated").asBoolean()).isTrue();
         List<JsonNode> all = StreamSupport.stream(json.get("domains").spliterator(), false)
                 .flatMap(d -> StreamSupport.stream(d.get("servers").spliterator(), false)).toList();
         assertThat(all).hasSize(servers).allSatisfy(s -> {
-            assertThat(s.get("reason").asText()).isEqualTo("Accepted");
+            assertThat(s.get("reason").asText()).as(s.toString().substring(0, 300)).isEqualTo("Accepted");
             assertThat(s.get("transcript").toString()).contains("* " + ReportBudget.TRUNCATED_PREFIX);
             assertThat(s.get("transcript").size()).isLessThanOrEqualTo(ReportBudget.DEFAULT.linesPerServer());
         });

@@ -1,4 +1,4 @@
-package io.smtpprobe.cli;
+package io.smtpprobe.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,18 +17,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that never says a word, or a server that pads every reply to 100 lines of junk (400 lines per
  * dialogue). It counts the connections the client closed, so a test can see sockets really end.
  */
-final class HostileSmtpServer implements AutoCloseable {
-    enum Mode { TARPIT, JUNK }
+public final class HostileSmtpServer implements AutoCloseable {
+    public enum Mode {
+        /** Accepts and never writes. */
+        TARPIT,
+        /** Every reply padded to 100 lines of 500 bytes of junk. */
+        JUNK,
+        /** A greeting that never ends: 99 continuation lines just under the 2048-byte limit, then silence. */
+        ENDLESS_GREETING
+    }
 
     /** Junk lines per reply: one short of the probe's 100-line limit, so every dialogue completes. */
-    static final int JUNK_LINES = 99;
-    static final int JUNK_LENGTH = 500;
+    public static final int JUNK_LINES = 99;
+    public static final int JUNK_LENGTH = 500;
+    /** Just under the probe's line limit of 2048 bytes with the code and CRLF. */
+    public static final int LONG_LINE_LENGTH = 2040;
 
     private final Mode mode;
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger closedByClient = new AtomicInteger();
+    private final AtomicInteger sentAll = new AtomicInteger();
 
     private HostileSmtpServer(Mode mode) throws IOException {
         this.mode = mode;
@@ -38,19 +48,24 @@ final class HostileSmtpServer implements AutoCloseable {
         acceptor.start();
     }
 
-    static HostileSmtpServer start(Mode mode) throws IOException {
+    public static HostileSmtpServer start(Mode mode) throws IOException {
         return new HostileSmtpServer(mode);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
-    int closedByClient() {
+    /** Connections that were sent the whole endless greeting. */
+    public int sentAll() {
+        return sentAll.get();
+    }
+
+    public int closedByClient() {
         return closedByClient.get();
     }
 
@@ -73,6 +88,15 @@ final class HostileSmtpServer implements AutoCloseable {
         try (s) {
             var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = s.getOutputStream();
+            if (mode == Mode.ENDLESS_GREETING) {
+                StringBuilder greeting = new StringBuilder();
+                for (int i = 0; i < JUNK_LINES; i++) {
+                    greeting.append("220-").append(String.valueOf((char) ('a' + i % 26)).repeat(LONG_LINE_LENGTH)).append("\r\n");
+                }
+                out.write(greeting.toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                sentAll.incrementAndGet();
+            }
             if (mode == Mode.JUNK) {
                 out.write(junk(220).getBytes(StandardCharsets.ISO_8859_1));
                 String line;
