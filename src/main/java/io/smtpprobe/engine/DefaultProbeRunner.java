@@ -1,6 +1,5 @@
 package io.smtpprobe.engine;
 
-import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.DnsStatus;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.HostPort;
@@ -17,8 +16,9 @@ import io.smtpprobe.core.ServerText;
 import io.smtpprobe.engine.dns.MxResolution;
 import io.smtpprobe.engine.dns.MxResolver;
 import io.smtpprobe.engine.smtp.SmtpProber;
-import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -71,7 +71,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
      * After the run deadline, how long the run waits for the dialogues it cut short (their own
      * deadlines were shortened to the run's) before it reports without them.
      */
-    static final java.time.Duration GRACE = java.time.Duration.ofSeconds(2);
+    static final Duration GRACE = Duration.ofSeconds(2);
 
     @Override
     public CompletionStage<ProbeReport> run(ProbeRequest request) {
@@ -80,7 +80,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
         ReportBudget.Meter budget = this.budget.meter();
         List<DomainProgress> progress = new ArrayList<>();
         List<CompletableFuture<DomainResult>> perDomain = new ArrayList<>();
-        List<String> targets = request.domains().isEmpty() ? java.util.Collections.singletonList(null) : request.domains();
+        List<String> targets = request.domains().isEmpty() ? Collections.singletonList(null) : request.domains();
         for (String domain : targets) {
             // Servers without domains: the servers are probed as one unnamed target.
             DomainProgress p = new DomainProgress(label(domain, request));
@@ -89,8 +89,13 @@ public final class DefaultProbeRunner implements ProbeRunner {
                     .toCompletableFuture());
         }
         CompletableFuture<ProbeReport> report = new CompletableFuture<>();
-        CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> report.complete(
-                report(perDomain.stream().map(CompletableFuture::join).toList(), request, budget)));
+        CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            if (e != null) {
+                report.completeExceptionally(e);
+            } else {
+                report.complete(report(perDomain.stream().map(CompletableFuture::join).toList(), request, budget));
+            }
+        });
         // At the deadline waiting greylist retries end; a little later the report is made from what finished.
         Runnable stopWaits = deadlineTimers.schedule(deadline.remaining(), scope::cancel);
         Runnable stopCut = deadlineTimers.schedule(deadline.remaining().plus(GRACE), () -> report.complete(report(
@@ -146,7 +151,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
     private CompletionStage<DomainResult> probeDomain(String domain, ProbeRequest request, Run run) {
         String label = run.progress.label();
         if (!request.servers().isEmpty()) {
-            return resolveServers(request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), run));
+            return Candidate.resolveServers(resolver, request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), run));
         }
         return resolver.resolve(domain).thenCompose(mx -> {
             run.progress.resolved(mx.hosts());
@@ -158,37 +163,17 @@ public final class DefaultProbeRunner implements ProbeRunner {
         });
     }
 
-    private CompletionStage<List<Candidate>> resolveServers(ProbeRequest request) {
-        List<CompletableFuture<Candidate>> hosts = new ArrayList<>();
-        int preference = 0;
-        for (HostPort hp : request.servers()) {
-            int port = hp.portOr(request.port());
-            byte[] literal = Cidr.literalBytes(hp.host());
-            CompletableFuture<MxHost> host;
-            if (literal != null) {
-                host = CompletableFuture.completedFuture(
-                        new MxHost(hp.host(), preference, false, List.of(literalAddress(literal)), null));
-            } else {
-                host = resolver.resolveHost(hp.host(), preference).toCompletableFuture();
-            }
-            hosts.add(host.thenApply(h -> new Candidate(h, port, null)));
-            preference++;
-        }
-        return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> hosts.stream().map(CompletableFuture::join).toList());
-    }
-
     private CompletionStage<DomainResult> probeHosts(String label, List<Candidate> hosts, List<MxHost> mx, Run run) {
         // one group per host under the all policy, each searched like an MTA; one group of all hosts otherwise
         CompletionStage<List<List<ServerResult>>> tried;
         if (run.request.mxPolicy() == MxPolicy.All) {
             List<CompletableFuture<List<ServerResult>>> all = hosts.stream()
-                    .map(h -> attempt(attempts(List.of(h)), 0, run, new ArrayList<>()).toCompletableFuture())
+                    .map(h -> attempt(Candidate.attempts(List.of(h)), 0, run, new ArrayList<>()).toCompletableFuture())
                     .toList();
             tried = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                     .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
         } else {
-            tried = attempt(attempts(hosts), 0, run, new ArrayList<>()).thenApply(List::of);
+            tried = attempt(Candidate.attempts(hosts), 0, run, new ArrayList<>()).thenApply(List::of);
         }
         return tried.thenCompose(groups -> {
             ServerResult deciding = worstDeciding(groups);
@@ -295,36 +280,6 @@ public final class DefaultProbeRunner implements ProbeRunner {
         String detail = mx.detail() != null ? ServerText.detail(mx.detail()) : reason.name();
         // SERVFAIL, REFUSED and timeouts are transient, as for a sending MTA; NXDOMAIN and null MX are not
         return new DomainResult(domain, reason.outcome(null), reason, detail, mx.hosts(), List.of());
-    }
-
-    private static List<Attempt> attempts(List<Candidate> candidates) {
-        List<Attempt> out = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (out.size() >= MAX_ATTEMPTS_PER_DOMAIN) {
-                break;
-            }
-            if (c.host.addresses().isEmpty()) {
-                out.add(new Attempt(c.host, null, c.port, c.preference));
-            }
-            for (InetAddress address : c.host.addresses()) {
-                if (out.size() < MAX_ATTEMPTS_PER_DOMAIN) {
-                    out.add(new Attempt(c.host, address, c.port, c.preference));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static InetAddress literalAddress(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A host to try; servers named by the user have no MX preference. */
-    private record Candidate(MxHost host, int port, Integer preference) {
     }
 
     /** What every server of one domain is probed with, the run's pending waits, deadline and budget, and the domain's progress. */

@@ -131,19 +131,26 @@ class RunBudgetsPeersTest {
 
         JsonNode json = run.json();
         int servers = domains * MX_PER_DOMAIN;
-        assertThat(json.get("truncated").asBoolean()).isTrue();
         List<JsonNode> all = StreamSupport.stream(json.get("domains").spliterator(), false)
                 .flatMap(d -> StreamSupport.stream(d.get("servers").spliterator(), false)).toList();
-        assertThat(all).hasSize(servers).allSatisfy(s -> {
-            assertThat(s.get("reason").asText()).as(s.toString().substring(0, 300)).isEqualTo("Accepted");
+        assertThat(all).hasSize(servers);
+        // Under load the scripted resolver may leave an MX host's address unanswered (DnsTimeout, no
+        // dialogue); every dialogue that did run sent 200 KB, and together far more than the budget.
+        List<JsonNode> dialogues = all.stream().filter(s -> s.get("address").isTextual()).toList();
+        assertThat(dialogues).hasSize(smtp.accepted());
+        assertThat(smtp.accepted() * 200_000L).isGreaterThan(4 * ReportBudget.DEFAULT.totalTextBytes());
+        assertThat(json.get("truncated").asBoolean()).isTrue();
+        assertThat(dialogues).allSatisfy(s -> {
+            assertThat(s.get("reason").asText()).isEqualTo("Accepted");
             assertThat(s.get("transcript").toString()).contains("* " + ReportBudget.TRUNCATED_PREFIX);
             assertThat(s.get("transcript").size()).isLessThanOrEqualTo(ReportBudget.DEFAULT.linesPerServer());
+            assertThat(s.get("extensions").size()).isLessThanOrEqualTo(24);
         });
         // the server text budget, plus each server's verdict fields (JSON keys, explanation, one reply line, detail)
         long bound = ReportBudget.DEFAULT.totalTextBytes() + servers * 4096L;
         long size = run.stdout().getBytes(StandardCharsets.UTF_8).length;
-        System.out.printf("report of %d servers sent %d lines each: %d bytes of JSON (bound %d)%n",
-                servers, 4 * (HostileSmtpServer.JUNK_LINES + 1) + 1, size, bound);
+        System.out.printf("report of %d servers, %d dialogues of %d lines each: %d bytes of JSON (bound %d)%n",
+                servers, dialogues.size(), 4 * (HostileSmtpServer.JUNK_LINES + 1) + 1, size, bound);
         assertThat(size).isLessThan(bound);
     }
 }
