@@ -13,7 +13,8 @@ import java.util.List;
  * @param linesPerServer     transcript lines kept per server (head and tail, the middle is dropped)
  * @param textBytesPerServer UTF-8 bytes of transcript text kept per server
  * @param serversPerDomain   server results kept per domain (the engine tries at most this many)
- * @param totalTextBytes     transcript bytes kept over the whole report; later servers keep only the marker
+ * @param totalTextBytes     server text (transcripts, reply lines, EHLO keywords) kept over the whole report; past it
+ *                           a server keeps its verdict, its reply's first line and the marker
  */
 public record ReportBudget(int linesPerServer, int textBytesPerServer, int serversPerDomain, long totalTextBytes) {
 
