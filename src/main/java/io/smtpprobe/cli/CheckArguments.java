@@ -69,8 +69,11 @@ public final class CheckArguments {
     String connectTimeout;
     @Option(names = "--command-timeout", paramLabel = "DUR", description = "per reply, default 30s")
     String commandTimeout;
-    @Option(names = "--timeout", paramLabel = "DUR", description = "whole dialogue per server, default 2m")
+    @Option(names = "--timeout", paramLabel = "DUR", description = "whole dialogue per server, default 2m (at most 30m)")
     String timeout;
+    @Option(names = "--run-timeout", paramLabel = "DUR", description = {"the whole run, all domains and servers (at most 1h);",
+        "default twice --timeout plus --greylist-retry"})
+    String runTimeout;
     @Option(names = "--mx-policy", paramLabel = "POLICY", description = "preferred (default: stop at the first server that answers) | all")
     String mxPolicy;
     @Option(names = "--deny-network", paramLabel = "CIDR", description = "never connect into this network (repeatable; link-local is always denied)")
@@ -192,6 +195,7 @@ public final class CheckArguments {
         addIfSet(input, Field.CONNECT_TIMEOUT, connectTimeout);
         addIfSet(input, Field.COMMAND_TIMEOUT, commandTimeout);
         addIfSet(input, Field.TIMEOUT, timeout);
+        addIfSet(input, Field.RUN_TIMEOUT, runTimeout);
         addIfSet(input, Field.MX_POLICY, mxPolicy);
         addIfSet(input, Field.EXPECT_CODE, expectCode);
         addIfSet(input, Field.EXPECT_ENHANCED, expectEnhanced);

@@ -4,17 +4,14 @@ import io.smtpprobe.report.TextReport;
 import io.smtpprobe.engine.dns.DnsSettings;
 import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.Expectation;
-import io.smtpprobe.engine.DefaultProbeRunner;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.EgressPolicy;
-import io.smtpprobe.engine.smtp.SmtpProber;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.report.ReportJson;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.Reason;
-import io.smtpprobe.core.Timeouts;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -33,6 +30,9 @@ public final class CheckCommand {
 
     /** One connection per server at a time, as a single telnet user would. */
     private static final int PER_HOST_LIMIT = 1;
+
+    /** Beyond the run deadline and the engine's grace for the dialogues it cut short. */
+    private static final Duration BUG_GUARD = Duration.ofSeconds(30);
 
     private CheckCommand() {
     }
@@ -57,8 +57,8 @@ public final class CheckCommand {
                             a.egressControl())
                     .run(a.request())
                     .toCompletableFuture()
-                    // The engine enforces its own deadlines; this only guards against a bug hanging the CLI.
-                    .get(deadlineSeconds(a.request().options().timeouts(), a.request().greylistRetry()), TimeUnit.SECONDS);
+                    // The engine ends the run at its deadline with the report so far; this only guards against a bug hanging the CLI.
+                    .get(a.request().runDeadline().plus(BUG_GUARD).toMillis(), TimeUnit.MILLISECONDS);
             if (a.json()) {
                 out.println(ReportJson.toJson(ReportJson.report(report, a.expectation(), true)));
             } else {
@@ -106,14 +106,6 @@ public final class CheckCommand {
         List<Cidr> denied = new ArrayList<>(EgressPolicy.ALWAYS_DENIED.stream().map(Cidr::parse).toList());
         denied.addAll(deniedNetworks);
         return new EgressPolicy(Set.of(), denied);
-    }
-
-    private static long deadlineSeconds(Timeouts t, Duration greylistRetry) {
-        // Every attempt may run to its total deadline in turn (twice with a plaintext retry); plus DNS;
-        // plus one greylist wait and retry.
-        long perAttempt = t.total().toSeconds() * SmtpProber.MAX_DIALOGUES + t.connect().toSeconds() + 6;
-        long retry = greylistRetry.isZero() ? 0 : greylistRetry.toSeconds() + perAttempt;
-        return 60 + perAttempt * DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN + retry;
     }
 
     private static boolean greylisted(ProbeReport report) {

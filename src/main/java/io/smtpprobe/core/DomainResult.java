@@ -22,6 +22,11 @@ public record DomainResult(
         servers = List.copyOf(servers);
     }
 
+    /** The run deadline ended this domain before it had a verdict: {@code servers} are those tried so far. */
+    public boolean notFinished() {
+        return reason == Reason.RunDeadlineExceeded;
+    }
+
     /**
      * The server whose result is the domain's: the first that ended with the domain's reason.
      * Under the preferred policy that is exactly the one the policy picked (the servers before it

@@ -61,7 +61,8 @@ public enum Reason {
     // Added at the end so that no existing constant moves.
     EgressBlocked(false, true, "Our side, not the server's: the connection failed and the configured control target is unreachable too, so outbound SMTP is blocked (many cloud providers block port 25) or the network is down; the detail names the control target and its failure."),
     SmtpUtf8NotOffered(false, "An address is not ASCII (an internationalised local part, RFC 6531) but the server does not offer SMTPUTF8: it cannot take this mail; the probe stopped before MAIL FROM and sent nothing non-ASCII."),
-    CommandTooLong(false, "A command would exceed RFC 5321's 512-octet line limit (an address or EHLO name far too long): the probe refused to send it and made no connection.");
+    CommandTooLong(false, "A command would exceed RFC 5321's 512-octet line limit (an address or EHLO name far too long): the probe refused to send it and made no connection."),
+    RunDeadlineExceeded(false, true, "The whole probe run reached its deadline (timeouts.run, --run-timeout) before this domain had a verdict: a tarpit, many slow MX hosts, or a deadline too short for them; the servers tried so far are kept, the next run tries again.");
 
     private final boolean replyBased;
     private final boolean alwaysTransient;

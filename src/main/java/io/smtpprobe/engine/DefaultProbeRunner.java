@@ -1,6 +1,5 @@
 package io.smtpprobe.engine;
 
-import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.DnsStatus;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.HostPort;
@@ -11,13 +10,15 @@ import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.Reason;
+import io.smtpprobe.core.ReportBudget;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.engine.dns.MxResolution;
 import io.smtpprobe.engine.dns.MxResolver;
 import io.smtpprobe.engine.smtp.SmtpProber;
-import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +39,12 @@ public final class DefaultProbeRunner implements ProbeRunner {
     private final ServerProbe servers;
     private final Timers timers;
     private final EgressCheck egress;
+    private final ReportBudget budget;
+    /**
+     * The run deadline's own timers, apart from the greylist waits': they only complete futures,
+     * never start a dialogue, so firing after a Vert.x instance closed is harmless.
+     */
+    private final Timers deadlineTimers = Timers.jdk();
 
     /** Greylist retries on the JDK's delayer thread; no control target. */
     public DefaultProbeRunner(MxResolver resolver, SmtpProber prober, EgressPolicy policy, HostLimiter hostLimiter) {
@@ -51,6 +58,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
         this.servers = new ServerProbe(prober, policy, hostLimiter);
         this.timers = timers;
         this.egress = egress;
+        this.budget = ReportBudget.DEFAULT;
     }
 
     /**
@@ -59,26 +67,73 @@ public final class DefaultProbeRunner implements ProbeRunner {
      */
     public static final int MAX_ATTEMPTS_PER_DOMAIN = 10;
 
+    /**
+     * After the run deadline, how long the run waits for the dialogues it cut short (their own
+     * deadlines were shortened to the run's) before it reports without them.
+     */
+    static final Duration GRACE = Duration.ofSeconds(2);
+
     @Override
     public CompletionStage<ProbeReport> run(ProbeRequest request) {
         RunScope scope = new RunScope(timers);
+        RunDeadline deadline = RunDeadline.after(request.runDeadline());
+        ReportBudget.Meter budget = this.budget.meter();
+        List<DomainProgress> progress = new ArrayList<>();
         List<CompletableFuture<DomainResult>> perDomain = new ArrayList<>();
-        for (String domain : request.domains()) {
-            perDomain.add(probeDomain(domain, request, scope).toCompletableFuture());
-        }
-        if (request.domains().isEmpty()) {
+        List<String> targets = request.domains().isEmpty() ? Collections.singletonList(null) : request.domains();
+        for (String domain : targets) {
             // Servers without domains: the servers are probed as one unnamed target.
-            perDomain.add(probeDomain(null, request, scope).toCompletableFuture());
+            DomainProgress p = new DomainProgress(label(domain, request));
+            progress.add(p);
+            perDomain.add(probeDomain(domain, request, new Run(request, options(domain, request), scope, deadline, budget, p))
+                    .toCompletableFuture());
         }
-        CompletableFuture<ProbeReport> report = CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new))
-                .thenApply(v -> report(perDomain.stream().map(CompletableFuture::join).toList()).withWarnings(request.warnings()));
-        // Cancelling the run (a new spec, lost leadership, shutdown) ends its waiting retries too.
+        CompletableFuture<ProbeReport> report = new CompletableFuture<>();
+        CompletableFuture.allOf(perDomain.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            if (e != null) {
+                report.completeExceptionally(e);
+            } else {
+                report.complete(report(perDomain.stream().map(CompletableFuture::join).toList(), request, budget));
+            }
+        });
+        // At the deadline waiting greylist retries end; a little later the report is made from what finished.
+        Runnable stopWaits = deadlineTimers.schedule(deadline.remaining(), scope::cancel);
+        Runnable stopCut = deadlineTimers.schedule(deadline.remaining().plus(GRACE), () -> report.complete(report(
+                progressSoFar(perDomain, progress, deadline), request, budget)));
         report.whenComplete((r, e) -> {
+            stopWaits.run();
+            stopCut.run();
+            // Cancelling the run (a new spec, lost leadership, shutdown) ends its waiting retries too.
             if (report.isCancelled()) {
                 scope.cancel();
             }
         });
         return report;
+    }
+
+    /** Each domain's result when it has one, otherwise how far it got. */
+    private static List<DomainResult> progressSoFar(List<CompletableFuture<DomainResult>> perDomain,
+                                                    List<DomainProgress> progress, RunDeadline deadline) {
+        List<DomainResult> out = new ArrayList<>();
+        for (int i = 0; i < perDomain.size(); i++) {
+            CompletableFuture<DomainResult> d = perDomain.get(i);
+            out.add(d.isDone() && !d.isCompletedExceptionally() ? d.join() : progress.get(i).unfinished(deadline));
+        }
+        return out;
+    }
+
+    private static ProbeReport report(List<DomainResult> domains, ProbeRequest request, ReportBudget.Meter budget) {
+        return report(domains).withWarnings(request.warnings()).withTruncated(budget.truncated());
+    }
+
+    private static ProbeOptions options(String domain, ProbeRequest request) {
+        return request.options().rcptTo().isEmpty() && domain != null
+                ? request.options().withRcptTo(List.of("postmaster@" + domain))
+                : request.options();
+    }
+
+    private static String label(String domain, ProbeRequest request) {
+        return domain != null ? domain : request.servers().stream().map(HostPort::text).collect(Collectors.joining(","));
     }
 
     static ProbeReport report(List<DomainResult> domains) {
@@ -93,16 +148,13 @@ public final class DefaultProbeRunner implements ProbeRunner {
                 : new ProbeReport(worst.result(), worst.reason(), domains);
     }
 
-    private CompletionStage<DomainResult> probeDomain(String domain, ProbeRequest request, RunScope scope) {
-        ProbeOptions options = request.options().rcptTo().isEmpty() && domain != null
-                ? request.options().withRcptTo(List.of("postmaster@" + domain))
-                : request.options();
-        String label = domain != null ? domain : request.servers().stream().map(HostPort::text).collect(Collectors.joining(","));
-        Run run = new Run(request, options, scope);
+    private CompletionStage<DomainResult> probeDomain(String domain, ProbeRequest request, Run run) {
+        String label = run.progress.label();
         if (!request.servers().isEmpty()) {
-            return resolveServers(request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), run));
+            return Candidate.resolveServers(resolver, request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), run));
         }
         return resolver.resolve(domain).thenCompose(mx -> {
+            run.progress.resolved(mx.hosts());
             if (mx.status() != DnsStatus.Ok) {
                 return CompletableFuture.completedFuture(dnsFailure(label, mx));
             }
@@ -111,41 +163,24 @@ public final class DefaultProbeRunner implements ProbeRunner {
         });
     }
 
-    private CompletionStage<List<Candidate>> resolveServers(ProbeRequest request) {
-        List<CompletableFuture<Candidate>> hosts = new ArrayList<>();
-        int preference = 0;
-        for (HostPort hp : request.servers()) {
-            int port = hp.portOr(request.port());
-            byte[] literal = Cidr.literalBytes(hp.host());
-            CompletableFuture<MxHost> host;
-            if (literal != null) {
-                host = CompletableFuture.completedFuture(
-                        new MxHost(hp.host(), preference, false, List.of(literalAddress(literal)), null));
-            } else {
-                host = resolver.resolveHost(hp.host(), preference).toCompletableFuture();
-            }
-            hosts.add(host.thenApply(h -> new Candidate(h, port, null)));
-            preference++;
-        }
-        return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> hosts.stream().map(CompletableFuture::join).toList());
-    }
-
     private CompletionStage<DomainResult> probeHosts(String label, List<Candidate> hosts, List<MxHost> mx, Run run) {
         // one group per host under the all policy, each searched like an MTA; one group of all hosts otherwise
         CompletionStage<List<List<ServerResult>>> tried;
         if (run.request.mxPolicy() == MxPolicy.All) {
             List<CompletableFuture<List<ServerResult>>> all = hosts.stream()
-                    .map(h -> attempt(attempts(List.of(h)), 0, run, new ArrayList<>()).toCompletableFuture())
+                    .map(h -> attempt(Candidate.attempts(List.of(h)), 0, run, new ArrayList<>()).toCompletableFuture())
                     .toList();
             tried = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                     .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
         } else {
-            tried = attempt(attempts(hosts), 0, run, new ArrayList<>()).thenApply(List::of);
+            tried = attempt(Candidate.attempts(hosts), 0, run, new ArrayList<>()).thenApply(List::of);
         }
         return tried.thenCompose(groups -> {
             ServerResult deciding = worstDeciding(groups);
-            List<ServerResult> servers = groups.stream().flatMap(List::stream).toList();
+            List<ServerResult> servers = run.budget.servers(groups.stream().flatMap(List::stream).toList(), deciding);
+            if (run.progress.wasCutShort()) {
+                return CompletableFuture.completedFuture(DomainProgress.unfinished(label, mx, servers, run.deadline));
+            }
             if (egress == null || !EgressCheck.reachedNoServer(servers)) {
                 return CompletableFuture.completedFuture(domainResult(label, mx, servers, deciding));
             }
@@ -162,13 +197,30 @@ public final class DefaultProbeRunner implements ProbeRunner {
         if (index >= attempts.size()) {
             return CompletableFuture.completedFuture(done);
         }
+        if (run.deadline.passed()) {
+            run.progress.cutShort();
+            return CompletableFuture.completedFuture(done);
+        }
         Attempt a = attempts.get(index);
-        return servers.probe(a, run.options)
-                .thenCompose(first -> GreylistRetry.ifGreylisted(first, run.request.greylistRetry(), run.scope,
-                        () -> servers.probe(a, run.options)))
+        return servers.probe(a, run.options, run.deadline)
+                .thenCompose(first -> first == null ? CompletableFuture.completedFuture(null)
+                        : GreylistRetry.ifGreylisted(first, run.request.greylistRetry(), run.scope,
+                                () -> servers.probe(a, run.options, run.deadline)))
                 .thenCompose(result -> {
-                    done.add(result);
+                    if (result == null) {
+                        // not started: the deadline passed while it waited for its turn at the server
+                        run.progress.cutShort();
+                        return CompletableFuture.completedFuture(done);
+                    }
+                    ServerResult kept = run.budget.admit(result);
+                    done.add(kept);
+                    run.progress.finished(kept);
                     if (gaveVerdict(result)) {
+                        return CompletableFuture.completedFuture(done);
+                    }
+                    if (run.deadline.passed()) {
+                        // this failure may be the run's shortened deadline, not the server's doing
+                        run.progress.cutShort();
                         return CompletableFuture.completedFuture(done);
                     }
                     return attempt(attempts, index + 1, run, done);
@@ -230,37 +282,8 @@ public final class DefaultProbeRunner implements ProbeRunner {
         return new DomainResult(domain, reason.outcome(null), reason, detail, mx.hosts(), List.of());
     }
 
-    private static List<Attempt> attempts(List<Candidate> candidates) {
-        List<Attempt> out = new ArrayList<>();
-        for (Candidate c : candidates) {
-            if (out.size() >= MAX_ATTEMPTS_PER_DOMAIN) {
-                break;
-            }
-            if (c.host.addresses().isEmpty()) {
-                out.add(new Attempt(c.host, null, c.port, c.preference));
-            }
-            for (InetAddress address : c.host.addresses()) {
-                if (out.size() < MAX_ATTEMPTS_PER_DOMAIN) {
-                    out.add(new Attempt(c.host, address, c.port, c.preference));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static InetAddress literalAddress(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A host to try; servers named by the user have no MX preference. */
-    private record Candidate(MxHost host, int port, Integer preference) {
-    }
-
-    /** What every server of one domain is probed with, and the run's pending waits. */
-    private record Run(ProbeRequest request, ProbeOptions options, RunScope scope) {
+    /** What every server of one domain is probed with, the run's pending waits, deadline and budget, and the domain's progress. */
+    private record Run(ProbeRequest request, ProbeOptions options, RunScope scope, RunDeadline deadline,
+                       ReportBudget.Meter budget, DomainProgress progress) {
     }
 }

@@ -53,7 +53,23 @@ public record EgressPolicy(Set<Integer> allowedPorts, List<Cidr> deniedNetworks,
         return new EgressPolicy(Set.of(), List.of(), List.of());
     }
 
-    /** Returns why the target is forbidden, or empty when it is allowed. */
+    /** What each special-purpose range is, so that a refusal can name the rule in words. */
+    private static final java.util.Map<String, String> RANGE_NAMES = java.util.Map.ofEntries(
+            java.util.Map.entry("169.254.0.0/16", "link-local"), java.util.Map.entry("fe80::/10", "link-local"),
+            java.util.Map.entry("0.0.0.0/8", "unspecified"), java.util.Map.entry("::/128", "unspecified"),
+            java.util.Map.entry("224.0.0.0/4", "multicast"), java.util.Map.entry("ff00::/8", "multicast"),
+            java.util.Map.entry("240.0.0.0/4", "reserved"), java.util.Map.entry("fd00:ec2::254/128", "cloud metadata"),
+            java.util.Map.entry("100.100.100.200/32", "cloud metadata"), java.util.Map.entry("127.0.0.0/8", "loopback"),
+            java.util.Map.entry("::1/128", "loopback"), java.util.Map.entry("10.0.0.0/8", "private"),
+            java.util.Map.entry("172.16.0.0/12", "private"), java.util.Map.entry("192.168.0.0/16", "private"),
+            java.util.Map.entry("100.64.0.0/10", "shared (CGNAT)"), java.util.Map.entry("198.18.0.0/15", "benchmarking"),
+            java.util.Map.entry("fc00::/7", "unique-local"));
+
+    /**
+     * Returns why the target is forbidden, or empty when it is allowed. The words name the rule,
+     * never the address: an MX host name that resolves into the cluster must not tell a tenant
+     * which internal address it has (the caller logs the address at DEBUG for the operator).
+     */
     public Optional<String> violation(InetAddress address, int port) {
         if (!allowedPorts.isEmpty() && !allowedPorts.contains(port)) {
             return Optional.of("port " + port + " is not an allowed SMTP port " + allowedPorts.stream().sorted().toList());
@@ -65,10 +81,15 @@ public record EgressPolicy(Set<Integer> allowedPorts, List<Cidr> deniedNetworks,
         }
         for (Cidr cidr : deniedNetworks) {
             if (cidr.containsBytes(bytes) || (embedded != null && cidr.containsBytes(embedded))) {
-                return Optional.of(address.getHostAddress() + " is in denied network " + cidr);
+                return Optional.of(rule(cidr) + " is denied by policy");
             }
         }
         return Optional.empty();
+    }
+
+    /** "loopback 127.0.0.0/8", or "network 203.0.113.0/24" for a range the operator chose. */
+    static String rule(Cidr cidr) {
+        return RANGE_NAMES.getOrDefault(cidr.text(), "network") + " " + cidr.text();
     }
 
     private boolean allowed(byte[] bytes) {

@@ -42,7 +42,8 @@ public final class GreylistRetry {
         try {
             scope.after(delay, () -> {
                 try {
-                    again.get().whenComplete((second, error) -> result.complete(error == null ? merged(first, second, delay) : first));
+                    again.get().whenComplete((second, error) -> result.complete(
+                            error != null ? first : second == null ? notRetried : merged(first, second, delay)));
                 } catch (RuntimeException e) {
                     result.complete(first);
                 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class ServerProbe {
 
     private static final long WATCHDOG_SLACK_MS = 5_000;
+    private static final System.Logger LOG = System.getLogger(ServerProbe.class.getName());
 
     private final SmtpProber prober;
     private final EgressPolicy policy;
@@ -26,7 +27,11 @@ final class ServerProbe {
         this.hostLimiter = hostLimiter;
     }
 
-    CompletionStage<ServerResult> probe(Attempt a, ProbeOptions options) {
+    /**
+     * The dialogue's result; null when the run deadline passed before it could start (it waited
+     * for the server's permit), so nothing was tried.
+     */
+    CompletionStage<ServerResult> probe(Attempt a, ProbeOptions requested, RunDeadline deadline) {
         if (a.address() == null) {
             // a host whose address lookup failed or went unanswered may well exist: an MTA retries it later
             DnsStatus error = a.host().addressError();
@@ -38,10 +43,18 @@ final class ServerProbe {
         }
         var forbidden = policy.violation(a.address(), a.port());
         if (forbidden.isPresent()) {
-            return CompletableFuture.completedFuture(a.synthetic(Stage.Connect, Reason.PolicyBlocked, forbidden.get()));
+            // the address stays in the operator's log: status and REST answers name only the rule
+            LOG.log(System.Logger.Level.DEBUG, "{0} resolved to {1} port {2}: {3}",
+                    a.host().host(), a.address().getHostAddress(), a.port(), forbidden.get());
+            return CompletableFuture.completedFuture(a.withoutAddress().synthetic(Stage.Connect, Reason.PolicyBlocked, forbidden.get()));
         }
         String key = a.address().getHostAddress() + "|" + a.port();
         return hostLimiter.acquire(key).thenCompose(release -> {
+            if (deadline.passed()) {
+                release.run();
+                return CompletableFuture.completedFuture(null);
+            }
+            ProbeOptions options = deadline.clamp(requested);
             CompletableFuture<ServerResult> result = new CompletableFuture<>();
             // The engine enforces its own deadlines; this watchdog only makes sure that a bug there
             // can never keep the host permit (and every later probe of that server) forever.

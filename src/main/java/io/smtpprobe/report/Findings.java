@@ -44,6 +44,9 @@ public final class Findings {
 
     /** One domain in one line: its deciding server's line, or what DNS said when no server was reached. */
     public static String domain(DomainResult domain) {
+        if (domain.notFinished()) {
+            return notFinished(domain);
+        }
         ServerResult deciding = domain.deciding();
         if (deciding == null) {
             String why = domain.detail() != null && !domain.detail().isBlank() ? "DNS " + domain.detail()
@@ -56,6 +59,21 @@ public final class Findings {
             line += " (" + othersFailed + " other server" + (othersFailed > 1 ? "s" : "") + " failed)";
         }
         return line;
+    }
+
+    /**
+     * A domain the run deadline cut short: the deadline, and the last server it got to, e.g.
+     * {@code tarpit.test: run deadline of 2m reached before this domain finished (3 servers tried, last: ...)}.
+     */
+    private static String notFinished(DomainResult domain) {
+        String line = safe(domain.domain()) + ": " + domain.detail();
+        int tried = domain.servers().size();
+        if (tried == 0) {
+            return line + " (no server reached yet)";
+        }
+        ServerResult last = domain.servers().get(tried - 1);
+        return line + " (" + tried + " server" + (tried > 1 ? "s" : "") + " tried, last: "
+                + server(domain.domain(), last).substring(safe(domain.domain()).length() + 2) + ")";
     }
 
     /**

@@ -40,6 +40,10 @@ public final class ReportJson {
             root.set("expect", expect(expectation));
             root.put("expectationMet", expectation.metBy(report));
         }
+        if (report.truncated()) {
+            // some transcript was cut to the report's budget; verdicts and replies are whole
+            root.put("truncated", true);
+        }
         if (!report.warnings().isEmpty()) {
             ArrayNode warnings = root.putArray("warnings");
             report.warnings().forEach(warnings::add);
@@ -77,6 +81,9 @@ public final class ReportJson {
         node.put("result", d.result().name());
         node.put("reason", d.reason().name());
         node.put("message", Findings.domain(d));
+        if (d.notFinished()) {
+            node.put("finished", false);
+        }
         ArrayNode mx = node.putArray("mx");
         for (MxHost h : d.mx()) {
             ObjectNode m = mx.addObject();

@@ -79,6 +79,13 @@ public final class TextReport {
                 }
             }
         }
+        if (!report.notFinished().isEmpty()) {
+            out.println("Not finished: " + report.notFinished().stream().map(DomainResult::domain).collect(Collectors.joining(", "))
+                    + " (" + report.notFinished().get(0).detail() + ")");
+        }
+        if (report.truncated()) {
+            out.println("Truncated: some transcripts were cut to the report's budget (marked '* transcript truncated'); verdicts are whole");
+        }
         out.printf("Result: %s (%s)%n", report.result(), report.reason());
         if (expectation.isSet()) {
             out.printf("Expectation: %s (expected %s)%n", expectation.metBy(report) ? "met" : "NOT met", expectation.expected());

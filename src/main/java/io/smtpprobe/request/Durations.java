@@ -35,6 +35,15 @@ public final class Durations {
         return total;
     }
 
+    /** As {@link #parse}, refusing a duration longer than {@code max}, with both in the message. */
+    public static Duration parseAtMost(String field, String text, Duration max) {
+        Duration d = parse(field, text);
+        if (d.compareTo(max) > 0) {
+            throw new InvalidInputException(field, InputValidator.printable(text) + " is longer than the maximum of " + format(max));
+        }
+        return d;
+    }
+
     /** As {@link #parse}, but a zero ({@code 0s}, {@code 0m}) means "off" and is {@link Duration#ZERO}. */
     public static Duration parseOrOff(String field, String text) {
         return text != null && OFF.matcher(text).matches() ? Duration.ZERO : parse(field, text);

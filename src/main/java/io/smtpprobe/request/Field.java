@@ -21,6 +21,7 @@ public enum Field {
     CONNECT_TIMEOUT("connect-timeout", false),
     COMMAND_TIMEOUT("command-timeout", false),
     TIMEOUT("timeout", false),
+    RUN_TIMEOUT("run-timeout", false),
     MX_POLICY("mx-policy", false),
     // What a healthy answer is (an Expectation): judged by RequestValidator.validateExpecting, not probed.
     EXPECT("expect", true),

@@ -46,6 +46,15 @@ public final class RequestValidator {
     public static final int MAX_DURATION_LENGTH = 32;
     /** Repeated {@code --expect} options, each a comma-separated list. */
     public static final int MAX_EXPECTED_REASON_LISTS = 64;
+    /*
+     * Upper bounds on the deadlines. A probe holds a connection, a per-server permit and one of the
+     * operator's probe slots while it waits; these are far above anything a working server needs
+     * (Postfix answers in milliseconds, RFC 5321 §4.5.3.2 suggests 5 minutes for the slowest reply).
+     */
+    public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration MAX_TIMEOUT = Duration.ofMinutes(30);
+    public static final Duration MAX_RUN_TIMEOUT = ProbeRequest.MAX_RUN_TIMEOUT;
     /** Only against huge input: far above every name's octet limit. */
     private static final int MAX_NAME_INPUT = 1024;
 
@@ -84,6 +93,7 @@ public final class RequestValidator {
         Duration connect = single(Field.CONNECT_TIMEOUT);
         Duration command = single(Field.COMMAND_TIMEOUT);
         Duration total = single(Field.TIMEOUT);
+        Duration run = single(Field.RUN_TIMEOUT);
         MxPolicy mxPolicy = single(Field.MX_POLICY);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
@@ -105,7 +115,8 @@ public final class RequestValidator {
                 : null;
         ProbeOptions options = new ProbeOptions(or(ehlo, defaults.ehloName()), or(mailFrom, defaults.mailFrom()), rcptTo,
                 or(notify, defaults.dsnNotify()), tls, Boolean.TRUE.equals(insecure), message, timeouts, Limits.DEFAULT);
-        return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options, Duration.ZERO, List.copyOf(warnings));
+        return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options, Duration.ZERO,
+                List.copyOf(warnings), run);
     }
 
     /**
@@ -161,7 +172,10 @@ public final class RequestValidator {
             case INSECURE, DATA -> flag(f, value);
             case SUBJECT -> InputValidator.line(f, value);
             case BODY -> InputValidator.body(f, value);
-            case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> Durations.parse(f, value);
+            case CONNECT_TIMEOUT -> Durations.parseAtMost(f, value, MAX_CONNECT_TIMEOUT);
+            case COMMAND_TIMEOUT -> Durations.parseAtMost(f, value, MAX_COMMAND_TIMEOUT);
+            case TIMEOUT -> Durations.parseAtMost(f, value, MAX_TIMEOUT);
+            case RUN_TIMEOUT -> Durations.parseAtMost(f, value, MAX_RUN_TIMEOUT);
             case MX_POLICY -> enumValue(f, value, MxPolicy.class);
             case EXPECT -> ExpectationInput.reasons(f, value);
             case EXPECT_CODE -> ExpectationInput.code(f, value);
@@ -175,7 +189,7 @@ public final class RequestValidator {
             case SERVER -> MAX_SERVER_LENGTH;
             case SUBJECT -> MAX_SUBJECT_LENGTH;
             case BODY -> MAX_BODY_LENGTH;
-            case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT -> MAX_DURATION_LENGTH;
+            case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT, RUN_TIMEOUT -> MAX_DURATION_LENGTH;
             case EXPECT -> ExpectationInput.MAX_REASONS_LENGTH;
             default -> Integer.MAX_VALUE;
         };

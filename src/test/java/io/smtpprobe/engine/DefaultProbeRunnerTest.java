@@ -133,7 +133,20 @@ class DefaultProbeRunnerTest {
 
         assertThat(connected).isEmpty();
         assertThat(d.reason()).isEqualTo(Reason.PolicyBlocked);
-        assertThat(d.servers().get(0).detail()).contains("169.254.0.0/16");
+        assertThat(d.servers().get(0).detail()).isEqualTo("link-local 169.254.0.0/16 is denied by policy");
+    }
+
+    @Test
+    void aRefusalNamesTheRuleButNeverTheInternalAddress() {
+        mx("inside.test", host("mx.inside.test", 10, "10.42.0.7"));
+
+        DomainResult d = run(EgressPolicy.operatorDefault(), MxPolicy.Preferred, "inside.test").domains().get(0);
+
+        assertThat(connected).isEmpty();
+        assertThat(d.reason()).isEqualTo(Reason.PolicyBlocked);
+        assertThat(d.servers().get(0).detail()).isEqualTo("private 10.0.0.0/8 is denied by policy");
+        assertThat(d.servers().get(0).address()).isNull();
+        assertThat(Findings.domain(d)).doesNotContain("10.42.0.7");
     }
 
     @Test
@@ -245,7 +258,9 @@ class DefaultProbeRunnerTest {
                 new Timeouts(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100)),
                 Limits.DEFAULT);
 
-        DomainResult d = runner.run(new ProbeRequest(List.of("hang.test"), List.of(), 25, MxPolicy.Preferred, options))
+        // a run deadline beyond the watchdog's, which is what this test is about
+        DomainResult d = runner.run(new ProbeRequest(List.of("hang.test"), List.of(), 25, MxPolicy.Preferred, options)
+                        .withRunTimeout(java.time.Duration.ofMinutes(1)))
                 .toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join().domains().get(0);
 
         // a prober that never completes is our bug, not a slow server

@@ -12,5 +12,5 @@ public enum ExpectedReason {
     CertificateUntrusted, CertificateNameMismatch, AuthenticationRequired, AuthenticationFailed, SenderRejected, RecipientUnknown,
     RelayDenied, MailboxFull, Greylisted, TemporaryFailure, PermanentFailure, MessageRejected,
     ProtocolViolation, ConnectionClosed, CommandTimeout, InternalError, NullMxMisconfigured, EgressBlocked,
-    SmtpUtf8NotOffered, CommandTooLong
+    SmtpUtf8NotOffered, CommandTooLong, RunDeadlineExceeded
 }

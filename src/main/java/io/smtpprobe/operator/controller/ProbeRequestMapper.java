@@ -71,8 +71,50 @@ public final class ProbeRequestMapper {
         if (!problems.isEmpty()) {
             throw new InvalidSpecException(problems);
         }
-        return new ProbePlan(request.request().withGreylistRetry(GreylistRetry.boundedBy(greylistRetry, interval)), interval,
-                request.expectation());
+        var probe = request.request().withGreylistRetry(GreylistRetry.boundedBy(greylistRetry, interval));
+        List<String> shortened = new ArrayList<>();
+        probe = totalWithin(probe, spec.getTimeouts(), interval, shortened);
+        // Room for a greylist retry that waited a whole interval, and its dialogue; never a whole run more.
+        Duration maxRun = interval.plus(probe.options().timeouts().total());
+        if (spec.getTimeouts() != null && spec.getTimeouts().getRun() != null && probe.runDeadline().compareTo(maxRun) > 0) {
+            shortened.add(specField(Field.RUN_TIMEOUT) + " " + spec.getTimeouts().getRun()
+                    + " is longer than spec.interval plus spec.timeouts.total; shortened to " + Durations.format(maxRun));
+        }
+        probe = probe.withRunTimeout(GreylistRetry.boundedBy(probe.runDeadline(), maxRun));
+        return new ProbePlan(withWarnings(probe, shortened), interval, request.expectation());
+    }
+
+    /**
+     * A dialogue longer than the interval would hold the probe's slot when the next probe is due:
+     * its deadline is shortened to the interval, like greylistRetry, and the status says so.
+     * Shortened rather than refused, because the API server fills in total's default (2m) even
+     * beside a 1m interval.
+     */
+    private static io.smtpprobe.core.ProbeRequest totalWithin(io.smtpprobe.core.ProbeRequest r, ProbeTimeouts spec,
+                                                              Duration interval, List<String> shortened) {
+        Timeouts t = r.options().timeouts();
+        if (t.total().compareTo(interval) <= 0) {
+            return r;
+        }
+        if (spec != null && spec.getTotal() != null) {
+            shortened.add(specField(Field.TIMEOUT) + " " + spec.getTotal() + " is longer than spec.interval; shortened to "
+                    + Durations.format(interval));
+        }
+        var o = r.options();
+        var options = new io.smtpprobe.core.ProbeOptions(o.ehloName(), o.mailFrom(), o.rcptTo(), o.dsnNotify(), o.tlsMode(),
+                o.insecure(), o.data(), new Timeouts(t.connect(), t.command(), interval), o.limits());
+        return new io.smtpprobe.core.ProbeRequest(r.domains(), r.servers(), r.port(), r.mxPolicy(), options, r.greylistRetry(),
+                r.warnings(), r.runTimeout());
+    }
+
+    private static io.smtpprobe.core.ProbeRequest withWarnings(io.smtpprobe.core.ProbeRequest r, List<String> more) {
+        if (more.isEmpty()) {
+            return r;
+        }
+        List<String> warnings = new ArrayList<>(r.warnings());
+        warnings.addAll(more);
+        return new io.smtpprobe.core.ProbeRequest(r.domains(), r.servers(), r.port(), r.mxPolicy(), r.options(), r.greylistRetry(),
+                warnings, r.runTimeout());
     }
 
     /** The spec as untrusted text: enums by name, so the validator judges them like any other input. */
@@ -113,6 +155,7 @@ public final class ProbeRequestMapper {
             addIfSet(input, Field.CONNECT_TIMEOUT, timeouts.getConnect());
             addIfSet(input, Field.COMMAND_TIMEOUT, timeouts.getCommand());
             addIfSet(input, Field.TIMEOUT, timeouts.getTotal());
+            addIfSet(input, Field.RUN_TIMEOUT, timeouts.getRun());
         }
         return input;
     }
@@ -135,6 +178,7 @@ public final class ProbeRequestMapper {
             case CONNECT_TIMEOUT -> "spec.timeouts.connect";
             case COMMAND_TIMEOUT -> "spec.timeouts.command";
             case TIMEOUT -> "spec.timeouts.total";
+            case RUN_TIMEOUT -> "spec.timeouts.run";
             case MX_POLICY -> "spec.mxPolicy";
             case EXPECT -> "spec.expect.reasons";
             case EXPECT_CODE -> "spec.expect.code";

@@ -218,7 +218,7 @@ class SmtpProbeReconcilerRealPeersTest {
 
         assertThat(status.result()).isEqualTo(Outcome.PermanentFailure);
         assertThat(status.reason()).isEqualTo("PolicyBlocked");
-        assertThat(status.message()).contains("127.0.0.1 is in denied network 127.0.0.0/8");
+        assertThat(status.message()).contains("loopback 127.0.0.0/8 is denied by policy").doesNotContain("127.0.0.1");
         assertThat(Conditions.find(status.conditions(), Conditions.READY).orElseThrow().getReason()).isEqualTo("PolicyBlocked");
         assertThat(status.domains().get(0).reason()).isEqualTo("PolicyBlocked");
         assertThat(postfix.maillogLines("connect from")).hasSize(connectsBefore);
