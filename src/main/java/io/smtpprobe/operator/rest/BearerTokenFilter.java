@@ -6,22 +6,31 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Authenticates every {@code /api/**} request and every scrape of {@code /q/metrics} with the bearer token's
- * TokenReview, before any resource method runs; {@code /q/health/**} stays open for the kubelet. Metrics
- * are authorised here too, as kube-rbac-proxy does ({@code get} on the non-resource URL {@code /metrics});
- * the API's own permissions depend on the resource touched and are asked by {@link SmtpProbeApi}.
+ * Guards every {@code /api/**} request and every scrape of {@code /q/metrics}: without a bearer token, 401
+ * before anything else runs; {@code /q/health/**} stays open for the kubelet. A scrape (no body) is
+ * reviewed here, as kube-rbac-proxy does ({@code get} on the non-resource URL {@code /metrics}). An API
+ * request's token is reviewed by {@link SmtpProbeApi} on its worker thread ({@link #caller}): reviewing
+ * here would pause the request, and RESTEasy takes a body that fully arrived during the pause for an
+ * empty one.
  */
 @ApplicationScoped
 public class BearerTokenFilter {
     private static final Logger LOG = Logger.getLogger(BearerTokenFilter.class);
     static final String CALLER = "smtpprobe.caller";
+    private static final String TOKEN = "smtpprobe.token";
     /** Before RESTEasy and the metrics handler, after Quarkus's body-size check (which answers 413 first). */
     private static final int ORDER = -1;
     private static final String CHALLENGE = "Bearer realm=\"smtp-probe-operator\"";
+    private static final String INVALID_TOKEN = CHALLENGE + ", error=\"invalid_token\"";
+    private static final String TOKEN_REQUIRED = "a bearer token is required (Authorization: Bearer TOKEN)";
+    private static final String NOT_AUTHENTICATED = "the API server does not authenticate this token";
+    private static final String REVIEW_FAILED = "the API server could not review the token; retry later";
     private static final AccessRequest METRICS = AccessRequest.nonResource("get", "/metrics");
 
     private record Review(Optional<Caller> caller, boolean allowed) {
@@ -31,44 +40,75 @@ public class BearerTokenFilter {
     ApiAccess access;
 
     void register(@Observes Router router) {
-        router.route("/api/*").order(ORDER).handler(ctx -> filter(ctx, false));
-        router.route("/q/metrics*").order(ORDER).handler(ctx -> filter(ctx, true));
+        router.route("/api/*").order(ORDER).handler(this::api);
+        router.route("/q/metrics*").order(ORDER).handler(this::metrics);
     }
 
-    /** The authenticated caller of this request; with access control off, an anonymous one per address. */
-    static Caller caller(RoutingContext ctx) {
-        Caller caller = ctx.get(CALLER);
-        return caller != null ? caller : Caller.anonymous(String.valueOf(ctx.request().remoteAddress().hostAddress()));
+    /**
+     * The authenticated caller of this request (blocks on a TokenReview unless cached: worker threads only);
+     * with access control off, an anonymous one per client address.
+     */
+    static Caller caller(RoutingContext ctx, ApiAccess access) {
+        if (!access.enabled()) {
+            return Caller.anonymous(String.valueOf(ctx.request().remoteAddress().hostAddress()));
+        }
+        Caller known = ctx.get(CALLER);
+        if (known != null) {
+            return known;
+        }
+        Optional<Caller> caller;
+        try {
+            caller = access.authenticate(ctx.get(TOKEN));
+        } catch (RuntimeException e) {
+            LOG.warnf("token review failed: %s", e.toString());
+            throw new WebApplicationException(ApiErrors.response(503, "ReviewUnavailable", REVIEW_FAILED));
+        }
+        if (caller.isEmpty()) {
+            throw new WebApplicationException(Response.fromResponse(ApiErrors.response(401, "Unauthenticated", NOT_AUTHENTICATED))
+                    .header("WWW-Authenticate", INVALID_TOKEN).build());
+        }
+        ctx.put(CALLER, caller.get());
+        return caller.get();
     }
 
-    private void filter(RoutingContext ctx, boolean metrics) {
+    private void api(RoutingContext ctx) {
         if (!access.enabled()) {
             ctx.next();
             return;
         }
         String token = bearerToken(ctx.request().getHeader("Authorization"));
         if (token == null) {
-            unauthenticated(ctx, CHALLENGE, "a bearer token is required (Authorization: Bearer TOKEN)");
+            unauthenticated(ctx, CHALLENGE, TOKEN_REQUIRED);
             return;
         }
-        // The reviews block on the API server; the body must wait for the resource method, not be lost.
-        ctx.request().pause();
+        ctx.put(TOKEN, token);
+        ctx.next();
+    }
+
+    private void metrics(RoutingContext ctx) {
+        if (!access.enabled()) {
+            ctx.next();
+            return;
+        }
+        String token = bearerToken(ctx.request().getHeader("Authorization"));
+        if (token == null) {
+            unauthenticated(ctx, CHALLENGE, TOKEN_REQUIRED);
+            return;
+        }
         ctx.vertx().<Review>executeBlocking(() -> {
             Optional<Caller> caller = access.authenticate(token);
-            return new Review(caller, caller.isPresent() && (!metrics || access.allowed(caller.get(), METRICS)));
+            return new Review(caller, caller.isPresent() && access.allowed(caller.get(), METRICS));
         }, false).onComplete(review -> {
             if (review.failed()) {
                 LOG.warnf("token review failed: %s", review.cause().toString());
-                ApiErrors.end(ctx, 503, "ReviewUnavailable", "the API server could not review the token; retry later");
+                ApiErrors.end(ctx, 503, "ReviewUnavailable", REVIEW_FAILED);
             } else if (review.result().caller().isEmpty()) {
-                unauthenticated(ctx, CHALLENGE + ", error=\"invalid_token\"", "the API server does not authenticate this token");
+                unauthenticated(ctx, INVALID_TOKEN, NOT_AUTHENTICATED);
             } else if (!review.result().allowed()) {
                 ApiErrors.end(ctx, 403, "Forbidden", "needs RBAC: " + METRICS.describe());
             } else {
-                ctx.put(CALLER, review.result().caller().get());
                 ctx.next();
             }
-            ctx.request().resume();
         });
     }
 

@@ -11,6 +11,13 @@ import java.util.Map;
 record Caller(String username, String uid, List<String> groups, Map<String, List<String>> extra, String tokenDigest) {
     /** With access control off, everyone is one anonymous caller, told apart only by address for rate limits. */
     static Caller anonymous(String address) {
-        return new Caller("system:anonymous", "", List.of(), Map.of(), "address:" + address);
+        return new Caller("system:anonymous", "", List.of(), Map.of(), ADDRESS + address);
+    }
+
+    private static final String ADDRESS = "address:";
+
+    /** Rate limits count per user, not per token (a ServiceAccount mints tokens at will), or per address when anonymous. */
+    String rateKey() {
+        return tokenDigest.startsWith(ADDRESS) ? tokenDigest : "user:" + username;
     }
 }

@@ -44,9 +44,9 @@ import java.util.concurrent.CompletionStage;
  * make the operator connect to mail servers, so they are off unless configured, and they go
  * through the operator's own resolver and egress policy.
  *
- * <p>With {@code smtpprobe.api.auth.enabled}, {@link BearerTokenFilter} has authenticated the caller before
- * any method here runs, and each method asks RBAC about what it touches ({@link ApiAccess}); the reviews
- * block, so every method runs on a worker thread.
+ * <p>With {@code smtpprobe.api.auth.enabled}, {@link BearerTokenFilter} has refused requests without a token;
+ * each method here has the token reviewed and asks RBAC about what it touches ({@link ApiAccess}). The
+ * reviews block, so every method runs on a worker thread.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -79,8 +79,9 @@ public class SmtpProbeApi {
     @GET
     @Path("/smtpprobes")
     public List<Summary> list(@Context RoutingContext ctx) {
+        Caller caller = BearerTokenFilter.caller(ctx, access);
         var probes = operator().list();
-        Set<String> readable = access.readableNamespaces(BearerTokenFilter.caller(ctx),
+        Set<String> readable = access.readableNamespaces(caller,
                 probes.stream().map(p -> p.getMetadata().getNamespace()).collect(Collectors.toSet()));
         return probes.stream()
                 .filter(p -> readable.contains(p.getMetadata().getNamespace()))
@@ -99,7 +100,7 @@ public class SmtpProbeApi {
     public Response get(@Context RoutingContext ctx, @PathParam("namespace") String namespace, @PathParam("name") String name) {
         // Asked before the lookup, so that a 404 tells nothing about a namespace the caller may not read.
         var read = AccessRequest.probes("get", namespace);
-        if (!access.allowed(BearerTokenFilter.caller(ctx), read)) {
+        if (!access.allowed(BearerTokenFilter.caller(ctx, access), read)) {
             return ApiErrors.forbidden(read);
         }
         var key = ResourceKey.of(namespace, name);
@@ -136,16 +137,16 @@ public class SmtpProbeApi {
         if (!config.api().checks().enabled()) {
             throw new NotFoundException();
         }
+        Caller caller = BearerTokenFilter.caller(ctx, access);
         String ns = namespace == null ? config.api().checks().namespace() : namespace;
         if (!NAMESPACE.matcher(ns).matches()) {
             return invalidInput("namespace", "not a namespace name (RFC 1123 label)");
         }
-        Caller caller = BearerTokenFilter.caller(ctx);
         var checks = AccessRequest.subresource(AccessRequest.CHECKS, ns);
         if (!access.allowed(caller, checks)) {
             return CompletableFuture.completedFuture(ApiErrors.forbidden(checks));
         }
-        var tooMany = admission.rate(caller.tokenDigest());
+        var tooMany = admission.rate(caller.rateKey());
         if (tooMany.isPresent()) {
             return refused(tooMany.get());
         }
