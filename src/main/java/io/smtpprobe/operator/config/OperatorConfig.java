@@ -122,6 +122,10 @@ public interface OperatorConfig {
             @WithDefault("false")
             boolean enabled();
 
+            /** With {@link #enabled()}, {@code /q/metrics} needs {@code get} on the non-resource URL {@code /metrics} too. */
+            @WithDefault("true")
+            boolean metrics();
+
             /** How long one review's answer is reused, as kube-rbac-proxy does; a revoked binding takes effect after this. */
             @WithDefault("10s")
             @WithConverter(GoDurationConverter.class)

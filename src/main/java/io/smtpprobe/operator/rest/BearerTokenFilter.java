@@ -5,6 +5,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.smtpprobe.operator.config.OperatorConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -38,6 +39,8 @@ public class BearerTokenFilter {
 
     @Inject
     ApiAccess access;
+    @Inject
+    OperatorConfig config;
 
     void register(@Observes Router router) {
         router.route("/api/*").order(ORDER).handler(this::api);
@@ -86,7 +89,7 @@ public class BearerTokenFilter {
     }
 
     private void metrics(RoutingContext ctx) {
-        if (!access.enabled()) {
+        if (!access.enabled() || !config.api().auth().metrics()) {
             ctx.next();
             return;
         }
