@@ -128,7 +128,7 @@ public interface OperatorConfig {
 
             /** How long one review's answer is reused, as kube-rbac-proxy does; a revoked binding takes effect after this. */
             @WithDefault("10s")
-            @WithConverter(GoDurationConverter.class)
+            @WithConverter(OffOrDurationConverter.class)
             Duration cacheTtl();
 
             /** Answers kept at most, per kind (tokens, decisions); the oldest goes first. */
