@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Work for a client that went away is wasted work: when the connection closes before the answer is
- * written, the work is cancelled (the probe run then starts no further attempts or retries).
+ * written, the work is cancelled (the probe run then frees its admission slot and starts no waiting retry).
  */
 final class ClientGone {
     private ClientGone() {
