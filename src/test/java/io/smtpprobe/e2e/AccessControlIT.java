@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
  * The HTTP API's access control against a real kube-apiserver with RBAC: ServiceAccount tokens minted by the
  * TokenRequest API, reviewed by TokenReview, their permissions asked by SubjectAccessReview. A reader bound to
  * namespace A sees only A and gets 403 on B; no token is 401; an ad-hoc check needs {@code smtpprobes/checks},
- * and one that delivers a message {@code smtpprobes/deliveries} too. Nothing is probed: the resources are
+ * and one that delivers a message {@code smtpprobes/deliveries} too. The operator runs as the chart's
+ * ServiceAccount with only the chart's RBAC, so the reviews it may create are the chart's grant. Nothing is probed: the resources are
  * suspended, and the one check that runs names a loopback server, which the default egress policy refuses
  * before any connection.
  */
@@ -37,6 +38,9 @@ class AccessControlIT {
     private static final String A = "authz-a";
     private static final String B = "authz-b";
     private static final Path CRDS = Path.of("crds");
+    private static final Path CHART = Path.of("helm/smtp-probe-operator");
+    private static final String RELEASE = "authz-it";
+    private static final String OPERATOR_ACCOUNT = RELEASE + "-smtp-probe-operator";
 
     private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -72,11 +76,22 @@ class AccessControlIT {
         Path file = scratch.resolve("objects.yaml");
         Files.writeString(file, objects.toString(), StandardCharsets.UTF_8);
         controlPlane.kubectl("apply", "-f", file.toString());
+        // The chart's ServiceAccount and RBAC (watch rules per namespace, the reviews' ClusterRole), nothing else.
+        Helm.Result rbac = new Helm(controlPlane.kubeconfigPath()).run("template", RELEASE, CHART.toString(), "-n", A,
+                "--show-only", "templates/serviceaccount.yaml", "--show-only", "templates/rbac.yaml",
+                "--set", "leaderElection.enabled=false", "--set", "watchNamespaces={" + A + "," + B + "}");
+        assertThat(rbac.exitCode()).as(rbac.output()).isZero();
+        assertThat(rbac.output()).contains("tokenreviews", "subjectaccessreviews");
+        Path chartRbac = scratch.resolve("chart-rbac.yaml");
+        Files.writeString(chartRbac, rbac.output(), StandardCharsets.UTF_8);
+        controlPlane.kubectl("apply", "-f", chartRbac.toString());
+        Path operatorKubeconfig = controlPlane.kubeconfigForServiceAccount(A, OPERATOR_ACCOUNT);
+
         reader = controlPlane.serviceAccountToken(A, "reader");
         checker = controlPlane.serviceAccountToken(A, "checker");
         scraper = controlPlane.serviceAccountToken(A, "scraper");
 
-        operator = OperatorProcess.start("access-control", controlPlane.kubeconfigPath(), Map.of(
+        operator = OperatorProcess.start("access-control", operatorKubeconfig, Map.of(
                 "SMTPPROBE_WATCH_NAMESPACES", A + "," + B,
                 "SMTPPROBE_LEADER_ELECTION_ENABLED", "false",
                 "SMTPPROBE_API_AUTH_ENABLED", "true",
@@ -91,7 +106,8 @@ class AccessControlIT {
         }
         if (controlPlane != null) {
             controlPlane.kubectl("delete", "namespace", A, B, "--wait=false", "--ignore-not-found");
-            controlPlane.kubectl("delete", "clusterrolebinding,clusterrole", "authz-it-metrics", "--ignore-not-found");
+            controlPlane.kubectl("delete", "clusterrolebinding,clusterrole", "authz-it-metrics", OPERATOR_ACCOUNT + "-reviews",
+                    "--ignore-not-found");
         }
     }
 
