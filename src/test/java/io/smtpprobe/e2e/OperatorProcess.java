@@ -70,6 +70,11 @@ final class OperatorProcess implements AutoCloseable {
         return identity;
     }
 
+    /** Where this operator's HTTP server listens, for tests that call it with their own headers. */
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -101,13 +101,61 @@ public interface OperatorConfig {
         Duration retryPeriod();
     }
 
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * {@code false} drops the namespace, name, domain and host labels, so that {@code /q/metrics} says
+         * nothing about any tenant (only totals by verdict and stage remain).
+         */
+        @WithDefault("true")
+        boolean tenantLabels();
+    }
+
     interface Api {
         Checks checks();
+
+        Auth auth();
+
+        /** Every {@code /api/**} request and {@code /q/metrics} reviewed by the API server (TokenReview, SubjectAccessReview). */
+        interface Auth {
+            @WithDefault("false")
+            boolean enabled();
+
+            /** With {@link #enabled()}, {@code /q/metrics} needs {@code get} on the non-resource URL {@code /metrics} too. */
+            @WithDefault("true")
+            boolean metrics();
+
+            /** How long one review's answer is reused, as kube-rbac-proxy does; a revoked binding takes effect after this. */
+            @WithDefault("10s")
+            @WithConverter(OffOrDurationConverter.class)
+            Duration cacheTtl();
+
+            /** Answers kept at most, per kind (tokens, decisions); the oldest goes first. */
+            @WithDefault("4096")
+            int cacheSize();
+        }
 
         interface Checks {
             /** {@code POST /api/v1/checks} lets callers make the operator connect anywhere the egress policy allows. */
             @WithDefault("false")
             boolean enabled();
+
+            /** The namespace whose {@code smtpprobes/checks} RBAC governs a check that names none ({@code ?namespace=}). */
+            @WithDefault("default")
+            String namespace();
+
+            /** Checks one caller may start per {@link #rateWindow()}; more get 429 with {@code Retry-After}. */
+            @WithDefault("10")
+            int rateLimit();
+
+            @WithDefault("1m")
+            @WithConverter(GoDurationConverter.class)
+            Duration rateWindow();
+
+            /** Checks admitted at once, across callers (running or waiting for a probe slot); more get 503. */
+            @WithDefault("16")
+            int maxPending();
         }
     }
 }

@@ -80,7 +80,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         this.reconciler = new SmtpProbeReconciler(cycles,
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
                         config.defaultGreylistRetry()),
-                new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry), results);
+                new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry, config.metrics().tenantLabels()), results);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator

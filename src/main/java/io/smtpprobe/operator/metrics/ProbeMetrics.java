@@ -40,11 +40,26 @@ public final class ProbeMetrics {
     private final Map<ResourceKey, Set<Meter.Id>> byResource = new ConcurrentHashMap<>();
     private final Map<ResourceKey, Meter.Id> failuresByResource = new ConcurrentHashMap<>();
 
+    private final boolean tenantLabels;
+
     public ProbeMetrics(MeterRegistry registry) {
+        this(registry, true);
+    }
+
+    /**
+     * Without tenant labels the per-resource gauges are not exported at all: without their namespace,
+     * name and domain they would be one series overwritten by every tenant, which is worse than none.
+     */
+    public ProbeMetrics(MeterRegistry registry, boolean tenantLabels) {
         this.registry = registry;
+        this.tenantLabels = tenantLabels;
     }
 
     public void record(ResourceKey resource, ProbeReport report) {
+        if (!tenantLabels) {
+            totalsOnly(report);
+            return;
+        }
         var seen = new HashSet<Meter.Id>();
         for (DomainResult domain : report.domains()) {
             var tags = Tags.of("namespace", resource.namespace(), "name", resource.name(), "domain", domain.domain());
@@ -54,17 +69,10 @@ public final class ProbeMetrics {
                 seen.add(gauge(REPLY_CODE, null, tags, deciding.reply().code()));
             }
             for (ServerResult server : domain.servers()) {
+                stageDurations(server);
                 if (server.tls() != null && server.tls().certificate() != null && server.tls().certificate().notAfter() != null) {
                     seen.add(gauge(CERT_EXPIRY, "seconds", tags.and("host", server.host()),
                             server.tls().certificate().notAfter().getEpochSecond()));
-                }
-                if (server.latencyMs() != null) {
-                    server.latencyMs().forEach((stage, ms) -> Timer.builder(DURATION)
-                            .description("Time spent per SMTP stage")
-                            .tag("stage", stage.name())
-                            .publishPercentileHistogram()
-                            .register(registry)
-                            .record(Duration.ofMillis(ms)));
                 }
             }
             probes(domain.result().name(), domain.reason() == null ? "" : domain.reason().name());
@@ -75,6 +83,24 @@ public final class ProbeMetrics {
         }
     }
 
+    private void totalsOnly(ProbeReport report) {
+        for (DomainResult domain : report.domains()) {
+            domain.servers().forEach(this::stageDurations);
+            probes(domain.result().name(), domain.reason() == null ? "" : domain.reason().name());
+        }
+    }
+
+    private void stageDurations(ServerResult server) {
+        if (server.latencyMs() != null) {
+            server.latencyMs().forEach((stage, ms) -> Timer.builder(DURATION)
+                    .description("Time spent per SMTP stage")
+                    .tag("stage", stage.name())
+                    .publishPercentileHistogram()
+                    .register(registry)
+                    .record(Duration.ofMillis(ms)));
+        }
+    }
+
     /** The runner broke instead of returning a verdict; counted so alerts on the error rate see it. */
     public void failed() {
         probes(Outcome.PermanentFailure.name(), OperatorReason.ProbeError.name());
@@ -82,6 +108,9 @@ public final class ProbeMetrics {
 
     /** As in status, so that an alert on failures in a row survives an operator restart. */
     public void consecutiveFailures(ResourceKey resource, int failures) {
+        if (!tenantLabels) {
+            return;
+        }
         var id = gauge(CONSECUTIVE_FAILURES, null, Tags.of("namespace", resource.namespace(), "name", resource.name()), failures);
         failuresByResource.put(resource, id);
     }
