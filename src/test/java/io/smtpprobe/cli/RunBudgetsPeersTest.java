@@ -98,7 +98,9 @@ class RunBudgetsPeersTest {
 
         System.out.printf("15 domains x 10 MX hosts on a tarpit, --run-timeout 3s: check ended after %d ms with a report%n",
                 run.took().toMillis());
-        assertThat(run.took()).isBetween(Duration.ofSeconds(3), Duration.ofMillis(4500));
+        // Ends at the run deadline, at the latest after the runner's grace for cut-short dialogues (DefaultProbeRunner.GRACE, 2 s); the
+        // rest is slack for a loaded CI machine. Without the run deadline this run would take minutes.
+        assertThat(run.took()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(3 + 2 + 3));
         assertThat(run.exit()).isEqualTo(CheckCommand.EXIT_TRANSIENT);
         JsonNode json = run.json();
         assertThat(json.get("reason").asText()).isEqualTo("RunDeadlineExceeded");
