@@ -15,6 +15,7 @@ import io.smtpprobe.operator.config.OperatorConfig;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
 import io.smtpprobe.operator.status.DiagnosisConditions;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
+import io.smtpprobe.operator.status.StatusBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -80,7 +81,8 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         this.reconciler = new SmtpProbeReconciler(cycles,
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
                         config.defaultGreylistRetry()),
-                new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry), results);
+                new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
+                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry), results);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator
