@@ -75,14 +75,17 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         this.leaseNamespace = config.leaderElection().namespace().filter(s -> !s.isBlank())
                 .orElseGet(() -> Optional.ofNullable(client.getNamespace()).orElse("default"));
         var clock = Clock.systemUTC();
-        this.cycles = new ProbeCycles(runner, new ProbeGate(config.maxConcurrentProbes()),
+        var gate = new ProbeGate(config.maxConcurrentProbes());
+        var metrics = new ProbeMetrics(registry);
+        metrics.waitingFor(gate);
+        this.cycles = new ProbeCycles(runner, gate,
                 new Schedule(new Random(), config.scheduleJitter()), clock);
         this.writer = new StatusWriter(client);
         this.reconciler = new SmtpProbeReconciler(cycles,
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
                         config.defaultGreylistRetry()),
                 new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
-                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry), results);
+                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), metrics, results);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator
