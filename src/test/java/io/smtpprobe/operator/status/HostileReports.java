@@ -24,19 +24,21 @@ import java.util.stream.IntStream;
  * every name at its longest, every server text at the engine's cap and made of the characters that
  * take the most octets once stored ({@code &<>} are six each in the API server's JSON).
  */
-final class HostileReports {
+public final class HostileReports {
     /** spec.domains' maxItems in the CRD. */
-    static final int MAX_DOMAINS = 100;
+    public static final int MAX_DOMAINS = 100;
     static final int MX_HOSTS = DnsSettings.defaults().maxMxHosts();
     static final int SERVERS = DefaultProbeRunner.MAX_ATTEMPTS_PER_DOMAIN;
     static final int TEXT = Limits.DEFAULT.maxTextLength();
     static final int LINES = Limits.DEFAULT.maxLinesPerReply();
+    /** Eleven digits of milliseconds per stage, far beyond any deadline, still a Duration a Timer records. */
+    static final long LONGEST_MS = 99_999_999_999L;
 
     private HostileReports() {
     }
 
     /** @param accepted whether each domain's servers accepted (the deciding one last), else each failed in its own way */
-    static ProbeReport report(boolean accepted) {
+    public static ProbeReport report(boolean accepted) {
         var domains = IntStream.range(0, MAX_DOMAINS).mapToObj(i -> domain(i, accepted)).toList();
         Outcome result = domains.stream().map(DomainResult::result).reduce(Outcome.Success, Outcome::worst);
         return new ProbeReport(result, domains.get(0).reason(), domains,
@@ -57,11 +59,11 @@ final class HostileReports {
     static ServerResult server(String host, Reason reason) {
         int code = reason == Reason.Accepted ? 250 : reason == Reason.Greylisted ? 451 : 550;
         var latency = new LinkedHashMap<Stage, Long>();
-        Arrays.stream(Stage.values()).forEach(s -> latency.put(s, Long.MAX_VALUE));
+        Arrays.stream(Stage.values()).forEach(s -> latency.put(s, LONGEST_MS));
         var lines = IntStream.range(0, LINES).mapToObj(i -> junk(TEXT)).toList();
         var sans = IntStream.range(0, LINES).mapToObj(i -> longestName("san" + i)).toList();
         var certificate = new TlsInfo.Certificate(junk(TEXT), junk(TEXT), sans, Instant.parse("2026-01-01T00:00:00Z"),
-                Instant.parse("2099-12-31T23:59:59Z"), Long.MAX_VALUE, "ab".repeat(32));
+                Instant.parse("2099-12-31T23:59:59Z"), 26_662L, "ab".repeat(32));
         return ServerResult.builder().host(host).address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").port(65535).preference(65535)
                 .stage(Stage.RcptTo).reply(Reply.of(code, lines)).reason(reason).extensions(lines).dsnSupported(true)
                 .tls(new TlsInfo(junk(TEXT), junk(TEXT), certificate, false, false, junk(TEXT)))
