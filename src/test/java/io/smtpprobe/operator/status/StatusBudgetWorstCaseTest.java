@@ -66,10 +66,14 @@ class StatusBudgetWorstCaseTest {
         var fitted = new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(DiagnosisConditions.DEFAULT_EXPIRY_WARNING), budget)
                 .probed(report, expectation, null, 1, clock.instant(), Duration.ofMinutes(5));
 
+        long started = System.nanoTime();
+        budget.fit(unbounded);
+        long millis = (System.nanoTime() - started) / 1_000_000;
         long full = budget.size(unbounded);
         long size = budget.size(fitted);
-        System.out.printf("worst status, %s: %d octets without a budget, %d with the %d-octet budget; %s%n",
-                accepted ? "every server accepting" : "every server failing", full, size, budget.maxBytes(), fitted.truncation());
+        System.out.printf("worst status, %s: %d octets without a budget, %d with the %d-octet budget (fitted in %d ms); %s%n",
+                accepted ? "every server accepting" : "every server failing", full, size, budget.maxBytes(), millis,
+                fitted.truncation());
         assertThat(full).as("the case is worth a budget").isGreaterThan(StatusBudget.MAX_BYTES);
         assertThat(size).isLessThanOrEqualTo(budget.maxBytes());
         assertThat(fitted.truncated()).isTrue();
