@@ -34,6 +34,8 @@ public final class ProbeGate {
     /** Namespaces with waiters, in turn order: the one just served goes to the back. */
     private final LinkedHashMap<String, Deque<CompletableFuture<Void>>> waiting = new LinkedHashMap<>();
     private volatile Consumer<String> onWaiting = namespace -> { };
+    /** This thread is handing out slots already (see {@link #dispatch()}). */
+    private final ThreadLocal<Boolean> dispatching = ThreadLocal.withInitial(() -> false);
 
     public ProbeGate(int permits) {
         if (permits < 1) {
@@ -80,8 +82,25 @@ public final class ProbeGate {
         dispatch();
     }
 
-    /** Hands free slots to waiters; a waiter cancelled meanwhile gives its slot back at once. */
+    /**
+     * Hands free slots to waiters; a waiter cancelled meanwhile gives its slot back at once. A probe
+     * that ends as soon as it starts releases from inside {@code complete}: that release only frees
+     * the slot, and the loop already running on this thread hands it on, so a queue of such probes
+     * never deepens the stack.
+     */
     private void dispatch() {
+        if (dispatching.get()) {
+            return;
+        }
+        dispatching.set(true);
+        try {
+            handOut();
+        } finally {
+            dispatching.set(false);
+        }
+    }
+
+    private void handOut() {
         while (true) {
             CompletableFuture<Void> next;
             String namespace;

@@ -125,6 +125,31 @@ class ProbeGateTest {
     }
 
     @Test
+    void probesThatEndAsSoonAsTheyStartDoNotDeepenTheStack() {
+        var gate = new ProbeGate(1);
+        gate.acquire("a");
+        var ended = new AtomicInteger();
+        var failures = new ConcurrentLinkedQueue<Throwable>();
+        for (int i = 0; i < 50_000; i++) {
+            String namespace = i % 2 == 0 ? "a" : "b";
+            gate.acquire(namespace).thenRun(() -> {
+                ended.incrementAndGet();
+                gate.release(namespace);
+            }).exceptionally(e -> {
+                failures.add(e);
+                return null;
+            });
+        }
+
+        gate.release("a");
+
+        assertThat(failures).isEmpty();
+        assertThat(ended.get()).isEqualTo(50_000);
+        assertThat(gate.inFlight()).isZero();
+        assertThat(gate.running("b")).isZero();
+    }
+
+    @Test
     void manyThreadsNeverExceedTheSlotsNorLoseOne() throws Exception {
         var gate = new ProbeGate(3);
         var inside = new AtomicInteger();
