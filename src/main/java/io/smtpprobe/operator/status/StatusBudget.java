@@ -67,12 +67,7 @@ public final class StatusBudget {
 
     /** @param serialization the client's, so that sizes are measured as the client writes the object */
     public StatusBudget(int maxBytes, KubernetesSerialization serialization) {
-        if (maxBytes < MIN_BYTES || maxBytes > MAX_BYTES) {
-            throw new IllegalArgumentException("smtpprobe.status-max-bytes must be within " + MIN_BYTES + ".." + MAX_BYTES
-                    + " (the object limit " + OBJECT_LIMIT + " less room for the spec and metadata): " + maxBytes);
-        }
-        this.maxBytes = maxBytes;
-        this.serialization = Objects.requireNonNull(serialization);
+        this(maxBytes, serialization, true);
     }
 
     /** No budget at all: for tests that measure what the budget saves. */
@@ -80,9 +75,13 @@ public final class StatusBudget {
         return new StatusBudget(Integer.MAX_VALUE, DEFAULT_SERIALIZATION, false);
     }
 
-    private StatusBudget(int maxBytes, KubernetesSerialization serialization, boolean checked) {
+    private StatusBudget(int maxBytes, KubernetesSerialization serialization, boolean withinRange) {
+        if (withinRange && (maxBytes < MIN_BYTES || maxBytes > MAX_BYTES)) {
+            throw new IllegalArgumentException("smtpprobe.status-max-bytes must be within " + MIN_BYTES + ".." + MAX_BYTES
+                    + " (the object limit " + OBJECT_LIMIT + " less room for the spec and metadata): " + maxBytes);
+        }
         this.maxBytes = maxBytes;
-        this.serialization = serialization;
+        this.serialization = Objects.requireNonNull(serialization);
     }
 
     public int maxBytes() {
