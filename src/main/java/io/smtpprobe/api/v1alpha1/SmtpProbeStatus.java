@@ -35,7 +35,22 @@ public record SmtpProbeStatus(
         String lastResultChangeTime,
         @JsonPropertyDescription("Doubtful but valid names in the spec, e.g. a label mixing Latin and Cyrillic letters "
                 + "(a possible homograph); they never change the verdict.")
-        List<String> warnings) {
+        List<String> warnings,
+        @JsonPropertyDescription("True when details were left out to keep the status under the operator's byte budget "
+                + "(smtpprobe.status-max-bytes); result, reason, message, conditions and counts are always kept. "
+                + "Absent otherwise.")
+        Boolean truncated,
+        @JsonPropertyDescription("What was left out when truncated, e.g. 'TLS, extensions and latencies of accepted servers; "
+                + "97 of 100 domains'; the operator's REST API has the full result.")
+        String truncation) {
+
+    /** The status before it had a truncation marker: existing callers build an untruncated status. */
+    public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
+            String message, List<Condition> conditions, List<DomainStatus> domains, Integer consecutiveFailures,
+            String lastResultChangeTime, List<String> warnings) {
+        this(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions, domains,
+                consecutiveFailures, lastResultChangeTime, warnings, null, null);
+    }
 
     public SmtpProbeStatus withoutProbeTimes() {
         return toBuilder().lastProbeTime(null).nextProbeTime(null).build();
@@ -48,10 +63,11 @@ public record SmtpProbeStatus(
     public Builder toBuilder() {
         return new Builder().observedGeneration(observedGeneration).lastProbeTime(lastProbeTime).nextProbeTime(nextProbeTime)
                 .result(result).reason(reason).message(message).conditions(conditions).domains(domains)
-                .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime).warnings(warnings);
+                .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime).warnings(warnings)
+                .truncated(truncated).truncation(truncation);
     }
 
-    /** Ten components are too many to pass by position: the builder names each one. */
+    /** Thirteen components are too many to pass by position: the builder names each one. */
     public static final class Builder {
         private Long observedGeneration;
         private String lastProbeTime;
@@ -64,6 +80,8 @@ public record SmtpProbeStatus(
         private Integer consecutiveFailures;
         private String lastResultChangeTime;
         private List<String> warnings;
+        private Boolean truncated;
+        private String truncation;
 
         private Builder() {
         }
@@ -124,9 +142,19 @@ public record SmtpProbeStatus(
             return this;
         }
 
+        public Builder truncated(Boolean value) {
+            truncated = value;
+            return this;
+        }
+
+        public Builder truncation(String value) {
+            truncation = value;
+            return this;
+        }
+
         public SmtpProbeStatus build() {
             return new SmtpProbeStatus(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions,
-                    domains, consecutiveFailures, lastResultChangeTime, warnings);
+                    domains, consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
+import io.smtpprobe.operator.status.StatusBudget;
 import io.smtpprobe.request.RequestDefaults;
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +23,20 @@ public interface OperatorConfig {
     /** Unset: all namespaces. */
     Optional<List<String>> watchNamespaces();
 
-    /** Probes in flight across all resources; the per-server limit lives in the engine. */
+    /**
+     * Probes in flight across all resources; the per-server limit lives in the engine. While
+     * namespaces wait for a slot, each freed slot goes to the waiting namespace with the fewest
+     * probes running (ProbeGate), so one namespace cannot keep the others out.
+     */
     @WithDefault("10")
     int maxConcurrentProbes();
+
+    /**
+     * Octets one {@code .status} may take as stored, details dropped first beyond it (StatusBudget);
+     * within {@link StatusBudget#MIN_BYTES}..{@link StatusBudget#MAX_BYTES}.
+     */
+    @WithDefault("" + StatusBudget.DEFAULT_BYTES)
+    int statusMaxBytes();
 
     /** The shortest {@code spec.interval} accepted; the CRD's CEL rule holds the same constant. */
     @WithDefault(SmtpProbeSpec.MIN_INTERVAL)

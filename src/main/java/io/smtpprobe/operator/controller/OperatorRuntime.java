@@ -15,6 +15,7 @@ import io.smtpprobe.operator.config.OperatorConfig;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
 import io.smtpprobe.operator.status.DiagnosisConditions;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
+import io.smtpprobe.operator.status.StatusBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -74,13 +75,17 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         this.leaseNamespace = config.leaderElection().namespace().filter(s -> !s.isBlank())
                 .orElseGet(() -> Optional.ofNullable(client.getNamespace()).orElse("default"));
         var clock = Clock.systemUTC();
-        this.cycles = new ProbeCycles(runner, new ProbeGate(config.maxConcurrentProbes()),
+        var gate = new ProbeGate(config.maxConcurrentProbes());
+        var metrics = new ProbeMetrics(registry, config.metrics().tenantLabels());
+        metrics.waitingFor(gate);
+        this.cycles = new ProbeCycles(runner, gate,
                 new Schedule(new Random(), config.scheduleJitter()), clock);
         this.writer = new StatusWriter(client);
         this.reconciler = new SmtpProbeReconciler(cycles,
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
                         config.defaultGreylistRetry()),
-                new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning())), writer, new ProbeEvents(client, clock), new ProbeMetrics(registry, config.metrics().tenantLabels()), results);
+                new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
+                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), metrics, results);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator

@@ -150,14 +150,14 @@ final class ProbeCycles {
         }
     }
 
-    /** Starts a probe once a slot of the global limit is free. */
+    /** Starts a probe once a slot of the global limit is free for the resource's namespace (its fair share: ProbeGate). */
     void start(Cycle cycle, ProbeRequest request) {
         CompletableFuture<Void> slot;
         synchronized (cycle) {
             if (cycle.cancelled || cycle.pending != null || !active || draining) {
                 return;
             }
-            slot = gate.acquire();
+            slot = gate.acquire(cycle.key.namespace());
             cycle.pending = slot;
         }
         // Outside the lock, like every release: a slot passed on starts another cycle's probe.
@@ -177,11 +177,11 @@ final class ProbeCycles {
             cycle.pending = probe;
         }
         if (probe == null) {
-            gate.release();
+            gate.release(cycle.key.namespace());
             return;
         }
         probe.whenComplete((report, error) -> {
-            gate.release();
+            gate.release(cycle.key.namespace());
             finished(cycle, report, error);
         });
     }

@@ -40,8 +40,10 @@ public final class ProbeEvents {
         Map<String, Outcome> before = previous == null || previous.domains() == null ? Map.of()
                 : previous.domains().stream().filter(d -> d.result() != null)
                         .collect(Collectors.toMap(DomainStatus::domain, d -> CrdEnums.toCore(d.result()), (a, b) -> a));
+        // A status over its byte budget leaves domains out: their result is unknown, not new.
+        boolean truncated = previous != null && Boolean.TRUE.equals(previous.truncated());
         for (DomainResult domain : report.domains()) {
-            if (before.get(domain.domain()) == domain.result()) {
+            if (before.get(domain.domain()) == domain.result() || (truncated && !before.containsKey(domain.domain()))) {
                 continue;
             }
             boolean ok = domain.result() == Outcome.Success;

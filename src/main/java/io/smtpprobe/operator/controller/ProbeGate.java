@@ -2,19 +2,40 @@ package io.smtpprobe.operator.controller;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
- * The global cap on probes in flight. Waiters queue in arrival order and a cancelled waiter
+ * The global cap on probes in flight, shared fairly between namespaces. A free slot is taken at
+ * once; when none is free the probe waits in its namespace's queue, and each slot that frees up
+ * goes to the waiting namespace with the fewest probes running, namespaces with equal counts in
+ * turn (round robin). So while others wait, no namespace gets more than its share of the slots
+ * (the slots divided by the namespaces running or waiting), and an idle system lets one namespace
+ * use them all. A running probe is never stopped to make room: a namespace that held every slot
+ * gives them up one by one as its probes end, within one turnover of the slots.
+ *
+ * <p>It is kube-apiserver's API Priority and Fairness simplified to one priority level with one
+ * queue per namespace. Waiters are futures, so no thread waits for a slot, and a cancelled waiter
  * gives up its place, so a deleted resource never holds a slot.
  *
  * <p>Our own because the SDK has no equivalent for asynchronous work: its reconciliation threads
  * bound reconciliations, but a probe outlives the reconciliation that starts it.
  */
 public final class ProbeGate {
+    private static final Logger LOG = Logger.getLogger(ProbeGate.class);
+
     private final int permits;
     private int used;
-    private final Deque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    private final Map<String, Integer> running = new HashMap<>();
+    /** Namespaces with waiters, in turn order: the one just served goes to the back. */
+    private final LinkedHashMap<String, Deque<CompletableFuture<Void>>> waiting = new LinkedHashMap<>();
+    private volatile Consumer<String> onWaiting = namespace -> { };
+    /** This thread is handing out slots already (see {@link #dispatch()}). */
+    private final ThreadLocal<Boolean> dispatching = ThreadLocal.withInitial(() -> false);
 
     public ProbeGate(int permits) {
         if (permits < 1) {
@@ -23,43 +44,160 @@ public final class ProbeGate {
         this.permits = permits;
     }
 
-    /** Completes when a slot is free; the caller must {@link #release()} exactly once after that. */
-    public synchronized CompletableFuture<Void> acquire() {
-        if (used < permits) {
-            used++;
-            return CompletableFuture.completedFuture(null);
-        }
+    /** Told the namespace of every probe that has to wait, outside the gate's lock (for a metric per namespace). */
+    public void onWaiting(Consumer<String> listener) {
+        this.onWaiting = listener;
+    }
+
+    /**
+     * Completes when a slot is free for a probe of this namespace; the caller must
+     * {@link #release(String)} it exactly once after that.
+     */
+    public CompletableFuture<Void> acquire(String namespace) {
         var waiter = new CompletableFuture<Void>();
+        synchronized (this) {
+            if (used < permits && waiting.isEmpty()) {
+                take(namespace);
+                return CompletableFuture.completedFuture(null);
+            }
+            waiting.computeIfAbsent(namespace, ns -> new ArrayDeque<>()).add(waiter);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("probe of namespace %s waits for a slot: running %s, waiting %s", namespace, running, waitingCounts());
+            }
+        }
         waiter.whenComplete((v, e) -> {
             if (waiter.isCancelled()) {
-                forget(waiter);
+                forget(namespace, waiter);
             }
         });
-        waiting.add(waiter);
+        onWaiting.accept(namespace);
         return waiter;
     }
 
-    public void release() {
-        CompletableFuture<Void> next;
+    /** Gives back a slot taken for a probe of this namespace; it goes to the next namespace in line. */
+    public void release(String namespace) {
         synchronized (this) {
-            while ((next = waiting.poll()) != null && next.isDone()) {
-                // cancelled while queued
+            give(namespace);
+        }
+        dispatch();
+    }
+
+    /**
+     * Hands free slots to waiters; a waiter cancelled meanwhile gives its slot back at once. A probe
+     * that ends as soon as it starts releases from inside {@code complete}: that release only frees
+     * the slot, and the loop already running on this thread hands it on, so a queue of such probes
+     * never deepens the stack.
+     */
+    private void dispatch() {
+        if (dispatching.get()) {
+            return;
+        }
+        dispatching.set(true);
+        try {
+            handOut();
+        } finally {
+            dispatching.set(false);
+        }
+    }
+
+    private void handOut() {
+        while (true) {
+            CompletableFuture<Void> next;
+            String namespace;
+            synchronized (this) {
+                namespace = next();
+                if (namespace == null) {
+                    return;
+                }
+                var queue = waiting.get(namespace);
+                next = queue.poll();
+                if (queue.isEmpty()) {
+                    waiting.remove(namespace);
+                }
+                take(namespace);
             }
-            if (next == null) {
-                used--;
-                return;
+            // Outside the lock: completing starts the probe, which may take or release slots itself.
+            if (!next.complete(null)) {
+                synchronized (this) {
+                    give(namespace);
+                }
             }
         }
-        if (!next.complete(null)) {
-            release();
+    }
+
+    /**
+     * The namespace that gets the next free slot, with its queue moved to the back of the turn
+     * order; null when no slot is free or nobody waits.
+     */
+    private String next() {
+        if (used >= permits) {
+            return null;
         }
+        String chosen = null;
+        int fewest = Integer.MAX_VALUE;
+        var namespaces = waiting.entrySet().iterator();
+        while (namespaces.hasNext()) {
+            var entry = namespaces.next();
+            entry.getValue().removeIf(CompletableFuture::isDone);
+            if (entry.getValue().isEmpty()) {
+                namespaces.remove();
+                continue;
+            }
+            int count = running.getOrDefault(entry.getKey(), 0);
+            if (count < fewest) {
+                fewest = count;
+                chosen = entry.getKey();
+            }
+        }
+        if (chosen != null) {
+            waiting.put(chosen, waiting.remove(chosen));
+        }
+        return chosen;
+    }
+
+    private void take(String namespace) {
+        used++;
+        running.merge(namespace, 1, Integer::sum);
+    }
+
+    private void give(String namespace) {
+        used--;
+        running.computeIfPresent(namespace, (ns, count) -> count > 1 ? count - 1 : null);
     }
 
     public synchronized int inFlight() {
         return used;
     }
 
-    private synchronized void forget(CompletableFuture<Void> waiter) {
-        waiting.remove(waiter);
+    /** Probes of this namespace waiting for a slot. */
+    public synchronized int waiting(String namespace) {
+        var queue = waiting.get(namespace);
+        return queue == null ? 0 : (int) queue.stream().filter(w -> !w.isDone()).count();
+    }
+
+    /** Probes of every namespace waiting for a slot: the gauge when tenant labels are off. */
+    public synchronized int waitingTotal() {
+        return waiting.values().stream().mapToInt(q -> (int) q.stream().filter(w -> !w.isDone()).count()).sum();
+    }
+
+    /** Probes of this namespace holding a slot. */
+    public synchronized int running(String namespace) {
+        return running.getOrDefault(namespace, 0);
+    }
+
+    private Map<String, Integer> waitingCounts() {
+        var counts = new LinkedHashMap<String, Integer>();
+        waiting.forEach((ns, queue) -> counts.put(ns, queue.size()));
+        return counts;
+    }
+
+    private synchronized void forget(String namespace, CompletableFuture<Void> waiter) {
+        var queue = waiting.get(namespace);
+        if (queue != null) {
+            queue.remove(waiter);
+            if (queue.isEmpty()) {
+                waiting.remove(namespace);
+            }
+        }
     }
 }

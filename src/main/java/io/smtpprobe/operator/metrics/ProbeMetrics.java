@@ -11,6 +11,7 @@ import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.operator.controller.ProbeGate;
 import io.smtpprobe.operator.controller.ResourceKey;
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,6 +31,7 @@ public final class ProbeMetrics {
     public static final String CERT_EXPIRY = "smtpprobe.certificate.expiry.timestamp";
     public static final String PROBES = "smtpprobe.probes";
     public static final String CONSECUTIVE_FAILURES = "smtpprobe.consecutive.failures";
+    public static final String WAITING = "smtpprobe.probes.waiting";
 
     private record GaugeValue(Meter.Id id, AtomicReference<Double> value) {
     }
@@ -113,6 +115,28 @@ public final class ProbeMetrics {
         }
         var id = gauge(CONSECUTIVE_FAILURES, null, Tags.of("namespace", resource.namespace(), "name", resource.name()), failures);
         failuresByResource.put(resource, id);
+    }
+
+    /**
+     * Probes waiting for one of the global slots, per namespace, read live from the gate: a gauge
+     * appears with a namespace's first wait and then stays, at 0 while nothing waits.
+     */
+    public void waitingFor(ProbeGate gate) {
+        if (!tenantLabels) {
+            // one series for all namespaces: the namespace is a tenant label too
+            Gauge.builder(WAITING, gate, ProbeGate::waitingTotal)
+                    .description("Probes waiting for one of the operator's concurrent-probe slots")
+                    .strongReference(true).register(registry);
+            return;
+        }
+        Set<String> known = ConcurrentHashMap.newKeySet();
+        gate.onWaiting(namespace -> {
+            if (known.add(namespace)) {
+                Gauge.builder(WAITING, gate, g -> g.waiting(namespace))
+                        .description("Probes waiting for one of the operator's concurrent-probe slots")
+                        .tags("namespace", namespace).strongReference(true).register(registry);
+            }
+        });
     }
 
     /** A deleted resource must not keep reporting its last verdict. */

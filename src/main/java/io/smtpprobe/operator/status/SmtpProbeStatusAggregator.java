@@ -26,14 +26,20 @@ public final class SmtpProbeStatusAggregator {
 
     private final Clock clock;
     private final DiagnosisConditions diagnosis;
+    private final StatusBudget budget;
 
     public SmtpProbeStatusAggregator(Clock clock) {
         this(clock, new DiagnosisConditions(DiagnosisConditions.DEFAULT_EXPIRY_WARNING));
     }
 
     public SmtpProbeStatusAggregator(Clock clock, DiagnosisConditions diagnosis) {
+        this(clock, diagnosis, new StatusBudget());
+    }
+
+    public SmtpProbeStatusAggregator(Clock clock, DiagnosisConditions diagnosis, StatusBudget budget) {
         this.clock = clock;
         this.diagnosis = diagnosis;
+        this.budget = budget;
     }
 
     public SmtpProbeStatus probed(ProbeReport report, SmtpProbeStatus previous, long generation, Duration untilNext) {
@@ -67,11 +73,11 @@ public final class SmtpProbeStatusAggregator {
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
         conditions = diagnosis.apply(conditions, report, generation, now);
         int failures = ready ? 0 : Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
-        return SmtpProbeStatus.builder().observedGeneration(generation)
+        return budget.fit(SmtpProbeStatus.builder().observedGeneration(generation)
                 .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))
                 .result(result).reason(reason).message(message).conditions(conditions)
                 .domains(DomainStatuses.of(report.domains(), expectation)).consecutiveFailures(failures)
-                .lastResultChangeTime(resultChangeTime(previous, result, now)).warnings(report.warnings()).build();
+                .lastResultChangeTime(resultChangeTime(previous, result, now)).warnings(report.warnings()).build());
     }
 
     /** The spec cannot be probed: old results describe a different spec, so they are dropped. */

@@ -27,6 +27,7 @@ class OperatorConfigTest {
         assertThat(config.operator().enabled()).isTrue();
         assertThat(config.watchNamespaces()).isEmpty();
         assertThat(config.maxConcurrentProbes()).isEqualTo(10);
+        assertThat(config.statusMaxBytes()).isEqualTo(524288);
         assertThat(config.minInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.scheduleJitter()).isEqualTo(0.1);
         assertThat(config.defaultEhloName()).isEqualTo("smtp-probe.invalid");
