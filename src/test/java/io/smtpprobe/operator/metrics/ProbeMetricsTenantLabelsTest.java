@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smtpprobe.operator.controller.ProbeGate;
 import io.smtpprobe.operator.controller.ResourceKey;
 import io.smtpprobe.operator.controller.Reports;
 import java.time.Instant;
@@ -33,6 +34,20 @@ class ProbeMetricsTenantLabelsTest {
         assertThat(registry.getMeters()).flatExtracting(m -> m.getId().getTags()).extracting(t -> t.getKey())
                 .doesNotContain("namespace", "name", "domain", "host");
         assertThat(tagValues(registry)).doesNotContain("tenant-a", "fabrikam", "fabrikam.test");
+    }
+
+    @Test
+    void withoutTenantLabelsWaitingProbesAreOneSeriesForAllNamespaces() {
+        var registry = new SimpleMeterRegistry();
+        var gate = new ProbeGate(1);
+        new ProbeMetrics(registry, false).waitingFor(gate);
+        gate.acquire("tenant-a");
+        gate.acquire("tenant-a");
+        gate.acquire("tenant-b");
+        var waiting = registry.find(ProbeMetrics.WAITING).gauges();
+        assertThat(waiting).hasSize(1);
+        assertThat(waiting.iterator().next().getId().getTags()).isEmpty();
+        assertThat(waiting.iterator().next().value()).isEqualTo(2.0);
     }
 
     private static java.util.List<String> tagValues(SimpleMeterRegistry registry) {
