@@ -50,6 +50,10 @@ else
   die "context $context: set IMAGE_REGISTRY to a registry the cluster pulls from"
 fi
 
+# Helm never upgrades crds/ after the first install; without this an upgrade keeps the old schema, and
+# the API server drops the newer spec and status fields.
+log "applying the CRD to $context (server-side)"
+"$KUBECTL" apply --server-side --force-conflicts -f "$ROOT/helm/smtp-probe-operator/crds/" >&2
 log "helm upgrade --install into $context, namespace $NAMESPACE"
 # shellcheck disable=SC2086 # HELM_ARGS is a list of arguments
 "$HELM" upgrade --install smtp-probe-operator "$ROOT/helm/smtp-probe-operator" \

@@ -87,6 +87,9 @@ resolver="$(bash "$HERE/demo-peers.sh" start)"
 
 HELM="$CACHE/bin/helm"
 [ -x "$HELM" ] || die "no helm in $CACHE/bin: run make controlplane"
+# Helm installs crds/ on the first install only and never upgrades them: a cluster kept from an older run
+# would keep an older schema, and the API server would silently drop every newer spec and status field.
+"$KUBECTL" apply --server-side --force-conflicts -f "$ROOT/helm/smtp-probe-operator/crds/" >&2
 log "helm install $ref into namespace smtp-probe (hostNetwork, http://127.0.0.1:$HTTP_PORT/q/metrics)"
 # The local node has no pod network and no Service VIP: the pod uses the node's network, binds its HTTP
 # port to 127.0.0.1 and reaches the API server there. The image was imported, never pulled. The demo
