@@ -97,13 +97,14 @@ public final class DefaultProbeRunner implements ProbeRunner {
             }
         });
         // At the deadline waiting greylist retries end; a little later the report is made from what finished.
-        Runnable stopWaits = deadlineTimers.schedule(deadline.remaining(), scope::cancel);
+        Runnable stopWaits = deadlineTimers.schedule(deadline.remaining(), scope::endWaits);
         Runnable stopCut = deadlineTimers.schedule(deadline.remaining().plus(GRACE), () -> report.complete(report(
                 progressSoFar(perDomain, progress, deadline), request, budget)));
         report.whenComplete((r, e) -> {
             stopWaits.run();
             stopCut.run();
-            // Cancelling the run (a new spec, lost leadership, shutdown) ends its waiting retries too.
+            // Cancelling the run (a new spec, a deleted resource, lost leadership, shutdown) ends its
+            // waiting retries and closes the sockets of its dialogues.
             if (report.isCancelled()) {
                 scope.cancel();
             }
@@ -202,10 +203,10 @@ public final class DefaultProbeRunner implements ProbeRunner {
             return CompletableFuture.completedFuture(done);
         }
         Attempt a = attempts.get(index);
-        return servers.probe(a, run.options, run.deadline)
+        return servers.probe(a, run.options, run.deadline, run.scope.dialogues())
                 .thenCompose(first -> first == null ? CompletableFuture.completedFuture(null)
                         : GreylistRetry.ifGreylisted(first, run.request.greylistRetry(), run.scope,
-                                () -> servers.probe(a, run.options, run.deadline)))
+                                () -> servers.probe(a, run.options, run.deadline, run.scope.dialogues())))
                 .thenCompose(result -> {
                     if (result == null) {
                         // not started: the deadline passed while it waited for its turn at the server

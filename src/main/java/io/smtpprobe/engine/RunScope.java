@@ -1,16 +1,19 @@
 package io.smtpprobe.engine;
 
+import io.smtpprobe.engine.smtp.ProbeCancellation;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The waits of one probe run. Cancelling the run (the operator drops a cycle on a spec change, on
- * losing leadership or at shutdown) cancels them, so a retry that is still waiting never starts.
+ * The waits and dialogues of one probe run. Cancelling the run (the operator drops a cycle on a
+ * spec change, a deleted resource, losing leadership or at shutdown) cancels them: a retry that is
+ * still waiting never starts, and a dialogue on the wire closes its socket at once.
  */
 final class RunScope {
     private final Timers timers;
     private final Set<Runnable> pending = new HashSet<>();
+    private final ProbeCancellation dialogues = new ProbeCancellation();
     private boolean cancelled;
 
     RunScope(Timers timers) {
@@ -46,7 +49,16 @@ final class RunScope {
         onCancel.run();
     }
 
-    void cancel() {
+    /** The signal the run's dialogues listen to. */
+    ProbeCancellation dialogues() {
+        return dialogues;
+    }
+
+    /**
+     * At the run deadline only the waits end: the dialogues' own deadlines were shortened to the
+     * run's, and what they report in the grace that follows still counts.
+     */
+    void endWaits() {
         Set<Runnable> waiting;
         synchronized (this) {
             cancelled = true;
@@ -54,5 +66,11 @@ final class RunScope {
             pending.clear();
         }
         waiting.forEach(Runnable::run);
+    }
+
+    /** The run is dropped: its waits end and its dialogues close their sockets. */
+    void cancel() {
+        endWaits();
+        dialogues.cancel();
     }
 }

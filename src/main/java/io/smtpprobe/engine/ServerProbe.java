@@ -5,6 +5,7 @@ import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.Stage;
+import io.smtpprobe.engine.smtp.ProbeCancellation;
 import io.smtpprobe.engine.smtp.SmtpProber;
 import io.smtpprobe.engine.smtp.SmtpTarget;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +32,8 @@ final class ServerProbe {
      * The dialogue's result; null when the run deadline passed before it could start (it waited
      * for the server's permit), so nothing was tried.
      */
-    CompletionStage<ServerResult> probe(Attempt a, ProbeOptions requested, RunDeadline deadline) {
+    CompletionStage<ServerResult> probe(Attempt a, ProbeOptions requested, RunDeadline deadline,
+                                        ProbeCancellation cancellation) {
         if (a.address() == null) {
             // a host whose address lookup failed or went unanswered may well exist: an MTA retries it later
             DnsStatus error = a.host().addressError();
@@ -62,7 +64,7 @@ final class ServerProbe {
                     .plus(options.timeouts().connect()).toMillis() + WATCHDOG_SLACK_MS;
             result.orTimeout(watchdogMs, TimeUnit.MILLISECONDS);
             try {
-                prober.probe(new SmtpTarget(a.host().host(), a.address(), a.port(), a.preference()), options)
+                prober.probe(new SmtpTarget(a.host().host(), a.address(), a.port(), a.preference()), options, cancellation)
                         .onComplete(ar -> result.complete(ar.succeeded() ? ar.result()
                                 : a.synthetic(Stage.Connect, Reason.InternalError, "probe failed: " + ar.cause())));
             } catch (RuntimeException e) {

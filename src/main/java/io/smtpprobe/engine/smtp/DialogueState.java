@@ -44,6 +44,8 @@ final class DialogueState {
     Stage stage;
     long startedAtNanos;
     boolean deadlineExceeded;
+    /** The run was cancelled: the dialogue stops, and its result is discarded. */
+    boolean cancelled;
     /** A TLS handshake is running: only closing the socket ends it early. */
     boolean upgrading;
     private long stageStartedAt;

@@ -145,6 +145,12 @@ final class SmtpConnection {
                         ? new PeerClosedException("connection error: " + error.getMessage()) : error));
     }
 
+    /** A QUIT whose reply is never awaited, written even after {@link #abort}: the run was cancelled. */
+    Future<Void> goodbye() {
+        transcript.client("QUIT");
+        return socket.write(Buffer.buffer("QUIT\r\n"));
+    }
+
     Future<Reply> readReply(Duration timeout) {
         if (wait.active()) {
             return Future.failedFuture(new IllegalStateException("a reply is already awaited"));

@@ -5,6 +5,7 @@ import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.Stage;
 import io.smtpprobe.core.TlsMode;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
@@ -26,6 +27,7 @@ final class SmtpDialogue {
     private final TlsSteps tls;
     private final EnvelopeSteps envelope;
     private long deadlineTimer = -1;
+    private Runnable stopListening = () -> { };
 
     SmtpDialogue(DialogueState state, TlsVerifier verifier, NetClients.Lease lease) {
         this.state = state;
@@ -34,7 +36,8 @@ final class SmtpDialogue {
         this.envelope = new EnvelopeSteps(state);
     }
 
-    Future<ServerResult> run() {
+    /** @param cancellation ends the dialogue early, on this dialogue's event loop */
+    Future<ServerResult> run(ProbeCancellation cancellation) {
         String tooLong = Commands.firstTooLong(state.options);
         if (tooLong != null) {
             // refused before connecting: no server ever sees a command it would have to reject
@@ -47,6 +50,9 @@ final class SmtpDialogue {
         }
         state.startedAtNanos = System.nanoTime();
         deadlineTimer = state.vertx.setTimer(Math.max(1, state.timeouts.total().toMillis()), id -> onDeadline());
+        // the signal comes from any thread; the dialogue's state belongs to its event loop
+        Context context = state.vertx.getOrCreateContext();
+        stopListening = cancellation.onCancel(() -> context.runOnContext(v -> onCancelled()));
         // started inside the chain so a throwing step still ends in QUIT, close and release
         return Future.<Void>succeededFuture()
                 .compose(v -> connect())
@@ -74,6 +80,9 @@ final class SmtpDialogue {
                     state.connection = new SmtpConnection(state.vertx, socket, state.options.limits(), state.transcript);
                     if (state.deadlineExceeded) {
                         return Future.failedFuture(state.deadline());
+                    }
+                    if (state.cancelled) {
+                        return Future.failedFuture(new ProbeCancelledException());
                     }
                     state.transcript.info("Connected to " + address + ":" + state.target.port());
                     if (state.options.tlsMode() == TlsMode.Implicit) {
@@ -137,12 +146,17 @@ final class SmtpDialogue {
                 }
                 return reply;
             }).otherwiseEmpty();
+        } else if (connection != null && !connection.isClosed() && state.cancelled && !tlsBroken && !beforeBanner) {
+            // nobody wants the verdict any more: say goodbye, never wait for the answer, close
+            state.enter(Stage.Quit);
+            quit = connection.goodbye().otherwiseEmpty();
         } else if (connection != null && !connection.isClosed() && timedOut && !tlsBroken && !beforeBanner) {
             // the reply stream is out of step after a timeout: say goodbye without waiting
             state.enter(Stage.Quit);
             quit = connection.write("QUIT\r\n", "QUIT").otherwiseEmpty();
         }
         return quit.eventually(v -> {
+            stopListening.run();
             state.leave();
             state.vertx.cancelTimer(deadlineTimer);
             Future<Void> closed = connection == null ? Future.succeededFuture() : connection.close();
@@ -193,6 +207,21 @@ final class SmtpDialogue {
         }
     }
 
+    private void onCancelled() {
+        if (state.cancelled) {
+            return;
+        }
+        state.cancelled = true;
+        state.transcript.info("the probe run was cancelled");
+        if (state.connection != null) {
+            // fails the reply awaited (or the next command): the chain goes straight to QUIT and close
+            state.connection.abort(new ProbeCancelledException());
+            if (state.upgrading) {
+                state.connection.close();
+            }
+        }
+    }
+
     private StageFailure failureOf(Throwable error) {
         if (error instanceof StageFailure failure) {
             return failure;
@@ -207,6 +236,10 @@ final class SmtpDialogue {
             };
             state.transcript.info("timed out: " + message);
             return new StageFailure(stage, reason, null, message);
+        }
+        if (error instanceof ProbeCancelledException || state.cancelled) {
+            // discarded by whoever cancelled; the run's end is the closest reason there is
+            return new StageFailure(stage, Reason.RunDeadlineExceeded, null, "the probe run was cancelled");
         }
         if (error instanceof ProtocolViolationException) {
             return new StageFailure(stage, Reason.ProtocolViolation, null, message);

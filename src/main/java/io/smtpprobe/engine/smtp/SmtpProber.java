@@ -14,4 +14,13 @@ public interface SmtpProber {
     int MAX_DIALOGUES = 2;
 
     Future<ServerResult> probe(SmtpTarget target, ProbeOptions options);
+
+    /**
+     * A probe that stops when {@code cancellation} fires: a dialogue in progress closes its socket
+     * at once (after a best-effort QUIT) and the future succeeds with a result nobody uses.
+     * Probers without sockets of their own need not listen.
+     */
+    default Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
+        return probe(target, options);
+    }
 }

@@ -45,12 +45,17 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
 
     @Override
     public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options) {
+        return probe(target, options, ProbeCancellation.never());
+    }
+
+    @Override
+    public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
         Promise<ServerResult> result = Promise.promise();
         // one context per probe: the socket, its timers and the dialogue share one event loop thread
         vertx.getOrCreateContext().runOnContext(v -> {
             Future<ServerResult> dialogue;
             try {
-                dialogue = start(target, options);
+                dialogue = start(target, options, cancellation);
             } catch (RuntimeException e) {
                 dialogue = Future.failedFuture(e);
             }
@@ -61,20 +66,21 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
         return result.future();
     }
 
-    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options) {
-        return dialogue(target, options, false).compose(first -> {
-            if (!PlaintextRetry.applies(options.tlsMode(), first)) {
+    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
+        return dialogue(target, options, false, cancellation).compose(first -> {
+            if (!PlaintextRetry.applies(options.tlsMode(), first) || cancellation.isCancelled()) {
                 return Future.succeededFuture(first);
             }
-            return dialogue(target, options, true).map(second -> PlaintextRetry.combine(first, second));
+            return dialogue(target, options, true, cancellation).map(second -> PlaintextRetry.combine(first, second));
         });
     }
 
-    private Future<ServerResult> dialogue(SmtpTarget target, ProbeOptions options, boolean plaintextRetry) {
+    private Future<ServerResult> dialogue(SmtpTarget target, ProbeOptions options, boolean plaintextRetry,
+                                          ProbeCancellation cancellation) {
         NetClients.Lease lease = clients.lease(options);
         try {
             var state = new DialogueState(vertx, clock, target, options, plaintextRetry);
-            return new SmtpDialogue(state, verifier, lease).run();
+            return new SmtpDialogue(state, verifier, lease).run(cancellation);
         } catch (RuntimeException e) {
             lease.release();
             throw e;
