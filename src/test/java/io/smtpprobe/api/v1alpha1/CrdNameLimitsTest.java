@@ -2,16 +2,9 @@ package io.smtpprobe.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smtpprobe.request.Field;
-import io.smtpprobe.testsupport.ControlPlane;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,26 +20,17 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrdNameLimitsTest {
-    private ControlPlane controlPlane;
-    private KubernetesClient client;
-    private String lastRefusal;
+    private CommittedCrdServer apiServer;
 
     @BeforeAll
     void installTheCrd() throws IOException {
-        controlPlane = ControlPlane.start();
-        client = controlPlane.kubernetesClient();
-        CustomResourceDefinition crd = CustomResourceDefinitionTest.load(CustomResourceDefinitionTest.COMMITTED);
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("limits").endMetadata().build()).create();
+        apiServer = CommittedCrdServer.start("limits");
     }
 
     @AfterAll
     void stop() {
-        if (controlPlane != null) {
-            controlPlane.close();
+        if (apiServer != null) {
+            apiServer.close();
         }
     }
 
@@ -70,9 +54,9 @@ class CrdNameLimitsTest {
         }
         for (String local : List.of("a".repeat(65), "ü".repeat(31) + "abc", "用".repeat(22))) {
             agree(Field.RCPT_TO, local + "@contoso.test", false);
-            assertThat(lastRefusal).contains("spec.rcptTo", WireText.LOCAL_PART_OCTETS_MESSAGE).doesNotContain("should match");
+            assertThat(apiServer.lastRefusal()).contains("spec.rcptTo", WireText.LOCAL_PART_OCTETS_MESSAGE).doesNotContain("should match");
             agree(Field.MAIL_FROM, local + "@contoso.test", false);
-            assertThat(lastRefusal).contains("spec.mailFrom", WireText.LOCAL_PART_OCTETS_MESSAGE).doesNotContain("should match");
+            assertThat(apiServer.lastRefusal()).contains("spec.mailFrom", WireText.LOCAL_PART_OCTETS_MESSAGE).doesNotContain("should match");
         }
     }
 
@@ -133,16 +117,6 @@ class CrdNameLimitsTest {
             default -> throw new IllegalArgumentException(field.name());
         };
         set.accept(value);
-        SmtpProbe probe = new SmtpProbe();
-        probe.setMetadata(new ObjectMetaBuilder().withName("limits").withNamespace("limits").build());
-        probe.setSpec(spec);
-        try {
-            client.resources(SmtpProbe.class).inNamespace("limits").resource(probe).dryRun().create();
-            return true;
-        } catch (KubernetesClientException e) {
-            assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
-            lastRefusal = e.getMessage();
-            return false;
-        }
+        return apiServer.accepts(spec);
     }
 }

@@ -2,16 +2,9 @@ package io.smtpprobe.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smtpprobe.request.Field;
-import io.smtpprobe.testsupport.ControlPlane;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -26,26 +19,17 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrdTimeoutBoundsTest {
-    private ControlPlane controlPlane;
-    private KubernetesClient client;
-    private String lastRefusal;
+    private CommittedCrdServer apiServer;
 
     @BeforeAll
     void installTheCrd() throws IOException {
-        controlPlane = ControlPlane.start();
-        client = controlPlane.kubernetesClient();
-        CustomResourceDefinition crd = CustomResourceDefinitionTest.load(CustomResourceDefinitionTest.COMMITTED);
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("timeouts").endMetadata().build()).create();
+        apiServer = CommittedCrdServer.start("timeouts");
     }
 
     @AfterAll
     void stop() {
-        if (controlPlane != null) {
-            controlPlane.close();
+        if (apiServer != null) {
+            apiServer.close();
         }
     }
 
@@ -58,7 +42,7 @@ class CrdTimeoutBoundsTest {
         assertThat(apiServerAccepts(specName, max)).isTrue();
         assertThat(WireTextAgreementTest.validatorAccepts(field, max)).isTrue();
         assertThat(apiServerAccepts(specName, above)).isFalse();
-        assertThat(lastRefusal).contains("spec.timeouts." + specName, specName + " must be at most " + max);
+        assertThat(apiServer.lastRefusal()).contains("spec.timeouts." + specName, specName + " must be at most " + max);
         assertThat(WireTextAgreementTest.validatorAccepts(field, above)).isFalse();
     }
 
@@ -73,16 +57,6 @@ class CrdTimeoutBoundsTest {
             default -> t.setRun(value);
         }
         spec.setTimeouts(t);
-        SmtpProbe probe = new SmtpProbe();
-        probe.setMetadata(new ObjectMetaBuilder().withName("bounds").withNamespace("timeouts").build());
-        probe.setSpec(spec);
-        try {
-            client.resources(SmtpProbe.class).inNamespace("timeouts").resource(probe).dryRun().create();
-            return true;
-        } catch (KubernetesClientException e) {
-            assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
-            lastRefusal = e.getMessage();
-            return false;
-        }
+        return apiServer.accepts(spec);
     }
 }
