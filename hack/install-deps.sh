@@ -4,10 +4,11 @@
 #   etcd-server                  the control plane's store
 #   mmdebstrap                   the operator image's base (make image)
 #   containerd, runc, containernetworking-plugins   the node that runs the operator's pod
+#   chromium, chromium-driver    the status page's browser tests (Selenium drives Debian's build; nothing is downloaded)
 #   exim4-daemon-light           a second MTA for the real-peer tier, unpacked into the cache (below)
 set -euo pipefail
 need=()
-for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins; do
+for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins chromium chromium-driver; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -42,7 +42,16 @@ public record SmtpProbeStatus(
         Boolean truncated,
         @JsonPropertyDescription("What was left out when truncated, e.g. 'TLS, extensions and latencies of accepted servers; "
                 + "97 of 100 domains'; the operator's REST API has the full result.")
-        String truncation) {
+        String truncation,
+        @JsonPropertyDescription("The last probes, oldest first, at most smtpprobe.status-history of them (default 10): "
+                + "time, result, reason, Ready and latency; written with the verdict, in the same status write.")
+        List<HistoryEntry> history,
+        @JsonPropertyDescription("When a probe last had Ready True.")
+        String lastSuccessTime,
+        @JsonPropertyDescription("When a probe last had Ready False.")
+        String lastFailureTime,
+        @JsonPropertyDescription("How often Ready flipped between consecutive entries of history.")
+        Integer flaps) {
 
     /** The status before it had a truncation marker: existing callers build an untruncated status. */
     public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
@@ -52,8 +61,18 @@ public record SmtpProbeStatus(
                 consecutiveFailures, lastResultChangeTime, warnings, null, null);
     }
 
+    /** The status before it kept a history. */
+    public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
+            String message, List<Condition> conditions, List<DomainStatus> domains, Integer consecutiveFailures,
+            String lastResultChangeTime, List<String> warnings, Boolean truncated, String truncation) {
+        this(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions, domains,
+                consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, null, null, null, null);
+    }
+
+    /** Without what every probe cycle moves: its times and the history ring, which gains an entry each cycle. */
     public SmtpProbeStatus withoutProbeTimes() {
-        return toBuilder().lastProbeTime(null).nextProbeTime(null).build();
+        return toBuilder().lastProbeTime(null).nextProbeTime(null)
+                .history(null).lastSuccessTime(null).lastFailureTime(null).flaps(null).build();
     }
 
     public static Builder builder() {
@@ -64,10 +83,11 @@ public record SmtpProbeStatus(
         return new Builder().observedGeneration(observedGeneration).lastProbeTime(lastProbeTime).nextProbeTime(nextProbeTime)
                 .result(result).reason(reason).message(message).conditions(conditions).domains(domains)
                 .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime).warnings(warnings)
-                .truncated(truncated).truncation(truncation);
+                .truncated(truncated).truncation(truncation).history(history).lastSuccessTime(lastSuccessTime)
+                .lastFailureTime(lastFailureTime).flaps(flaps);
     }
 
-    /** Thirteen components are too many to pass by position: the builder names each one. */
+    /** Seventeen components are too many to pass by position: the builder names each one. */
     public static final class Builder {
         private Long observedGeneration;
         private String lastProbeTime;
@@ -82,6 +102,10 @@ public record SmtpProbeStatus(
         private List<String> warnings;
         private Boolean truncated;
         private String truncation;
+        private List<HistoryEntry> history;
+        private String lastSuccessTime;
+        private String lastFailureTime;
+        private Integer flaps;
 
         private Builder() {
         }
@@ -152,9 +176,31 @@ public record SmtpProbeStatus(
             return this;
         }
 
+        /** Null rather than empty, so that a resource never probed shows no history. */
+        public Builder history(List<HistoryEntry> value) {
+            history = value == null || value.isEmpty() ? null : List.copyOf(value);
+            return this;
+        }
+
+        public Builder lastSuccessTime(String value) {
+            lastSuccessTime = value;
+            return this;
+        }
+
+        public Builder lastFailureTime(String value) {
+            lastFailureTime = value;
+            return this;
+        }
+
+        public Builder flaps(Integer value) {
+            flaps = value;
+            return this;
+        }
+
         public SmtpProbeStatus build() {
             return new SmtpProbeStatus(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions,
-                    domains, consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation);
+                    domains, consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, history,
+                    lastSuccessTime, lastFailureTime, flaps);
         }
     }
 }

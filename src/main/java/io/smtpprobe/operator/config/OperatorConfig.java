@@ -5,6 +5,7 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
 import io.smtpprobe.operator.status.StatusBudget;
+import io.smtpprobe.operator.status.StatusHistory;
 import io.smtpprobe.request.RequestDefaults;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +38,10 @@ public interface OperatorConfig {
      */
     @WithDefault("" + StatusBudget.DEFAULT_BYTES)
     int statusMaxBytes();
+
+    /** Probes kept in {@code .status.history} (StatusHistory), within 1..{@link StatusHistory#MAX_ENTRIES}. */
+    @WithDefault("" + StatusHistory.DEFAULT_ENTRIES)
+    int statusHistory();
 
     /** The shortest {@code spec.interval} accepted; the CRD's CEL rule holds the same constant. */
     @WithDefault(SmtpProbeSpec.MIN_INTERVAL)

@@ -16,6 +16,7 @@ import io.smtpprobe.operator.metrics.ProbeMetrics;
 import io.smtpprobe.operator.status.DiagnosisConditions;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
 import io.smtpprobe.operator.status.StatusBudget;
+import io.smtpprobe.operator.status.StatusHistory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -85,7 +86,8 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
                         config.defaultGreylistRetry()),
                 new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
-                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), metrics, results);
+                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization()),
+                        new StatusHistory(config.statusHistory())), writer, new ProbeEvents(client, clock), metrics, results);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator

@@ -27,6 +27,7 @@ public final class SmtpProbeStatusAggregator {
     private final Clock clock;
     private final DiagnosisConditions diagnosis;
     private final StatusBudget budget;
+    private final StatusHistory history;
 
     public SmtpProbeStatusAggregator(Clock clock) {
         this(clock, new DiagnosisConditions(DiagnosisConditions.DEFAULT_EXPIRY_WARNING));
@@ -37,9 +38,14 @@ public final class SmtpProbeStatusAggregator {
     }
 
     public SmtpProbeStatusAggregator(Clock clock, DiagnosisConditions diagnosis, StatusBudget budget) {
+        this(clock, diagnosis, budget, new StatusHistory());
+    }
+
+    public SmtpProbeStatusAggregator(Clock clock, DiagnosisConditions diagnosis, StatusBudget budget, StatusHistory history) {
         this.clock = clock;
         this.diagnosis = diagnosis;
         this.budget = budget;
+        this.history = history;
     }
 
     public SmtpProbeStatus probed(ProbeReport report, SmtpProbeStatus previous, long generation, Duration untilNext) {
@@ -73,11 +79,13 @@ public final class SmtpProbeStatusAggregator {
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
         conditions = diagnosis.apply(conditions, report, generation, now);
         int failures = ready ? 0 : Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
-        return budget.fit(SmtpProbeStatus.builder().observedGeneration(generation)
+        var next = SmtpProbeStatus.builder().observedGeneration(generation)
                 .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))
                 .result(result).reason(reason).message(message).conditions(conditions)
                 .domains(DomainStatuses.of(report.domains(), expectation)).consecutiveFailures(failures)
-                .lastResultChangeTime(resultChangeTime(previous, result, now)).warnings(report.warnings()).build());
+                .lastResultChangeTime(resultChangeTime(previous, result, now)).warnings(report.warnings());
+        var entry = StatusHistory.entry(report, result, reason, ready, now);
+        return budget.fit(history.record(next, previous, entry, now).build());
     }
 
     /** The spec cannot be probed: old results describe a different spec, so they are dropped. */
@@ -86,7 +94,9 @@ public final class SmtpProbeStatusAggregator {
         String message = ServerText.guard("invalid spec: " + problems, MAX_MESSAGE);
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE,
                 OperatorReason.InvalidSpec.name(), message, generation, now);
-        return SmtpProbeStatus.builder().observedGeneration(generation).reason(OperatorReason.InvalidSpec.name())
+        // The history stays: it is what happened, and the page shows it beside the invalid spec.
+        return StatusHistory.keep(SmtpProbeStatus.builder(), previous).observedGeneration(generation)
+                .reason(OperatorReason.InvalidSpec.name())
                 .message(message).conditions(Conditions.remove(conditions, Conditions.SUSPENDED)).domains(List.of())
                 .consecutiveFailures(0).lastResultChangeTime(previous == null ? null : previous.lastResultChangeTime()).build();
     }
@@ -101,11 +111,13 @@ public final class SmtpProbeStatusAggregator {
         String reason = OperatorReason.ProbeError.name();
         var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE, reason, message, generation, now);
         int failures = Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
-        return SmtpProbeStatus.builder().observedGeneration(generation)
+        var next = SmtpProbeStatus.builder().observedGeneration(generation)
                 .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))
                 .result(Outcome.PermanentFailure).reason(reason).message(message)
                 .conditions(Conditions.remove(conditions, Conditions.SUSPENDED)).domains(List.of()).consecutiveFailures(failures)
-                .lastResultChangeTime(resultChangeTime(previous, Outcome.PermanentFailure, now)).build();
+                .lastResultChangeTime(resultChangeTime(previous, Outcome.PermanentFailure, now));
+        var entry = StatusHistory.entry(null, Outcome.PermanentFailure, reason, false, now);
+        return history.record(next, previous, entry, now).build();
     }
 
     /** Suspension keeps the last verdict visible but says nobody is checking it any more. */

@@ -86,6 +86,51 @@ class StatusBudgetWorstCaseTest {
         assertThat(fitted.domains()).as("every domain's summary is kept").hasSize(HostileReports.MAX_DOMAINS);
     }
 
+    /**
+     * The history ring at its longest ({@link StatusHistory#MAX_ENTRIES} entries, each with the longest
+     * result, reason and latency) on top of the worst failing status: the budget keeps every entry and
+     * every domain summary, and the ring's cost is printed for the README.
+     */
+    @Test
+    void aFullHistoryRingOnTheWorstStatusStaysUnderTheBudgetAndIsNeverShortened() {
+        var report = HostileReports.report(false);
+        var budget = new StatusBudget(StatusBudget.DEFAULT_BYTES, serialization);
+        var history = new StatusHistory(StatusHistory.MAX_ENTRIES);
+        var aggregator = new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(DiagnosisConditions.DEFAULT_EXPIRY_WARNING),
+                budget, history);
+        String longestReason = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(Reason.values()).map(Enum::name),
+                        java.util.Arrays.stream(io.smtpprobe.api.v1alpha1.OperatorReason.values()).map(Enum::name))
+                .max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+        var widest = new io.smtpprobe.api.v1alpha1.HistoryEntry("2026-01-01T10:00:00Z",
+                io.smtpprobe.api.v1alpha1.Outcome.PermanentFailure, longestReason, false, Long.MAX_VALUE);
+        var ring = java.util.Collections.nCopies(StatusHistory.MAX_ENTRIES, widest);
+        var previous = SmtpProbeStatus.builder().history(ring).flaps(StatusHistory.MAX_ENTRIES - 1)
+                .lastSuccessTime("2026-01-01T09:00:00Z").lastFailureTime("2026-01-01T09:59:00Z").build();
+
+        var fitted = aggregator.probed(report, expectation, previous, 1, clock.instant(), Duration.ofMinutes(5));
+        var withoutHistory = new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(DiagnosisConditions.DEFAULT_EXPIRY_WARNING),
+                budget).probed(report, expectation, null, 1, clock.instant(), Duration.ofMinutes(5));
+
+        long ringOctets = budget.size(fitted.history());
+        long defaultRing = budget.size(fitted.history().subList(0, StatusHistory.DEFAULT_ENTRIES));
+        System.out.printf("history ring: %d octets at its maximum of %d entries (%d at the default %d); worst failing status "
+                + "with it: %d octets of the %d-octet budget, %d domains kept%n", ringOctets, StatusHistory.MAX_ENTRIES,
+                defaultRing, StatusHistory.DEFAULT_ENTRIES, budget.size(fitted), budget.maxBytes(), fitted.domains().size());
+        assertThat(fitted.history()).hasSize(StatusHistory.MAX_ENTRIES);
+        assertThat(fitted.history().get(StatusHistory.MAX_ENTRIES - 1).time()).isEqualTo(fitted.lastProbeTime());
+        assertThat(budget.size(fitted)).isLessThanOrEqualTo(budget.maxBytes());
+        assertThat(fitted.domains()).as("every domain's summary is kept beside the ring").hasSize(HostileReports.MAX_DOMAINS);
+        assertThat(ringOctets).as("the ring is a small fraction of the budget").isLessThan(StatusBudget.MIN_BYTES / 8);
+
+        var smallest = new StatusBudget(StatusBudget.MIN_BYTES, serialization);
+        var tight = new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(DiagnosisConditions.DEFAULT_EXPIRY_WARNING),
+                smallest, history).probed(report, expectation, previous, 1, clock.instant(), Duration.ofMinutes(5));
+        assertThat(smallest.size(tight)).isLessThanOrEqualTo(StatusBudget.MIN_BYTES);
+        assertThat(tight.history()).as("at the smallest budget domains go, never history").isEqualTo(fitted.history());
+        assertThat(withoutHistory.history()).hasSize(1);
+    }
+
     /** The longest JSON a value of this schema can have, or a failure naming a field without a bound. */
     static long maxOctets(String path, JSONSchemaProps schema) {
         if (schema.getEnum() != null && !schema.getEnum().isEmpty()) {
