@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -219,8 +218,10 @@ class StatusPageIT {
             assertThat(noScript.findElements(By.cssSelector("#probes tbody tr.probe"))).hasSize(4);
             noScript.findElement(By.linkText("Refresh")).click();
             assertThat(noScript.findElements(By.cssSelector("#probes tbody tr.probe"))).hasSize(4);
-            assertThat(((JavascriptExecutor) noScript).executeScript("return document.getElementById('live').hasAttribute('data-refreshed');"))
-                    .isEqualTo(false);
+            noScript.findElement(By.linkText("hostile")).click();
+            assertThat(noScript.findElement(By.cssSelector("#matrix td[data-host='mx.hostile.test']")).getText()).contains("550", "5.1.1");
+            noScript.findElement(By.linkText("All probes")).click();
+            assertThat(noScript.getCurrentUrl()).endsWith("/");
         } finally {
             noScript.quit();
         }

@@ -1,5 +1,6 @@
 package io.smtpprobe.operator.page;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.regex.Pattern;
 
@@ -41,5 +42,24 @@ final class PageSession {
 
     static String clearCookie() {
         return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
+    }
+
+    /**
+     * Another site's page must not sign a browser in with the attacker's token (login CSRF) or out: browsers
+     * send Origin with every POST, and it must name this host. The cookie's SameSite=Strict covers the rest.
+     */
+    static boolean sameOrigin(HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return true;
+        }
+        String host = request.getHeader("X-Forwarded-Host") != null ? request.getHeader("X-Forwarded-Host") : request.getHeader("Host");
+        try {
+            var uri = java.net.URI.create(origin);
+            String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            return host != null && host.equalsIgnoreCase(authority);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -120,6 +120,9 @@ public class StatusPage {
         if (!access.enabled()) {
             return seeOther("/");
         }
+        if (!PageSession.sameOrigin(request)) {
+            return problem(403, "Not allowed", "A sign-in must come from this page's own form.", null);
+        }
         String trimmed = token == null ? "" : token.strip();
         if (!PageSession.wellFormed(trimmed)) {
             return page(login.data("error", "That is not a bearer token.").data("viewer", null), 400);
@@ -140,7 +143,10 @@ public class StatusPage {
 
     @POST
     @Path("logout")
-    public Response logout() {
+    public Response logout(@Context HttpServerRequest request) {
+        if (!PageSession.sameOrigin(request)) {
+            return problem(403, "Not allowed", "A sign-out must come from this page's own form.", null);
+        }
         return Response.seeOther(URI.create(access.enabled() ? "/login" : "/")).header("Set-Cookie", PageSession.clearCookie()).build();
     }
 

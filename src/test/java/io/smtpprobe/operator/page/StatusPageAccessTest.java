@@ -61,6 +61,10 @@ class StatusPageAccessTest {
         assertThat(refused.body()).contains("The API server does not authenticate this token.");
         assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
 
+        var crossSite = send(login("token-alice", false).header("Origin", "http://attacker.test"));
+        assertThat(crossSite.statusCode()).as("login CSRF").isEqualTo(403);
+        assertThat(crossSite.headers().firstValue("Set-Cookie")).isEmpty();
+
         var malformed = send(login("not a token; Path=/", false));
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.headers().firstValue("Set-Cookie")).isEmpty();
@@ -68,7 +72,7 @@ class StatusPageAccessTest {
 
     @Test
     void aReviewedTokenIsKeptInAnHttpOnlySameSiteStrictCookieSecureOverHttps() throws Exception {
-        var signedIn = send(login("token-alice", false));
+        var signedIn = send(login("token-alice", false).header("Origin", "http://" + base.getHost() + ":" + base.getPort()));
         assertThat(signedIn.statusCode()).isEqualTo(303);
         assertThat(signedIn.headers().firstValue("Set-Cookie"))
                 .hasValue("smtpprobe_token=token-alice; Path=/; HttpOnly; SameSite=Strict");
