@@ -2,7 +2,6 @@ package io.smtpprobe.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smtpprobe.testsupport.Contrast;
 import io.smtpprobe.testsupport.ControlPlane;
 import io.smtpprobe.testsupport.Dnsmasq;
 import io.smtpprobe.testsupport.Postfix;
@@ -28,8 +27,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -47,8 +44,6 @@ class StatusPageIT {
     private static final String OTHER = "page-other";
     private static final String HOSTILE_ADDRESS = "127.0.0.9";
     private static final Path CRDS = Path.of("crds");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private ControlPlane controlPlane;
     private Postfix postfix;
@@ -60,8 +55,7 @@ class StatusPageIT {
 
     @BeforeAll
     void startMailWorldOperatorAndBrowser() throws IOException {
-        assertThat(CHROMIUM).as("Debian's chromium (make deps)").isExecutable();
-        assertThat(CHROMEDRIVER).as("Debian's chromium-driver (make deps)").isExecutable();
+        Chromium.assertInstalled();
         controlPlane = ControlPlane.shared();
         scratch = Files.createTempDirectory("status-page-it-");
         var authority = TestCertificates.authority("Status Page Test CA");
@@ -90,7 +84,7 @@ class StatusPageIT {
                 "SMTPPROBE_DNS_SERVERS", dns.endpoint(),
                 "SMTPPROBE_POLICY_ALLOWED_PORTS", Integer.toString(postfix.port()),
                 "SMTPPROBE_POLICY_ALLOWED_NETWORKS", "127.0.0.0/8"));
-        browser = chromium();
+        browser = Chromium.start(Chromium.options());
     }
 
     @AfterAll
@@ -166,7 +160,7 @@ class StatusPageIT {
         assertThat(row(OTHER, "nosuch").getText()).contains("✗ PermanentFailure", "DnsNameNotFound");
         assertThat(row(TEAM, "hostile").findElements(By.cssSelector("ol.history li.flap"))).hasSize(1);
         assertThat(browser.findElements(By.cssSelector("#probes tbody tr.probe"))).hasSize(4);
-        assertAccessible();
+        Chromium.assertAccessible(browser);
         screenshot("overview");
 
         new Select(browser.findElement(By.id("filter-namespace"))).selectByValue(OTHER);
@@ -196,7 +190,7 @@ class StatusPageIT {
                 .contains("TLSv1.3", "untrusted chain", "name matches", "certificate until");
         assertThat(browser.findElement(By.cssSelector("section.transcript pre")).getText())
                 .contains("STARTTLS", "220 2.0.0 Ready to start TLS", "RCPT TO:<user@contoso.test>", "221 2.0.0 Bye");
-        assertAccessible();
+        Chromium.assertAccessible(browser);
         screenshot("detail");
 
         browser.get(page("/probes/" + OTHER + "/nosuch"));
@@ -210,9 +204,9 @@ class StatusPageIT {
     @Test
     @Order(4)
     void withoutJavaScriptThePageIsStillReadableAndRefreshable() {
-        var options = baseOptions();
+        var options = Chromium.options();
         options.addArguments("--blink-settings=scriptEnabled=false");
-        var noScript = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(), options);
+        var noScript = Chromium.start(options);
         try {
             noScript.get(page("/"));
             assertThat(noScript.findElements(By.cssSelector("#probes tbody tr.probe"))).hasSize(4);
@@ -225,27 +219,6 @@ class StatusPageIT {
         } finally {
             noScript.quit();
         }
-    }
-
-    /** Tables with captions and scoped headers, labelled controls, and text meeting WCAG AA contrast (4.5:1) as rendered. */
-    private void assertAccessible() {
-        for (WebElement table : browser.findElements(By.tagName("table"))) {
-            assertThat(table.findElements(By.tagName("caption"))).isNotEmpty();
-            assertThat(table.findElements(By.cssSelector("thead th:not([scope=col])"))).isEmpty();
-        }
-        assertThat(js("return Array.from(document.querySelectorAll('select, input:not([type=hidden])')).every(e => e.labels.length > 0);"))
-                .isEqualTo(true);
-        int checked = 0;
-        for (WebElement element : browser.findElements(By.cssSelector(".badge, td.cell, .h, .tls li, a, .reason, .updated"))) {
-            @SuppressWarnings("unchecked")
-            var colours = (List<String>) js("var s = getComputedStyle(arguments[0]); var e = arguments[0], bg = 'rgba(0, 0, 0, 0)';"
-                    + "while (e && (bg = getComputedStyle(e).backgroundColor) === 'rgba(0, 0, 0, 0)') { e = e.parentElement; }"
-                    + "return [s.color, e ? bg : 'rgb(255, 255, 255)'];", element);
-            double ratio = Contrast.ratio(colours.get(0), colours.get(1));
-            assertThat(ratio).as("contrast of %s on %s (%s)", colours.get(0), colours.get(1), element.getText()).isGreaterThanOrEqualTo(4.5);
-            checked++;
-        }
-        assertThat(checked).isPositive();
     }
 
     private WebElement row(String namespace, String name) {
@@ -275,22 +248,6 @@ class StatusPageIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static ChromeOptions baseOptions() {
-        var options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // Headless, and nothing but loopback: no proxy, no name lookups beyond it, no background traffic to Google.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
-                "--no-first-run", "--disable-extensions", "--metrics-recording-only", "--force-device-scale-factor=1");
-        return options;
-    }
-
-    private static ChromeDriver chromium() {
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-        return new ChromeDriver(service, baseOptions());
     }
 
     private void apply(String namespace, String name, String domain, String recipient) {
