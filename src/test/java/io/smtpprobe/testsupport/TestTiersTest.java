@@ -43,7 +43,7 @@ class TestTiersTest {
             if (CONTROL_PLANE.matcher(source).find() && !containsAny(tags, "e2e", "bench")) {
                 wrong.add(name + ": starts the control plane, so needs @Tag(\"e2e\")");
             } else if (REAL_SERVERS.matcher(source).find() && !containsAny(tags, "real", "e2e", "bench")) {
-                wrong.add(name + ": starts Postfix, Exim or dnsmasq, so needs @Tag(\"real\")");
+                wrong.add(name + ": starts Postfix, Exim, dnsmasq or NSD, so needs @Tag(\"real\")");
             } else if (SCRIPTED_PEERS.matcher(source).find() && tags.isEmpty()) {
                 wrong.add(name + ": plays a scripted peer, so needs @Tag(\"peers\")");
             }
