@@ -91,7 +91,27 @@ public final class TlsaLookup {
     private CompletableFuture<ValidatedAnswer> query(Name name, int type) {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         return resolver.sendAsync(query, executor).toCompletableFuture()
-                .handle((reply, error) -> ValidatedAnswer.of(name, type, reply, error));
+                .handle((reply, error) -> notAnchored(ValidatedAnswer.of(name, type, reply, error)));
+    }
+
+    /**
+     * The validator calls it bogus when it cannot get the trust anchor's own DNSKEY records, but
+     * then nothing was checked at all: the resolver does not serve DNSSEC (or refuses the anchor's
+     * zone). That is a failed lookup, not a forged answer. (dnsjava says so only in its message.)
+     */
+    private ValidatedAnswer notAnchored(ValidatedAnswer answer) {
+        if (answer.state() != ValidatedAnswer.State.BOGUS || answer.detail() == null) {
+            return answer;
+        }
+        for (var anchor : resolver.getTrustAnchors().items()) {
+            String missing = "Missing DNSKEY RRset in response to DNSKEY query for " + anchor.getName() + ".";
+            if (answer.detail().contains(missing)) {
+                return new ValidatedAnswer(ValidatedAnswer.State.FAILED, List.of(),
+                        "the resolver gave no DNSKEY records for the trust anchor " + anchor.getName()
+                                + ": it does not pass DNSSEC on, nothing could be validated");
+            }
+        }
+        return answer;
     }
 
     private static Resolver headResolver(DaneSettings settings) {

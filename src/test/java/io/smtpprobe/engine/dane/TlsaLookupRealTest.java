@@ -135,4 +135,16 @@ class TlsaLookupRealTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
     }
+
+    @Test
+    void aResolverThatCannotServeTheTrustAnchorsKeysIsLookupFailedNotBogus() throws Exception {
+        // the root anchors, but NSD serves only dane.test and refuses the root's DNSKEY query:
+        // nothing was proven bogus, the validation could not even start
+        var rootAnchored = new TlsaLookup(DaneSettings.defaults(List.of(nsd.address()), Duration.ofSeconds(5)));
+
+        DaneOutcome outcome = rootAnchored.lookup("mx.dane.test", LOOPBACK, 25).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).judge(SERVER.chain(), leaf -> true);
+
+        assertThat(outcome.status()).as(outcome.toString()).isEqualTo(Status.LOOKUP_FAILED);
+    }
 }
