@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Puts a {@link DaneCheck}'s verdict into a finished probe's result. */
@@ -29,7 +30,12 @@ final class DaneStep {
                 || isAddressLiteral(target.host())) {
             return null;
         }
-        return check.lookup(target.host(), target.address(), target.port());
+        try {
+            return check.lookup(target.host(), target.address(), target.port());
+        } catch (RuntimeException e) {
+            // a broken lookup must not cost the SMTP verdict: it becomes this server's DANE outcome
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
