@@ -32,8 +32,11 @@ public final class TlsaFindings {
         return new TlsaFindings(null, records);
     }
 
-    /** @param address the host's A or AAAA answer; null when it was not needed */
-    static TlsaFindings of(Name tlsaName, ValidatedAnswer tlsa, Name host, ValidatedAnswer address) {
+    /**
+     * @param address     the host's A or AAAA answer; null when it was not needed
+     * @param addressType which of the two it is
+     */
+    static TlsaFindings of(Name tlsaName, ValidatedAnswer tlsa, Name host, ValidatedAnswer address, int addressType) {
         String at = tlsaName.toString(true);
         switch (tlsa.state()) {
             case FAILED:
@@ -50,14 +53,12 @@ public final class TlsaFindings {
         if (tlsa.records().isEmpty()) {
             return concluded(new DaneOutcome(Status.NO_TLSA, List.of(), "no TLSA records at " + at + " (DNSSEC-proven)"));
         }
-        String addressType = address == null ? "address" : Type.string(address.records().isEmpty() ? Type.A
-                : address.records().get(0).getType());
         if (address != null && address.state() != ValidatedAnswer.State.SECURE) {
             return switch (address.state()) {
                 case BOGUS -> concluded(new DaneOutcome(Status.DNSSEC_BOGUS, List.of(), address.detail()));
                 case FAILED -> concluded(new DaneOutcome(Status.LOOKUP_FAILED, List.of(), address.detail()));
                 default -> concluded(new DaneOutcome(Status.NO_TLSA, List.of(), "signed TLSA records, but the "
-                        + addressType + " records of " + host.toString(true)
+                        + Type.string(addressType) + " records of " + host.toString(true)
                         + " are not DNSSEC-signed: DANE does not apply (RFC 7672 2.2.2)"));
             };
         }

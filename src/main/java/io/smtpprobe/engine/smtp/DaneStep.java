@@ -2,6 +2,7 @@ package io.smtpprobe.engine.smtp;
 
 import io.smtpprobe.core.DaneOutcome;
 import io.smtpprobe.core.ProbeOptions;
+import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.TlsMode;
 import io.vertx.core.Context;
@@ -44,7 +45,7 @@ final class DaneStep {
      */
     Future<ServerResult> finish(ServerResult result, List<X509Certificate> chain, SmtpTarget target,
                                 CompletionStage<DaneCheck.Judge> lookup, ProbeCancellation cancellation, Context context) {
-        if (lookup == null) {
+        if (lookup == null || endedBeforeTls(result, chain)) {
             return Future.succeededFuture(result);
         }
         Promise<DaneOutcome> outcome = Promise.promise();
@@ -66,6 +67,20 @@ final class DaneStep {
             stopListening.run();
             return dane == null ? result : result.toBuilder().dane(dane).build();
         });
+    }
+
+    /**
+     * A dialogue that failed before TLS could even be offered (no connection, no greeting, a refused
+     * EHLO) says nothing about the server's TLS: DANE stays unevaluated rather than NO_MATCH.
+     */
+    private static boolean endedBeforeTls(ServerResult result, List<X509Certificate> chain) {
+        if (!chain.isEmpty() || result.reason() == Reason.Accepted || result.stage() == null) {
+            return false;
+        }
+        return switch (result.stage()) {
+            case Connect, Banner, Ehlo, Helo -> true;
+            default -> false;
+        };
     }
 
     static boolean isAddressLiteral(String host) {

@@ -166,6 +166,17 @@ class DaneScriptedPeerRealTest {
     }
 
     @Test
+    void aServerThatRefusesToGreetLeavesDaneUnevaluated() throws Exception {
+        Issued server = TestCertificates.server(CA, "mx.dane.test");
+        var refusing = ScriptedSmtpPeer.script().send("554 5.3.2 not now\r\n").reply("QUIT", "221 Bye\r\n");
+
+        var result = probe(refusing, "mx.dane.test", "dane.test", Signing.SIGNED, tlsa(3, 1, 1, server));
+
+        assertThat(result.stage()).isEqualTo(io.smtpprobe.core.Stage.Banner);
+        assertThat(result.dane()).as("TLS was never offered or refused: nothing to judge").isNull();
+    }
+
+    @Test
     void tlsaInAZoneWithExpiredSignaturesIsDnssecBogus() throws Exception {
         Issued server = TestCertificates.server(CA, "mx.expired.dane.test");
 
