@@ -12,9 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
@@ -59,7 +57,8 @@ public final class Nsd implements AutoCloseable {
         WRONG_KEY
     }
 
-    private record Zone(String name, Signing signing, List<String> records) {
+    /** One zone as the builder was told it. */
+    record Zone(String name, Signing signing, List<String> records) {
     }
 
     private final Process process;
@@ -151,7 +150,7 @@ public final class Nsd implements AutoCloseable {
             String anchor;
             try {
                 directory = Files.createTempDirectory("nsd-");
-                anchor = writeZones(directory);
+                anchor = SignedZones.write(directory, zones, LOOPBACK.getHostAddress());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -166,67 +165,6 @@ public final class Nsd implements AutoCloseable {
             }
             deleteRecursively(directory);
             throw last;
-        }
-
-        /** Keys first (a parent's DS needs its child's key), then each zone file, signed as asked. */
-        private String writeZones(Path directory) throws IOException {
-            Map<String, String> keys = new LinkedHashMap<>();
-            Map<String, String> delegatedKeys = new LinkedHashMap<>();
-            for (Zone zone : zones) {
-                if (zone.signing() != Signing.UNSIGNED) {
-                    keys.put(zone.name(), SignedZones.newKey(directory, zone.name()));
-                }
-                if (zone.signing() == Signing.WRONG_KEY) {
-                    // a second key whose DS the parent publishes; the zone never uses it
-                    Path aside = Files.createDirectories(directory.resolve("unused-keys"));
-                    delegatedKeys.put(zone.name(), aside.getFileName() + "/" + SignedZones.newKey(aside, zone.name()));
-                } else if (keys.containsKey(zone.name())) {
-                    delegatedKeys.put(zone.name(), keys.get(zone.name()));
-                }
-            }
-            String top = zones.get(0).name();
-            String nameServer = "ns." + top + ".";
-            for (Zone zone : zones) {
-                List<String> lines = new ArrayList<>();
-                lines.add("$ORIGIN " + zone.name() + ".");
-                lines.add("$TTL 300");
-                lines.add("@ IN SOA " + nameServer + " hostmaster." + top + ". 1 3600 600 86400 300");
-                lines.add("@ IN NS " + nameServer);
-                if (zone.name().equals(top)) {
-                    lines.add(nameServer + " IN A " + LOOPBACK.getHostAddress());
-                }
-                lines.addAll(zone.records());
-                for (Zone child : zones) {
-                    if (zone.name().equals(parentOf(child.name()))) {
-                        lines.add(child.name() + ". IN NS " + nameServer);
-                        String delegated = delegatedKeys.get(child.name());
-                        if (delegated != null) {
-                            lines.add(SignedZones.ds(directory, delegated));
-                        }
-                    }
-                }
-                Path file = directory.resolve(zone.name() + ".zone");
-                Files.write(file, lines, StandardCharsets.UTF_8);
-                Path served = directory.resolve(zone.name() + ".served");
-                switch (zone.signing()) {
-                    case UNSIGNED -> Files.copy(file, served);
-                    case EXPIRED_SIGNATURES -> SignedZones.sign(directory, zone.name(), file, served,
-                            keys.get(zone.name()), new String[] {"20200101", "20200201"});
-                    default -> SignedZones.sign(directory, zone.name(), file, served, keys.get(zone.name()), null);
-                }
-            }
-            return SignedZones.ds(directory, keys.get(top));
-        }
-
-        /** The nearest enclosing zone of this builder's, or null for the top. */
-        private String parentOf(String name) {
-            String best = null;
-            for (Zone zone : zones) {
-                if (name.endsWith("." + zone.name()) && (best == null || zone.name().length() > best.length())) {
-                    best = zone.name();
-                }
-            }
-            return best;
         }
 
         private Nsd startOnce(Path directory, int port, String anchor) {

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +56,72 @@ final class SignedZones {
         command.add(zoneFile.toString());
         command.add(keyBase);
         run(directory, command.toArray(String[]::new));
+    }
+
+    /**
+     * Writes every zone file, with SOA, NS and the delegations of the zones below it, and signs each as
+     * asked. Keys come first: a parent's DS needs its child's key.
+     *
+     * @return the first (top) zone's DS, the trust anchor
+     */
+    static String write(Path directory, List<Nsd.Zone> zones, String address) throws IOException {
+        Map<String, String> keys = new LinkedHashMap<>();
+        Map<String, String> delegatedKeys = new LinkedHashMap<>();
+        for (Nsd.Zone zone : zones) {
+            if (zone.signing() != Nsd.Signing.UNSIGNED) {
+                keys.put(zone.name(), newKey(directory, zone.name()));
+            }
+            if (zone.signing() == Nsd.Signing.WRONG_KEY) {
+                // a second key whose DS the parent publishes; the zone never uses it
+                Path aside = Files.createDirectories(directory.resolve("unused-keys"));
+                delegatedKeys.put(zone.name(), aside.getFileName() + "/" + newKey(aside, zone.name()));
+            } else if (keys.containsKey(zone.name())) {
+                delegatedKeys.put(zone.name(), keys.get(zone.name()));
+            }
+        }
+        String top = zones.get(0).name();
+        String nameServer = "ns." + top + ".";
+        for (Nsd.Zone zone : zones) {
+            List<String> lines = new ArrayList<>();
+            lines.add("$ORIGIN " + zone.name() + ".");
+            lines.add("$TTL 300");
+            lines.add("@ IN SOA " + nameServer + " hostmaster." + top + ". 1 3600 600 86400 300");
+            lines.add("@ IN NS " + nameServer);
+            if (zone.name().equals(top)) {
+                lines.add(nameServer + " IN A " + address);
+            }
+            lines.addAll(zone.records());
+            for (Nsd.Zone child : zones) {
+                if (zone.name().equals(parentOf(zones, child.name()))) {
+                    lines.add(child.name() + ". IN NS " + nameServer);
+                    String delegated = delegatedKeys.get(child.name());
+                    if (delegated != null) {
+                        lines.add(ds(directory, delegated));
+                    }
+                }
+            }
+            Path file = directory.resolve(zone.name() + ".zone");
+            Files.write(file, lines, StandardCharsets.UTF_8);
+            Path served = directory.resolve(zone.name() + ".served");
+            switch (zone.signing()) {
+                case UNSIGNED -> Files.copy(file, served);
+                case EXPIRED_SIGNATURES -> sign(directory, zone.name(), file, served,
+                        keys.get(zone.name()), new String[] {"20200101", "20200201"});
+                default -> sign(directory, zone.name(), file, served, keys.get(zone.name()), null);
+            }
+        }
+        return ds(directory, keys.get(top));
+    }
+
+    /** The nearest enclosing zone among these, or null for the top. */
+    private static String parentOf(List<Nsd.Zone> zones, String name) {
+        String best = null;
+        for (Nsd.Zone zone : zones) {
+            if (name.endsWith("." + zone.name()) && (best == null || zone.name().length() > best.length())) {
+                best = zone.name();
+            }
+        }
+        return best;
     }
 
     private static String run(Path directory, String... command) {
