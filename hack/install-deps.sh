@@ -6,9 +6,10 @@
 #   containerd, runc, containernetworking-plugins   the node that runs the operator's pod
 #   chromium, chromium-driver    the status page's browser tests (Selenium drives Debian's build; nothing is downloaded)
 #   exim4-daemon-light           a second MTA for the real-peer tier, unpacked into the cache (below)
+#   nsd, ldnsutils               an authoritative DNS server and the DNSSEC signer for the DANE tests
 set -euo pipefail
 need=()
-for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins chromium chromium-driver; do
+for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins chromium chromium-driver nsd ldnsutils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -17,5 +18,9 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # NSD must not run as a system service on port 53: the tests start their own on loopback
+  if [[ " ${need[*]} " == *" nsd "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now nsd >/dev/null 2>&1 || true
+  fi
 fi
 bash "$(dirname "$0")/install-exim.sh"

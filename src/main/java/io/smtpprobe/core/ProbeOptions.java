@@ -12,6 +12,9 @@ import java.util.Set;
  * @param rcptTo     one or more forward paths without angle brackets
  * @param dsnNotify     empty for no NOTIFY parameter
  * @param data       null when DATA is not wanted
+ * @param dane       look up the server's TLSA records (RFC 7672 DANE, DNSSEC-validated) and match
+ *                   them against the chain it presents; only when TLS is attempted and the server is
+ *                   named (not an address literal), and only where the engine has a DANE resolver
  */
 public record ProbeOptions(
         String ehloName,
@@ -22,7 +25,14 @@ public record ProbeOptions(
         boolean insecure,
         MessageContent data,
         Timeouts timeouts,
-        Limits limits) {
+        Limits limits,
+        boolean dane) {
+
+    /** Options with DANE evaluation on, its default whenever TLS is attempted. */
+    public ProbeOptions(String ehloName, String mailFrom, List<String> rcptTo, Set<Notify> dsnNotify, TlsMode tlsMode,
+                        boolean insecure, MessageContent data, Timeouts timeouts, Limits limits) {
+        this(ehloName, mailFrom, rcptTo, dsnNotify, tlsMode, insecure, data, timeouts, limits, true);
+    }
 
     public ProbeOptions {
         rcptTo = List.copyOf(rcptTo);
@@ -30,6 +40,10 @@ public record ProbeOptions(
     }
 
     public ProbeOptions withRcptTo(List<String> recipients) {
-        return new ProbeOptions(ehloName, mailFrom, recipients, dsnNotify, tlsMode, insecure, data, timeouts, limits);
+        return new ProbeOptions(ehloName, mailFrom, recipients, dsnNotify, tlsMode, insecure, data, timeouts, limits, dane);
+    }
+
+    public ProbeOptions withDane(boolean evaluate) {
+        return new ProbeOptions(ehloName, mailFrom, rcptTo, dsnNotify, tlsMode, insecure, data, timeouts, limits, evaluate);
     }
 }

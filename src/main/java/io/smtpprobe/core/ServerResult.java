@@ -19,8 +19,10 @@ import java.util.Map;
  *                      both); null when no retry was made
  * @param tlsFallback   set when this is the plaintext retry after an opportunistic TLS handshake
  *                      failed: why the TLS attempt failed (the transcript holds both attempts)
+ * @param dane          what RFC 7672 DANE says about this host's TLSA records and the chain it presented;
+ *                      null when DANE was not evaluated (turned off, TLS disabled, or an address literal)
  *
- * <p>Sixteen positional components are easy to swap unnoticed, so results are made with
+ * <p>Seventeen positional components are easy to swap unnoticed, so results are made with
  * {@link #builder()} and changed with {@link #toBuilder()}.
  */
 public record ServerResult(
@@ -39,7 +41,8 @@ public record ServerResult(
         Map<Stage, Long> latencyMs,
         List<TranscriptLine> transcript,
         Duration greylistRetriedAfter,
-        TlsFallback tlsFallback) {
+        TlsFallback tlsFallback,
+        DaneOutcome dane) {
 
     /**
      * The first, TLS attempt of a probe that was then retried without TLS, as a sending MTA does at
@@ -56,7 +59,16 @@ public record ServerResult(
                         Reason reason, List<String> extensions, boolean dsnSupported, TlsInfo tls, String queueId,
                         String detail, Map<Stage, Long> latencyMs, List<TranscriptLine> transcript) {
         this(host, address, port, preference, stage, reply, reason, extensions, dsnSupported, tls, queueId, detail,
-                latencyMs, transcript, null, null);
+                latencyMs, transcript, null, null, null);
+    }
+
+    /** A result without a DANE evaluation. */
+    public ServerResult(String host, String address, int port, Integer preference, Stage stage, Reply reply,
+                        Reason reason, List<String> extensions, boolean dsnSupported, TlsInfo tls, String queueId,
+                        String detail, Map<Stage, Long> latencyMs, List<TranscriptLine> transcript,
+                        Duration greylistRetriedAfter, TlsFallback tlsFallback) {
+        this(host, address, port, preference, stage, reply, reason, extensions, dsnSupported, tls, queueId, detail,
+                latencyMs, transcript, greylistRetriedAfter, tlsFallback, null);
     }
 
     public Outcome outcome() {
@@ -74,7 +86,8 @@ public record ServerResult(
                 .reply(reply).reason(reason).extensions(extensions).dsnSupported(dsnSupported).tls(tls)
                 .queueId(queueId).detail(detail).latencyMs(latencyMs).transcript(transcript)
                 .greylistRetriedAfter(greylistRetriedAfter)
-                .tlsFallback(tlsFallback);
+                .tlsFallback(tlsFallback)
+                .dane(dane);
     }
 
     public static final class Builder {
@@ -94,6 +107,7 @@ public record ServerResult(
         private List<TranscriptLine> transcript = List.of();
         private Duration greylistRetriedAfter;
         private TlsFallback tlsFallback;
+        private DaneOutcome dane;
 
         private Builder() {
         }
@@ -178,9 +192,14 @@ public record ServerResult(
             return this;
         }
 
+        public Builder dane(DaneOutcome dane) {
+            this.dane = dane;
+            return this;
+        }
+
         public ServerResult build() {
             return new ServerResult(host, address, port, preference, stage, reply, reason, extensions, dsnSupported,
-                    tls, queueId, detail, latencyMs, transcript, greylistRetriedAfter, tlsFallback);
+                    tls, queueId, detail, latencyMs, transcript, greylistRetriedAfter, tlsFallback, dane);
         }
     }
 }

@@ -1,8 +1,12 @@
 package io.smtpprobe.engine;
 
+import io.smtpprobe.engine.dane.DaneSettings;
+import io.smtpprobe.engine.dane.TlsaLookup;
 import io.smtpprobe.engine.dns.DnsSettings;
+import io.smtpprobe.engine.dns.ResolverEndpoints;
 import io.smtpprobe.engine.dns.DnsjavaMxResolver;
 import io.smtpprobe.engine.smtp.BannerCheck;
+import io.smtpprobe.engine.smtp.DaneCheck;
 import io.smtpprobe.engine.smtp.TlsSettings;
 import io.smtpprobe.engine.smtp.VertxSmtpProber;
 import io.vertx.core.Vertx;
@@ -22,7 +26,22 @@ public final class ProbeEngine {
                                      EgressCheck.Settings egressControl) {
         BannerCheck banner = new BannerCheck(vertx);
         EgressCheck egress = egressControl == null ? null : new EgressCheck(egressControl, banner::failure, clock);
-        return new DefaultProbeRunner(new DnsjavaMxResolver(dns), new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault()),
+        return new DefaultProbeRunner(new DnsjavaMxResolver(dns),
+                new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault(), daneCheck(dns)),
                 policy, new HostLimiter(perHostLimit), Timers.of(vertx), egress);
+    }
+
+    /**
+     * RFC 7672 DANE, validated from the root trust anchors, asking the resolvers MX resolution asks
+     * (so it reaches no server the probe did not already ask), within one DNS query timeout per host.
+     */
+    public static DaneCheck daneCheck(DnsSettings dns) {
+        return daneCheck(DaneSettings.defaults(dns.servers().stream().map(ResolverEndpoints::parse).toList(),
+                dns.queryTimeout()));
+    }
+
+    public static DaneCheck daneCheck(DaneSettings settings) {
+        TlsaLookup lookup = new TlsaLookup(settings);
+        return (host, address, port) -> lookup.lookup(host, address, port).thenApply(findings -> findings::judge);
     }
 }

@@ -136,6 +136,14 @@ public final class ReportJson {
             fallback.put("reason", s.tlsFallback().reason().name());
             fallback.put("detail", s.tlsFallback().detail());
         }
+        if (s.dane() != null) {
+            ObjectNode dane = node.putObject("dane");
+            dane.put("status", s.dane().status().name());
+            s.dane().records().forEach(dane.putArray("records")::add);
+            if (s.dane().detail() != null) {
+                dane.put("detail", s.dane().detail());
+            }
+        }
         ObjectNode latency = node.putObject("latencyMs");
         s.latencyMs().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> latency.put(e.getKey().name(), e.getValue()));

@@ -6,6 +6,7 @@ import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.TlsInfo;
 import io.smtpprobe.core.TranscriptLine;
 import java.io.PrintStream;
@@ -73,6 +74,10 @@ public final class TextReport {
                     out.printf("      TLS %s %s, certificate %s, expires %s (%d days), trusted=%s, hostname match=%s%n",
                             tls.protocol(), tls.cipher(), tls.certificate().subject(), tls.certificate().notAfter(),
                             tls.certificate().daysRemaining(), tls.trusted(), tls.hostnameMatch());
+                }
+                if (s.dane() != null) {
+                    out.println("      DANE " + s.dane().status()
+                            + (s.dane().detail() == null ? "" : ": " + ServerText.cap(s.dane().detail(), 200)));
                 }
                 if (s.queueId() != null) {
                     out.println("      queued as " + s.queueId());

@@ -8,6 +8,7 @@ import io.smtpprobe.core.Timeouts;
 import io.smtpprobe.core.TlsInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -38,6 +39,8 @@ final class DialogueState {
     final Map<Stage, Long> latencyMs = new EnumMap<>(Stage.class);
     List<String> extensions = List.of();
     TlsInfo tls;
+    /** The chain the server presented in the TLS handshake, for the DANE check only: never in a result. */
+    List<X509Certificate> peerChain = List.of();
     String queueId;
     Reply lastReply;
     SmtpConnection connection;

@@ -6,6 +6,7 @@ import io.smtpprobe.core.TlsMode;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -112,6 +113,8 @@ final class TlsSteps {
         } catch (SSLPeerUnverifiedException e) {
             chain = List.of();
         }
+        state.peerChain = chain.stream().filter(X509Certificate.class::isInstance)
+                .map(X509Certificate.class::cast).toList();
         var verdict = verifier.verify(socket.sslSession(), chain, state.target.host(),
                 state.options.limits().maxTextLength());
         state.tls = verdict.info();

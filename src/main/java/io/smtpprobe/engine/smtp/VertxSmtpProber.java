@@ -6,10 +6,13 @@ import io.smtpprobe.core.Stage;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.Limits;
 import io.smtpprobe.core.Reason;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * {@link SmtpProber} on Vert.x sockets: never blocks the event loop, every wait has a timer, and
@@ -25,6 +28,7 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
     private final Clock clock;
     private final TlsVerifier verifier;
     private final NetClients clients;
+    private final DaneStep dane;
 
     /** System clock and the JVM's default trusted CAs. */
     public VertxSmtpProber(Vertx vertx) {
@@ -37,10 +41,16 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
 
     /** @param clock used for latencies and a certificate's remaining days */
     public VertxSmtpProber(Vertx vertx, Clock clock, TlsSettings tlsSettings) {
+        this(vertx, clock, tlsSettings, DaneCheck.OFF);
+    }
+
+    /** @param daneCheck evaluates RFC 7672 DANE for probes that attempt TLS and ask for it ({@link ProbeOptions#dane()}) */
+    public VertxSmtpProber(Vertx vertx, Clock clock, TlsSettings tlsSettings, DaneCheck daneCheck) {
         this.vertx = vertx;
         this.clock = clock;
         this.verifier = new TlsVerifier(tlsSettings, clock);
         this.clients = new NetClients(vertx);
+        this.dane = new DaneStep(daneCheck);
     }
 
     @Override
@@ -67,20 +77,30 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
     }
 
     private Future<ServerResult> start(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
+        Context context = vertx.getOrCreateContext();
+        // beside the dialogue, not before it: a TLSA lookup as slow as the dialogue costs nothing
+        var daneLookup = dane.start(target, options);
         return dialogue(target, options, false, cancellation).compose(first -> {
-            if (!PlaintextRetry.applies(options.tlsMode(), first) || cancellation.isCancelled()) {
+            if (!PlaintextRetry.applies(options.tlsMode(), first.result()) || cancellation.isCancelled()) {
                 return Future.succeededFuture(first);
             }
-            return dialogue(target, options, true, cancellation).map(second -> PlaintextRetry.combine(first, second));
-        });
+            // the TLS attempt's handshake failed, so it has no chain, and the retry has no TLS
+            return dialogue(target, options, true, cancellation)
+                    .map(second -> new Finished(PlaintextRetry.combine(first.result(), second.result()), first.chain()));
+        }).compose(finished -> dane.finish(finished.result(), finished.chain(), target, daneLookup, cancellation, context));
     }
 
-    private Future<ServerResult> dialogue(SmtpTarget target, ProbeOptions options, boolean plaintextRetry,
-                                          ProbeCancellation cancellation) {
+    /** A dialogue's result and the chain its server presented, which only the DANE check sees. */
+    private record Finished(ServerResult result, List<X509Certificate> chain) {
+    }
+
+    private Future<Finished> dialogue(SmtpTarget target, ProbeOptions options, boolean plaintextRetry,
+                                      ProbeCancellation cancellation) {
         NetClients.Lease lease = clients.lease(options);
         try {
             var state = new DialogueState(vertx, clock, target, options, plaintextRetry);
-            return new SmtpDialogue(state, verifier, lease).run(cancellation);
+            return new SmtpDialogue(state, verifier, lease).run(cancellation)
+                    .map(result -> new Finished(result, state.peerChain));
         } catch (RuntimeException e) {
             lease.release();
             throw e;
