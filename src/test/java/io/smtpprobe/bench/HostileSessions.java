@@ -1,12 +1,14 @@
 package io.smtpprobe.bench;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,11 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * which resource is probing), then answers it in one of four hostile ways, in turn, each holding the
  * dialogue for many seconds before the client's limits end it:
  * <ul>
- * <li>{@code trickle}: one byte a second of a reply line that never ends (the command timeout ends it);</li>
- * <li>{@code endless}: continuation lines without a last line, five a second (the 100-line limit);</li>
- * <li>{@code overlong}: one line growing by 100 bytes a second (the 2048-byte line limit);</li>
+ * <li>{@code trickle}: one byte a second of a reply line that never ends (the deadlines end it);</li>
+ * <li>{@code endless}: continuation lines without a last line, three a second (the 100-line limit, or a deadline);</li>
+ * <li>{@code overlong}: one line growing by 70 bytes a second (the 2048-byte line limit, or a deadline);</li>
  * <li>{@code garbage}: after a long pause a reply whose code is no SMTP code.</li>
  * </ul>
+ * Between writes it waits on the socket, not asleep, so it sees the client's close at once and
+ * {@link #active()} counts only dialogues the client still holds.
  * It counts, per EHLO name, the sessions the client closed, with the time of each close, so the soak can
  * tell a probe cycle whose status never arrived.
  */
@@ -106,13 +110,14 @@ final class HostileSessions implements AutoCloseable {
             String line = in.readLine();
             if (line != null && line.regionMatches(true, 0, "EHLO ", 0, 5)) {
                 ehloName = line.substring(5).trim();
-                misbehave(out, behaviour);
+                misbehave(socket, out, behaviour);
             }
             // whatever the client still says (QUIT after a timeout) is read until it closes
+            socket.setSoTimeout(0);
             while (in.read() >= 0) {
                 // discard
             }
-        } catch (IOException | InterruptedException closedByClient) {
+        } catch (IOException closedByClient) {
             // a reset or a write into a closed socket ends the session like a close
         } finally {
             active.decrementAndGet();
@@ -123,34 +128,52 @@ final class HostileSessions implements AutoCloseable {
     }
 
     /** Writes until the client gives up (the write fails once it closed), or the behaviour's end. */
-    private void misbehave(OutputStream out, Behaviour behaviour) throws IOException, InterruptedException {
+    private void misbehave(Socket socket, OutputStream out, Behaviour behaviour) throws IOException {
         switch (behaviour) {
             case TRICKLE -> {
                 write(out, "250-");
                 for (int i = 0; ; i++) {
-                    Thread.sleep(1000);
+                    pause(socket, 1000);
                     write(out, String.valueOf((char) ('a' + i % 26)));
                 }
             }
             case ENDLESS -> {
                 for (int i = 0; ; i++) {
                     write(out, "250-continuation " + i + " of a reply without end\r\n");
-                    Thread.sleep(200);
+                    pause(socket, 333);
                 }
             }
             case OVERLONG -> {
                 write(out, "250-");
-                String chunk = "x".repeat(100);
+                String chunk = "x".repeat(70);
                 while (true) {
                     write(out, chunk);
-                    Thread.sleep(1000);
+                    pause(socket, 1000);
                 }
             }
             case GARBAGE -> {
-                Thread.sleep(garbageDelayMs);
+                pause(socket, garbageDelayMs);
                 write(out, "9x9 \u00ff\u00fe garbage where a reply code was due\r\n");
             }
             default -> throw new IllegalStateException(behaviour.name());
+        }
+    }
+
+    /**
+     * Waits on the socket for {@code millis}: what the client says meanwhile (a QUIT) is discarded,
+     * and its close ends the session at once.
+     */
+    private static void pause(Socket socket, long millis) throws IOException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        for (long left = millis; left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+            socket.setSoTimeout((int) Math.max(1, left));
+            try {
+                if (socket.getInputStream().read() < 0) {
+                    throw new EOFException("closed by the client");
+                }
+            } catch (SocketTimeoutException quiet) {
+                return;
+            }
         }
     }
 
