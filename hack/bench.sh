@@ -11,8 +11,13 @@
 #     swaks and check_smtp, each doing EHLO/MAIL/RCPT/QUIT against the same smtp-sink, with hyperfine;
 #  5. operator scale: BENCH_OPERATOR_RESOURCES (5000; 0 skips) SmtpProbes on the real kube-apiserver
 #     (OperatorScaleBench): status writes per cycle, first-status latency, lateness, heap.
+#  6. soak: BENCH_SOAK_SECONDS (600; 0 skips) with BENCH_SOAK_RESOURCES (1000) SmtpProbes on the real
+#     kube-apiserver, all pointed at a hostile server (one byte a second, endless replies, overlong lines,
+#     garbage codes) with BENCH_SOAK_SESSIONS (500) probe slots, the operator at the chart's heap
+#     (-Xmx384m; SoakBench): heap over time, blocked-thread warnings, lost status writes.
+#     BENCH_SOAK_ONLY=true runs only this scenario (e.g. BENCH_SOAK_SECONDS=120 to try it).
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
-# target/bench/table.md. About 15 minutes on 2 cores, a third of it the operator scale run.
+# target/bench/table.md. About 25 minutes on 2 cores: a third of the first 15 the operator scale run, then the 10-minute soak.
 #
 # Usage: hack/bench.sh
 #   BENCH_N=20000                 dialogues per run at concurrency > 1 (concurrency 1 runs N/5)
@@ -22,6 +27,7 @@
 #   BENCH_CHECK_RUNS=20            timed runs of each tool in the check start scenario (after 3 warm-ups)
 #   BENCH_TARPIT_PROBES=10000 BENCH_POLITE_DOMAINS=1000 BENCH_PER_HOST=4
 #   BENCH_SINK_PORT=2525 BENCH_TARPIT_PORT=2526 BENCH_POLITE_PORT=2527 BENCH_EXPORTER_PORT=19115
+#   BENCH_SOAK_SECONDS=600 BENCH_SOAK_RESOURCES=1000 BENCH_SOAK_SESSIONS=500 BENCH_SOAK_ONLY=false
 #
 # Engine hook contract: `java -cp target/test-classes:target/check/check.jar io.smtpprobe.bench.EngineBench
 # --target HOST:PORT --concurrency C --count N` (the benchmarks are test code, not in the product jar;
@@ -458,8 +464,35 @@ run_operator_scale() {
   scenario_targets+=("operator scale: no cycle late by > 10% of interval: ${late}%, $(verdict "$late" '<=' 10)")
 }
 
+run_soak() {
+  local secs=${BENCH_SOAK_SECONDS:-600} n=${BENCH_SOAK_RESOURCES:-1000} slots=${BENCH_SOAK_SESSIONS:-500} json
+  log "soak: $n SmtpProbes against a hostile server, $slots probe slots, ${secs}s, operator -Xmx384m"
+  rm -f "$OUT/soak.json"
+  timeout $(( secs + 900 )) mvn -B -ntp -q test -Dtest=SoakBench -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.soakSeconds="$secs" -Dbench.soakResources="$n" -Dbench.soakSessions="$slots" \
+      >"$OUT/soak.log" 2>&1 || log "soak run failed: see $OUT/soak.log and $OUT/soak-operator.log"
+  json=$(cat "$OUT/soak.json" 2>/dev/null || echo '{}')
+  # the heap series is long: the row keeps the summary, soak.json has every sample
+  scenario_rows+=("$(sed 's/,"heap":\[.*\]}$/}/' <<<"$json")")
+  local lost blocked start end
+  lost=$(field "$json" lostStatusWrites); blocked=$(field "$json" blockedThreadWarnings)
+  start=$(field "$json" liveHeapAfterGcStartMiB); end=$(field "$json" liveHeapAfterGcEndMiB)
+  scenario_lines+=("soak: $n resources, ${secs} s, $slots probe slots: the server held $(field "$json" peerMeanConcurrent) hostile sessions at once on average (max $(field "$json" peerMaxConcurrent)), $(field "$json" peerSessions) in all; $(field "$json" dialoguesEnded) dialogues ended, $(field "$json" statusesWritten) statuses written, $lost lost; live heap after GC ${start} MiB after the first minute, ${end} MiB at the end (max used $(field "$json" maxHeapUsedMiB) MiB of -Xmx384m); blocked-thread warnings: $blocked; SIGTERM under load to exit $(field "$json" shutdownMs) ms")
+  scenario_targets+=("soak: no lost status writes: $lost, $(verdict "$lost" '<=' 0)")
+  scenario_targets+=("soak: no blocked-thread warnings: $blocked, $(verdict "$blocked" '<=' 0)")
+  # flat: what survives a collection at the end is within 10 % (and 16 MiB) of what it was after the first minute
+  local bound; bound=$(awk -v s="$start" 'BEGIN{ if (s == "null") print "null"; else { b = s * 1.1; if (b < s + 16) b = s + 16; printf "%.1f", b } }')
+  scenario_targets+=("soak: flat heap (live after GC at end <= max(1.1x, +16 MiB) of after the first minute, ${start} MiB): ${end} MiB, $(verdict "$end" '<=' "$bound")")
+}
+
 mkdir -p "$OUT"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "${BENCH_SOAK_ONLY:-false}" = true ]; then
+  [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app/quarkus-run.jar is missing: run make build"; exit 1; }
+  run_soak
+  printf '%s\n' "${scenario_lines[@]}" "${scenario_targets[@]}" | tee "$OUT/soak.md" >&2
+  exit 0
+fi
 install_packages
 build_go driver
 build_go peer
@@ -484,4 +517,5 @@ run_check_start
 run_tarpit
 run_politeness
 [ "${BENCH_OPERATOR_RESOURCES:-5000}" -gt 0 ] && run_operator_scale
+[ "${BENCH_SOAK_SECONDS:-600}" -gt 0 ] && run_soak
 report

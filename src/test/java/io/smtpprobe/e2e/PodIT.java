@@ -63,6 +63,8 @@ class PodIT {
     private DemoPeers peers;
     private Helm helm;
     private String imageTag;
+    /** The chart's metrics scraper token, made once (see scraperToken()). */
+    private String scraperToken;
     private int httpPort;
 
     @BeforeAll
@@ -140,9 +142,15 @@ class PodIT {
         assertThat(cluster.kubectl("describe", "smtpprobe", "fabrikam"))
                 .containsPattern("Warning\\s+RecipientUnknown\\s+\\S+\\s+smtp-probe-operator\\s+fabrikam.test");
 
-        // The pod's HTTP port is on the node (hostNetwork), bound to 127.0.0.1 only.
+        // The pod's HTTP port is on the node (hostNetwork), bound to 127.0.0.1 only. The chart protects
+        // /q/metrics by default: its scraper ServiceAccount's token may get /metrics, no token may not.
+        assertThat(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                        .header("Authorization", "Bearer " + scraperToken())
                         .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
@@ -185,9 +193,11 @@ class PodIT {
         rules.set("groups", json.readTree(rule).at("/spec/groups"));
         Files.writeString(work.resolve("rules.json"), json.writeValueAsString(rules));
         int port = LocalCluster.freePort(1);
+        Files.writeString(work.resolve("scraper-token"), scraperToken());
         Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
                 + "rule_files: [rules.json]\nscrape_configs:\n  - job_name: smtp-probe-operator\n"
-                + "    metrics_path: /q/metrics\n    static_configs:\n      - targets: ['127.0.0.1:" + httpPort + "']\n");
+                + "    metrics_path: /q/metrics\n    authorization:\n      credentials_file: " + work.resolve("scraper-token")
+                + "\n    static_configs:\n      - targets: ['127.0.0.1:" + httpPort + "']\n");
         Process prometheus = new ProcessBuilder(prometheusDir.resolve("prometheus").toString(),
                 "--config.file=" + work.resolve("prometheus.yml"), "--storage.tsdb.path=" + work.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port)
@@ -449,6 +459,7 @@ class PodIT {
     private long probesTotal() throws Exception {
         String body = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                        .header("Authorization", "Bearer " + scraperToken())
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         return (long) body.lines().filter(l -> l.startsWith("smtpprobe_probes_total{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
@@ -553,6 +564,14 @@ class PodIT {
         EXPECTED.keySet().forEach(name -> results.put(name, cluster.kubectl("get", "smtpprobe", name, "-n", "default",
                 "-o", "jsonpath={.status.result} {.status.reason}").strip()));
         return results;
+    }
+
+    /** A token of the chart's metrics scraper ServiceAccount (bound to get /metrics), as a scraper would hold. */
+    private String scraperToken() {
+        if (scraperToken == null) {
+            scraperToken = cluster.kubectl("create", "token", RELEASE + "-metrics-scraper", "-n", NAMESPACE).strip();
+        }
+        return scraperToken;
     }
 
     private String diagnostics() {

@@ -78,6 +78,52 @@ class PrometheusRulesIT {
     }
 
     @Test
+    void theServiceMonitorScrapesProtectedMetricsWithATokenTheChartBindsToGetMetrics() throws IOException {
+        Helm.Result rendered = new Helm(work.resolve("no-kubeconfig")).run("template", "smtp-probe-operator",
+                CHART.toString(), "-n", "monitoring-test", "--set", "serviceMonitor.enabled=true",
+                "--set", "api.auth.metricsReaders[0].kind=ServiceAccount",
+                "--set", "api.auth.metricsReaders[0].name=prometheus-k8s",
+                "--set", "api.auth.metricsReaders[0].namespace=monitoring");
+        assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+        Map<String, JsonNode> objects = new java.util.HashMap<>();
+        try (var parser = YAML.getFactory().createParser(rendered.output())) {
+            for (JsonNode object : YAML.readValues(parser, JsonNode.class).readAll()) {
+                if (object != null && object.has("kind")) {
+                    objects.put(object.get("kind").asText() + "/" + object.at("/metadata/name").asText(), object);
+                }
+            }
+        }
+        // protected by default: the operator asks for get /metrics on every scrape
+        assertThat(objects.get("Deployment/smtp-probe-operator").at("/spec/template/spec/containers/0/env").toString())
+                .contains("{\"name\":\"SMTPPROBE_API_AUTH_ENABLED\",\"value\":\"true\"}",
+                        "{\"name\":\"SMTPPROBE_API_AUTH_METRICS\",\"value\":\"true\"}");
+        JsonNode credentials = objects.get("ServiceMonitor/smtp-probe-operator").at("/spec/endpoints/0/authorization");
+        assertThat(credentials.path("type").asText()).isEqualTo("Bearer");
+        JsonNode secret = objects.get("Secret/" + credentials.at("/credentials/name").asText());
+        assertThat(secret).as("the Secret the ServiceMonitor names").isNotNull();
+        assertThat(credentials.at("/credentials/key").asText()).isEqualTo("token");
+        assertThat(secret.path("type").asText()).isEqualTo("kubernetes.io/service-account-token");
+        String scraper = secret.at("/metadata/annotations").path("kubernetes.io/service-account.name").asText();
+        assertThat(objects).containsKey("ServiceAccount/" + scraper);
+
+        JsonNode binding = objects.get("ClusterRoleBinding/smtp-probe-operator-metrics-reader");
+        assertThat(binding.at("/subjects").toString()).contains(
+                "{\"kind\":\"ServiceAccount\",\"name\":\"" + scraper + "\",\"namespace\":\"monitoring-test\"}",
+                "{\"kind\":\"ServiceAccount\",\"name\":\"prometheus-k8s\",\"namespace\":\"monitoring\"}");
+        JsonNode role = objects.get("ClusterRole/" + binding.at("/roleRef/name").asText());
+        assertThat(role.at("/rules").toString())
+                .isEqualTo("[{\"nonResourceURLs\":[\"/metrics\"],\"verbs\":[\"get\"]}]");
+    }
+
+    @Test
+    void openMetricsNeedNoScraperAccount() {
+        Helm.Result rendered = new Helm(work.resolve("no-kubeconfig")).run("template", "smtp-probe-operator",
+                CHART.toString(), "--set", "serviceMonitor.enabled=true", "--set", "api.auth.metrics=false");
+        assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+        assertThat(rendered.output()).doesNotContain("metrics-scraper", "metrics-reader", "authorization:");
+    }
+
+    @Test
     void everyDashboardExpressionParses() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
         List<String> expressions = new ArrayList<>(dashboard.findValuesAsText("expr"));

@@ -1,60 +1,65 @@
 package io.smtpprobe.engine.smtp;
 
 import io.smtpprobe.core.Reply;
-import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.Limits;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * One SMTP client connection without pipelining: at most one reply is awaited at a time, and that
  * promise is failed explicitly when the socket closes or errors so no caller ever waits for a
- * timer to notice a dead peer. All methods run on the socket's event loop.
- *
- * <p><b>Strict reply pairing.</b> Exactly one reply is due after the connection opens (the banner)
- * and after each command; a reply is only ever paired with the command that is outstanding. Any
- * reply bytes that arrive while nothing is due (between commands, or a second reply, or part of
- * one, in the same read as the due reply) are a {@link ProtocolViolationException}: the stream
- * can no longer be trusted, so the connection fails and is closed, and a later reply is never
- * taken for the answer to the next command. This holds because the probe never pipelines
- * (RFC 2920): with PIPELINING several replies would be due at once and a queue of outstanding
- * commands would be needed instead of one flag. After the reply to QUIT ({@link #finish()}) the
- * session is over: whatever else the server sends is discarded unread and never paired.
+ * timer to notice a dead peer. All methods run on the socket's event loop. Which bytes pair with
+ * which command is {@link ReplyPairing}'s to judge; input it refuses fails and closes the connection.
  */
 final class SmtpConnection {
 
     private final NetSocket socket;
-    private final ReplyParser parser;
+    private final ReplyPairing pairing;
     private final Transcript transcript;
-    /** True from the moment a reply is due (banner, or a command being sent) until it arrived. */
-    private boolean replyDue = true;
     /** The reply that arrived before {@link #readReply} asked for it; at most one. */
     private Reply ready;
-    /** The verb of the outstanding command, for the messages ("the banner" before any). */
-    private String awaitedFor = "the banner";
-    /** Set after QUIT's reply: further input is discarded, never paired. */
-    private boolean finished;
-    /** The first unsolicited input, if any: the server's replies are out of step with our commands. */
-    private ProtocolViolationException outOfStep;
     private final ReplyWait wait;
     private RuntimeException failure;
     private boolean closed;
-    /** Set while implicit TLS is being negotiated: no SMTP byte may arrive in plaintext. */
-    private boolean beforeTls;
-    /** What a server sent in plaintext where the TLS handshake was due; null when it did not. */
-    private String plaintextBeforeTls;
     /** The socket's own error (a reset, say), kept because a failed handshake only reports the close it caused. */
     private Throwable transportError;
     /** UTF-8 in commands only after the server offered SMTPUTF8 and MAIL FROM asked for it (RFC 6531). */
     private boolean utf8Allowed;
 
+    /**
+     * Connects, or fails with {@link ProbeCancelledException} as soon as {@code cancellation} fires
+     * while the TCP connect is still pending (a server whose backlog is full, a SYN nobody answers),
+     * instead of when the connect timeout ends it. Vert.x offers no handle on a pending connect, so
+     * it is abandoned, not aborted: its SYN retries end at the client's connect timeout, and a socket
+     * it still yields is closed unused, before a byte is read or written. Call on the dialogue's context.
+     */
+    static Future<NetSocket> connect(Vertx vertx, NetClient client, SocketAddress remote, String serverName,
+                                     ProbeCancellation cancellation) {
+        Context context = vertx.getOrCreateContext();
+        Promise<NetSocket> outcome = Promise.promise();
+        Runnable stopListening = cancellation.onCancel(() -> context.runOnContext(
+                v -> outcome.tryFail(new ProbeCancelledException())));
+        client.connect(remote, serverName).onComplete(connected -> {
+            stopListening.run();
+            if (connected.failed()) {
+                outcome.tryFail(connected.cause());
+            } else if (!outcome.tryComplete(connected.result())) {
+                connected.result().close();
+            }
+        });
+        return outcome.future();
+    }
+
     SmtpConnection(Vertx vertx, NetSocket socket, Limits limits, Transcript transcript) {
         this.socket = socket;
-        this.parser = new ReplyParser(limits);
+        this.pairing = new ReplyPairing(limits, transcript);
         this.transcript = transcript;
         this.wait = new ReplyWait(vertx);
         socket.handler(this::onData);
@@ -88,8 +93,7 @@ final class SmtpConnection {
      * taken for an unsolicited one). {@link #command} does it itself; the end of DATA's message needs it.
      */
     void expectReply(String what) {
-        replyDue = true;
-        awaitedFor = what;
+        pairing.expectReply(what);
     }
 
     /** From now on commands may carry UTF-8: MAIL FROM asked for SMTPUTF8, which the server offered. */
@@ -102,15 +106,12 @@ final class SmtpConnection {
      * connection until {@link #tlsEstablished()}; one that does is kept as evidence and fails it.
      */
     void awaitTlsHandshake() {
-        beforeTls = true;
-        replyDue = false;
-        awaitedFor = "the TLS handshake";
+        pairing.awaitTlsHandshake();
     }
 
     /** The handshake of implicit TLS completed: the banner is due, over TLS. */
     void tlsEstablished() {
-        beforeTls = false;
-        expectReply("the banner");
+        pairing.tlsEstablished();
     }
 
     /** The first reset, broken pipe or TLS error the socket reported, or null. */
@@ -120,18 +121,17 @@ final class SmtpConnection {
 
     /** The start of what the server sent in plaintext instead of a TLS handshake, or null. */
     String plaintextBeforeTls() {
-        return plaintextBeforeTls;
+        return pairing.plaintextBeforeTls();
     }
 
     /** The session is over (QUIT was answered): input from now on is discarded, never paired. */
     void finish() {
-        finished = true;
-        replyDue = false;
+        pairing.finish();
     }
 
     /** Why the reply stream went out of step with the commands, or null while it is in step. */
     ProtocolViolationException outOfStep() {
-        return outOfStep;
+        return pairing.outOfStep();
     }
 
     /** Writes raw protocol text (the message after DATA); the caller made it safe. */
@@ -171,7 +171,7 @@ final class SmtpConnection {
      * such bytes were sent in plaintext and must not be taken for post-TLS replies.
      */
     boolean hasUnreadInput() {
-        return ready != null || outOfStep != null || parser.hasPartialReply();
+        return ready != null || pairing.outOfStep() != null || pairing.hasPartialReply();
     }
 
     /** Usable for a polite QUIT: open, and the reply stream still in sync. */
@@ -200,46 +200,9 @@ final class SmtpConnection {
     }
 
     private void onData(Buffer data) {
-        if (finished) {
-            return;
-        }
-        Reply due = null;
+        Reply due;
         try {
-            if (beforeTls) {
-                if (!socket.isSsl()) {
-                    plaintextBeforeTls = data.getString(0, Math.min(data.length(), 40), "ISO-8859-1");
-                    throw new ProtocolViolationException("the server sent plaintext where the TLS handshake was due");
-                }
-                // Decrypted by the TLS handler, so the handshake is done: the banner merely came before
-                // the upgrade's completion reached tlsEstablished()
-                tlsEstablished();
-            }
-            if (!replyDue) {
-                // not even a partial reply may arrive while no command is outstanding
-                throw unsolicited("between commands (after the reply to " + awaitedFor + ")");
-            }
-            List<Reply> replies = parser.feed(data);
-            if (!replies.isEmpty()) {
-                due = replies.get(0);
-                transcript.server(due);
-                replyDue = false;
-                // the session ends with QUIT's reply
-                finished = "QUIT".equalsIgnoreCase(awaitedFor);
-            }
-            // Everything of this read is judged before the reply is handed out: handing it out runs
-            // the next step at once, which would send the next command and take the extra reply
-            // for its answer.
-            if (finished) {
-                // QUIT was answered: whatever came with its reply is discarded, not judged
-                replies = List.of();
-            }
-            if (replies.size() > 1) {
-                transcript.server(replies.get(1));
-                throw unsolicited((replies.size() - 1) + (replies.size() == 2 ? " more reply" : " more replies")
-                        + " after the reply to " + awaitedFor);
-            } else if (due != null && !finished && parser.hasPartialReply()) {
-                throw unsolicited("more bytes after the reply to " + awaitedFor);
-            }
+            due = pairing.accept(data, socket.isSsl());
         } catch (ProtocolViolationException e) {
             transcript.info("protocol violation: " + e.getMessage());
             fail(e);
@@ -258,15 +221,6 @@ final class SmtpConnection {
         } else {
             ready = due;
         }
-    }
-
-    private ProtocolViolationException unsolicited(String where) {
-        ProtocolViolationException e = new ProtocolViolationException(
-                "server sent a reply no command asked for: " + where
-                        + ("STARTTLS".equalsIgnoreCase(awaitedFor)
-                                ? " (plaintext injected after STARTTLS, the CVE-2011-0411 command injection)" : ""));
-        outOfStep = e;
-        return e;
     }
 
     private void fail(RuntimeException cause) {

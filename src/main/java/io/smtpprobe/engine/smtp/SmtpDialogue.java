@@ -55,7 +55,7 @@ final class SmtpDialogue {
         stopListening = cancellation.onCancel(() -> context.runOnContext(v -> onCancelled()));
         // started inside the chain so a throwing step still ends in QUIT, close and release
         return Future.<Void>succeededFuture()
-                .compose(v -> connect())
+                .compose(v -> connect(cancellation))
                 .compose(v -> banner())
                 .compose(v -> greet())
                 .compose(v -> tls.startTls())
@@ -70,11 +70,11 @@ final class SmtpDialogue {
 
     // --- stages ---------------------------------------------------------------------------
 
-    private Future<Void> connect() {
+    private Future<Void> connect(ProbeCancellation cancellation) {
         state.enter(Stage.Connect);
         String address = state.target.address().getHostAddress();
         var remote = SocketAddress.inetSocketAddress(state.target.port(), address);
-        return lease.client().connect(remote, state.target.host())
+        return SmtpConnection.connect(state.vertx, lease.client(), remote, state.target.host(), cancellation)
                 .recover(error -> Future.failedFuture(connectFailure(error)))
                 .compose(socket -> {
                     state.connection = new SmtpConnection(state.vertx, socket, state.options.limits(), state.transcript);
