@@ -166,6 +166,8 @@ class DiscoveryIT {
                 kind: CustomResourceDefinition
                 metadata:
                   name: dnsendpoints.externaldns.k8s.io
+                  # a *.k8s.io group needs it; external-dns's own CRD carries this one
+                  annotations: {api-approved.kubernetes.io: "https://github.com/kubernetes-sigs/external-dns/pull/2007"}
                 spec:
                   group: externaldns.k8s.io
                   scope: Namespaced
@@ -192,7 +194,7 @@ class DiscoveryIT {
                                     targets: {type: array, items: {type: string}}
                 """);
         controlPlane.kubectl("wait", "--for=condition=Established", "--timeout=30s", "crd/dnsendpoints.externaldns.k8s.io");
-        apply("dnsendpoint.yaml", """
+        applyOnceServed("dnsendpoint.yaml", """
                 apiVersion: externaldns.k8s.io/v1alpha1
                 kind: DNSEndpoint
                 metadata:
@@ -238,6 +240,18 @@ class DiscoveryIT {
         } catch (IllegalStateException notYet) {
             return "";
         }
+    }
+
+    /** kubectl's discovery may lag a moment behind a CRD that just became Established. */
+    private void applyOnceServed(String file, String yaml) {
+        awaitUntil(Duration.ofSeconds(20), () -> {
+            try {
+                apply(file, yaml);
+                return true;
+            } catch (IllegalStateException notServedYet) {
+                return false;
+            }
+        }, () -> controlPlane.kubectl("api-resources", "--api-group=externaldns.k8s.io"));
     }
 
     private void apply(String file, String yaml) {

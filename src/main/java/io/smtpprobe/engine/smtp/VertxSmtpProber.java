@@ -50,12 +50,18 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
 
     @Override
     public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
+        return probe(target, options, cancellation, DialogueObserver.Factory.NONE);
+    }
+
+    @Override
+    public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation,
+                                      DialogueObserver.Factory observers) {
         Promise<ServerResult> result = Promise.promise();
         // one context per probe: the socket, its timers and the dialogue share one event loop thread
         vertx.getOrCreateContext().runOnContext(v -> {
             Future<ServerResult> dialogue;
             try {
-                dialogue = start(target, options, cancellation);
+                dialogue = start(target, options, cancellation, observers);
             } catch (RuntimeException e) {
                 dialogue = Future.failedFuture(e);
             }
@@ -66,21 +72,23 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
         return result.future();
     }
 
-    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
-        return dialogue(target, options, false, cancellation).compose(first -> {
+    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation,
+                                       DialogueObserver.Factory observers) {
+        return dialogue(target, options, false, cancellation, observers).compose(first -> {
             if (!PlaintextRetry.applies(options.tlsMode(), first) || cancellation.isCancelled()) {
                 return Future.succeededFuture(first);
             }
-            return dialogue(target, options, true, cancellation).map(second -> PlaintextRetry.combine(first, second));
+            return dialogue(target, options, true, cancellation, observers).map(second -> PlaintextRetry.combine(first, second));
         });
     }
 
     private Future<ServerResult> dialogue(SmtpTarget target, ProbeOptions options, boolean plaintextRetry,
-                                          ProbeCancellation cancellation) {
+                                          ProbeCancellation cancellation, DialogueObserver.Factory observers) {
         NetClients.Lease lease = clients.lease(options);
         try {
             var state = new DialogueState(vertx, clock, target, options, plaintextRetry);
-            return new SmtpDialogue(state, verifier, lease).run(cancellation);
+            state.observer = observers.dialogue(target, plaintextRetry);
+            return new SmtpDialogue(state, verifier, lease).run(cancellation).onSuccess(state.observer::finished);
         } catch (RuntimeException e) {
             lease.release();
             throw e;
