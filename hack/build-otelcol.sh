@@ -7,7 +7,8 @@ CACHE="${SMTPPROBE_CACHE:-$HOME/.cache/smtp-probe-operator}"
 VERSION=v0.165.0
 # the stable modules of the same release (confmap, pdata, ...) are versioned 1.x
 STABLE=v1.71.0
-OUT="$CACHE/otelcol/otelcol-$VERSION"
+# a changed main.go is a new binary
+OUT="$CACHE/otelcol/otelcol-$VERSION-$(cat "$HERE/otelcol/main.go" "$HERE/otelcol/go.mod" | sha256sum | cut -c1-12)"
 if [ -x "$OUT" ]; then echo "$OUT"; exit 0; fi
 mkdir -p "$CACHE/otelcol"
 WORK="$(mktemp -d)"
