@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -215,23 +215,23 @@ public final class DiscoveryController implements AutoCloseable {
     /** Owners: reconciled when they ask for probes now or did before the change (then their probes go). */
     private final class OwnerEvents<T extends HasMetadata> implements ResourceEventHandler<T> {
         private final String kind;
-        private final Function<T, Boolean> asksForProbes;
+        private final Predicate<T> asksForProbes;
 
-        OwnerEvents(String kind, Function<T, Boolean> asksForProbes) {
+        OwnerEvents(String kind, Predicate<T> asksForProbes) {
             this.kind = kind;
             this.asksForProbes = asksForProbes;
         }
 
         @Override
         public void onAdd(T owner) {
-            if (asksForProbes.apply(owner)) {
+            if (asksForProbes.test(owner)) {
                 enqueue(keyOf(kind, owner), Duration.ZERO);
             }
         }
 
         @Override
         public void onUpdate(T before, T after) {
-            if (asksForProbes.apply(before) || asksForProbes.apply(after)) {
+            if (asksForProbes.test(before) || asksForProbes.test(after)) {
                 enqueue(keyOf(kind, after), Duration.ZERO);
             }
         }
