@@ -56,3 +56,16 @@ or with hostNetwork its number (that pod declares no ports, see deployment.yaml)
 {{- define "spo.httpPort" -}}
 {{- if .Values.hostNetwork -}}{{ .Values.httpPort }}{{- else -}}http{{- end -}}
 {{- end -}}
+
+{{/* What discovery needs beyond spo.watchRules: its sources, and the SmtpProbes it generates. */}}
+{{- define "spo.discoveryRules" -}}
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["externaldns.k8s.io"]
+  resources: ["dnsendpoints"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["smtpprobe.io"]
+  resources: ["smtpprobes"]
+  verbs: ["create", "update", "patch", "delete"]
+{{- end -}}

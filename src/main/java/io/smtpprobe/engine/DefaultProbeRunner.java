@@ -75,6 +75,11 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     @Override
     public CompletionStage<ProbeReport> run(ProbeRequest request) {
+        return run(request, ProbeObserver.NONE);
+    }
+
+    @Override
+    public CompletionStage<ProbeReport> run(ProbeRequest request, ProbeObserver observer) {
         RunScope scope = new RunScope(timers);
         RunDeadline deadline = RunDeadline.after(request.runDeadline());
         ReportBudget.Meter budget = this.budget.meter();
@@ -85,7 +90,7 @@ public final class DefaultProbeRunner implements ProbeRunner {
             // Servers without domains: the servers are probed as one unnamed target.
             DomainProgress p = new DomainProgress(label(domain, request));
             progress.add(p);
-            perDomain.add(probeDomain(domain, request, new Run(request, options(domain, request), scope, deadline, budget, p))
+            perDomain.add(probeDomain(domain, request, new Run(request, options(domain, request), scope, deadline, budget, p, observer))
                     .toCompletableFuture());
         }
         CompletableFuture<ProbeReport> report = new CompletableFuture<>();
@@ -151,10 +156,16 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     private CompletionStage<DomainResult> probeDomain(String domain, ProbeRequest request, Run run) {
         String label = run.progress.label();
+        run.observer.dnsStarted(label);
         if (!request.servers().isEmpty()) {
-            return Candidate.resolveServers(resolver, request).thenCompose(hosts -> probeHosts(label, hosts, List.of(), run));
+            return Candidate.resolveServers(resolver, request).thenCompose(hosts -> {
+                run.observer.dnsEnded(label, hosts.stream().map(c -> c.host().addressError()).filter(Objects::nonNull)
+                        .findFirst().orElse(DnsStatus.Ok));
+                return probeHosts(label, hosts, List.of(), run);
+            });
         }
         return resolver.resolve(domain).thenCompose(mx -> {
+            run.observer.dnsEnded(label, mx.status());
             run.progress.resolved(mx.hosts());
             if (mx.status() != DnsStatus.Ok) {
                 return CompletableFuture.completedFuture(dnsFailure(label, mx));
@@ -203,10 +214,10 @@ public final class DefaultProbeRunner implements ProbeRunner {
             return CompletableFuture.completedFuture(done);
         }
         Attempt a = attempts.get(index);
-        return servers.probe(a, run.options, run.deadline, run.scope.dialogues())
+        return servers.probe(a, run.options, run.deadline, run.scope.dialogues(), run.observer)
                 .thenCompose(first -> first == null ? CompletableFuture.completedFuture(null)
                         : GreylistRetry.ifGreylisted(first, run.request.greylistRetry(), run.scope,
-                                () -> servers.probe(a, run.options, run.deadline, run.scope.dialogues())))
+                                () -> servers.probe(a, run.options, run.deadline, run.scope.dialogues(), run.observer)))
                 .thenCompose(result -> {
                     if (result == null) {
                         // not started: the deadline passed while it waited for its turn at the server
@@ -285,6 +296,6 @@ public final class DefaultProbeRunner implements ProbeRunner {
 
     /** What every server of one domain is probed with, the run's pending waits, deadline and budget, and the domain's progress. */
     private record Run(ProbeRequest request, ProbeOptions options, RunScope scope, RunDeadline deadline,
-                       ReportBudget.Meter budget, DomainProgress progress) {
+                       ReportBudget.Meter budget, DomainProgress progress, ProbeObserver observer) {
     }
 }

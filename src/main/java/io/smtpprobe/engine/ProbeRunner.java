@@ -10,4 +10,9 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ProbeRunner {
     CompletionStage<ProbeReport> run(ProbeRequest request);
+
+    /** The same run, told to {@code observer} as it happens (tracing); runners that cannot tell simply run. */
+    default CompletionStage<ProbeReport> run(ProbeRequest request, ProbeObserver observer) {
+        return run(request);
+    }
 }

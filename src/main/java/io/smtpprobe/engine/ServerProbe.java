@@ -33,7 +33,7 @@ final class ServerProbe {
      * for the server's permit), so nothing was tried.
      */
     CompletionStage<ServerResult> probe(Attempt a, ProbeOptions requested, RunDeadline deadline,
-                                        ProbeCancellation cancellation) {
+                                        ProbeCancellation cancellation, ProbeObserver observer) {
         if (a.address() == null) {
             // a host whose address lookup failed or went unanswered may well exist: an MTA retries it later
             DnsStatus error = a.host().addressError();
@@ -64,7 +64,7 @@ final class ServerProbe {
                     .plus(options.timeouts().connect()).toMillis() + WATCHDOG_SLACK_MS;
             result.orTimeout(watchdogMs, TimeUnit.MILLISECONDS);
             try {
-                prober.probe(new SmtpTarget(a.host().host(), a.address(), a.port(), a.preference()), options, cancellation)
+                prober.probe(new SmtpTarget(a.host().host(), a.address(), a.port(), a.preference()), options, cancellation, observer)
                         .onComplete(ar -> result.complete(ar.succeeded() ? ar.result()
                                 : a.synthetic(Stage.Connect, Reason.InternalError, "probe failed: " + ar.cause())));
             } catch (RuntimeException e) {

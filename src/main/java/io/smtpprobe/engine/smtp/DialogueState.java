@@ -52,6 +52,10 @@ final class DialogueState {
     /** A TLS handshake is running: only closing the socket ends it early. */
     boolean upgrading;
     private long stageStartedAt;
+    /** Told of every stage (tracing); set once, before the dialogue starts. */
+    DialogueObserver observer = DialogueObserver.NONE;
+    /** The reply that was last before the current stage: a different one afterwards is this stage's. */
+    private Reply replyBeforeStage;
 
     DialogueState(Vertx vertx, Clock clock, SmtpTarget target, ProbeOptions options, boolean plaintextRetry) {
         this.vertx = vertx;
@@ -114,12 +118,15 @@ final class DialogueState {
         leave();
         stage = next;
         stageStartedAt = clock.millis();
+        replyBeforeStage = lastReply;
+        observer.stageStarted(next);
     }
 
     void leave() {
         if (stage != null && stageStartedAt >= 0) {
             latencyMs.merge(stage, Math.max(0, clock.millis() - stageStartedAt), Long::sum);
             stageStartedAt = -1;
+            observer.stageEnded(stage, lastReply != replyBeforeStage ? lastReply : null);
         }
     }
 }

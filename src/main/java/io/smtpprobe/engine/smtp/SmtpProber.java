@@ -23,4 +23,10 @@ public interface SmtpProber {
     default Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
         return probe(target, options);
     }
+
+    /** The same probe, each dialogue told to an observer of its own; probers that cannot tell simply probe. */
+    default Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation,
+                                       DialogueObserver.Factory observers) {
+        return probe(target, options, cancellation);
+    }
 }

@@ -60,12 +60,18 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
 
     @Override
     public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
+        return probe(target, options, cancellation, DialogueObserver.Factory.NONE);
+    }
+
+    @Override
+    public Future<ServerResult> probe(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation,
+                                      DialogueObserver.Factory observers) {
         Promise<ServerResult> result = Promise.promise();
         // one context per probe: the socket, its timers and the dialogue share one event loop thread
         vertx.getOrCreateContext().runOnContext(v -> {
             Future<ServerResult> dialogue;
             try {
-                dialogue = start(target, options, cancellation);
+                dialogue = start(target, options, cancellation, observers);
             } catch (RuntimeException e) {
                 dialogue = Future.failedFuture(e);
             }
@@ -76,16 +82,17 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
         return result.future();
     }
 
-    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
+    private Future<ServerResult> start(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation,
+                                       DialogueObserver.Factory observers) {
         Context context = vertx.getOrCreateContext();
         // beside the dialogue, not before it: a TLSA lookup as slow as the dialogue costs nothing
         var daneLookup = dane.start(target, options);
-        return dialogue(target, options, false, cancellation).compose(first -> {
+        return dialogue(target, options, false, cancellation, observers).compose(first -> {
             if (!PlaintextRetry.applies(options.tlsMode(), first.result()) || cancellation.isCancelled()) {
                 return Future.succeededFuture(first);
             }
             // the TLS attempt's handshake failed, so it has no chain, and the retry has no TLS
-            return dialogue(target, options, true, cancellation)
+            return dialogue(target, options, true, cancellation, observers)
                     .map(second -> new Finished(PlaintextRetry.combine(first.result(), second.result()), first.chain()));
         }).compose(finished -> dane.finish(finished.result(), finished.chain(), target, daneLookup, cancellation, context));
     }
@@ -95,11 +102,13 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
     }
 
     private Future<Finished> dialogue(SmtpTarget target, ProbeOptions options, boolean plaintextRetry,
-                                      ProbeCancellation cancellation) {
+                                      ProbeCancellation cancellation, DialogueObserver.Factory observers) {
         NetClients.Lease lease = clients.lease(options);
         try {
             var state = new DialogueState(vertx, clock, target, options, plaintextRetry);
+            state.observer = observers.dialogue(target, plaintextRetry);
             return new SmtpDialogue(state, verifier, lease).run(cancellation)
+                    .onSuccess(state.observer::finished)
                     .map(result -> new Finished(result, state.peerChain));
         } catch (RuntimeException e) {
             lease.release();

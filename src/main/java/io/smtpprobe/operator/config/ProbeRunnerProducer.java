@@ -7,6 +7,7 @@ import io.smtpprobe.engine.EgressPolicy;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.engine.dns.DnsSettings;
+import io.smtpprobe.operator.tracing.ProbeTracing;
 import io.smtpprobe.request.InputValidator;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Produces;
@@ -25,7 +26,7 @@ public class ProbeRunnerProducer {
 
     @Produces
     @Singleton
-    ProbeRunner probeRunner(Vertx vertx, EngineConfig config) {
+    ProbeRunner probeRunner(Vertx vertx, EngineConfig config, ProbeTracing tracing) {
         EgressPolicy policy = policy(config.policy());
         DnsSettings dns = DnsSettings.defaults()
                 .withServers(config.dns().servers().orElse(List.of()))
@@ -38,7 +39,7 @@ public class ProbeRunnerProducer {
             LOG.infof("egress control target %s, probed when %d domains fail to connect within %s",
                     control.target(), control.failingDomains(), control.window());
         }
-        return ProbeEngine.create(vertx, dns, policy, config.perHostLimit(), Clock.systemUTC(), control);
+        return tracing.wrap(ProbeEngine.create(vertx, dns, policy, config.perHostLimit(), Clock.systemUTC(), control));
     }
 
     static EgressCheck.Settings egressControl(EngineConfig.Egress config) {

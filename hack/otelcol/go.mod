@@ -1,0 +1,3 @@
+module smtpprobe.test/otelcol
+
+go 1.26
