@@ -42,18 +42,30 @@ public record SmtpProbeStatus(
         Boolean truncated,
         @JsonPropertyDescription("What was left out when truncated, e.g. 'TLS, extensions and latencies of accepted servers; "
                 + "97 of 100 domains'; the operator's REST API has the full result.")
-        String truncation) {
+        String truncation,
+        @JsonPropertyDescription("The operator replica (its pod name) that ran the last probe; with several replicas "
+                + "each probes its own share of the resources.")
+        String probedBy) {
+
+    /** The status before it named the replica that probed. */
+    public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
+            String message, List<Condition> conditions, List<DomainStatus> domains, Integer consecutiveFailures,
+            String lastResultChangeTime, List<String> warnings, Boolean truncated, String truncation) {
+        this(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions, domains,
+                consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, null);
+    }
 
     /** The status before it had a truncation marker: existing callers build an untruncated status. */
     public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
             String message, List<Condition> conditions, List<DomainStatus> domains, Integer consecutiveFailures,
             String lastResultChangeTime, List<String> warnings) {
         this(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions, domains,
-                consecutiveFailures, lastResultChangeTime, warnings, null, null);
+                consecutiveFailures, lastResultChangeTime, warnings, null, null, null);
     }
 
+    /** Without what moves with every probe cycle: its times and the replica that ran it. */
     public SmtpProbeStatus withoutProbeTimes() {
-        return toBuilder().lastProbeTime(null).nextProbeTime(null).build();
+        return toBuilder().lastProbeTime(null).nextProbeTime(null).probedBy(null).build();
     }
 
     public static Builder builder() {
@@ -64,7 +76,7 @@ public record SmtpProbeStatus(
         return new Builder().observedGeneration(observedGeneration).lastProbeTime(lastProbeTime).nextProbeTime(nextProbeTime)
                 .result(result).reason(reason).message(message).conditions(conditions).domains(domains)
                 .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime).warnings(warnings)
-                .truncated(truncated).truncation(truncation);
+                .truncated(truncated).truncation(truncation).probedBy(probedBy);
     }
 
     /** Thirteen components are too many to pass by position: the builder names each one. */
@@ -82,6 +94,7 @@ public record SmtpProbeStatus(
         private List<String> warnings;
         private Boolean truncated;
         private String truncation;
+        private String probedBy;
 
         private Builder() {
         }
@@ -152,9 +165,14 @@ public record SmtpProbeStatus(
             return this;
         }
 
+        public Builder probedBy(String value) {
+            probedBy = value;
+            return this;
+        }
+
         public SmtpProbeStatus build() {
             return new SmtpProbeStatus(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions,
-                    domains, consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation);
+                    domains, consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, probedBy);
         }
     }
 }
