@@ -11,6 +11,9 @@
 #     swaks and check_smtp, each doing EHLO/MAIL/RCPT/QUIT against the same smtp-sink, with hyperfine;
 #  5. operator scale: BENCH_OPERATOR_RESOURCES (5000; 0 skips) SmtpProbes on the real kube-apiserver
 #     (OperatorScaleBench): status writes per cycle, first-status latency, lateness, heap.
+#  6. sharding: BENCH_SHARD_RESOURCES (15000; 0 skips) SmtpProbes, interval BENCH_SHARD_INTERVAL (300 s), shared
+#     by 3 operator replicas on the real kube-apiserver (ShardingBench): spread, takeover on SIGKILL and SIGTERM,
+#     resources probed twice in an interval or left unprobed, status writes per probe. Four intervals long.
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
 # target/bench/table.md. About 15 minutes on 2 cores, a third of it the operator scale run.
 #
@@ -458,6 +461,25 @@ run_operator_scale() {
   scenario_targets+=("operator scale: no cycle late by > 10% of interval: ${late}%, $(verdict "$late" '<=' 10)")
 }
 
+# zero VALUE: "met" for 0 (verdict divides by its limit)
+zero() { case "$1" in 0) echo met ;; null) echo "not measured" ;; *) echo "MISSED ($1, target 0)" ;; esac; }
+
+# Sharding (issue 15): its own section, so that other scenarios can be added beside it without touching it.
+run_sharding() {
+  local n=${BENCH_SHARD_RESOURCES:-15000} interval=${BENCH_SHARD_INTERVAL:-300} json
+  log "sharding: $n SmtpProbe resources, interval ${interval}s, 3 operator replicas on the real kube-apiserver"
+  timeout $(( interval * 5 + 1800 )) mvn -B -ntp -q test -Dtest=ShardingBench -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.shardResources="$n" -Dbench.shardIntervalSeconds="$interval" >"$OUT/sharding.log" 2>&1 \
+      || log "sharding run failed: see $OUT/sharding.log"
+  json=$(cat "$OUT/sharding.json" 2>/dev/null || echo '{}')
+  scenario_rows+=("$json")
+  scenario_lines+=("sharding: $n resources, interval ${interval}s, 3 replicas: resources per replica $(grep -o '"resourcesPerReplica":"[^"]*"' <<<"$json" | cut -d'"' -f4), probes per replica in one interval $(grep -o '"probesPerReplicaSteady":"[^"]*"' <<<"$json" | cut -d'"' -f4); takeover after SIGKILL $(field "$json" takeoverKillMs) ms, after SIGTERM $(field "$json" takeoverTermMs) ms, a joiner acting after $(field "$json" joinActingMs) ms; shortest gap between two probes of one resource $(field "$json" shortestGapMs) ms; $(field "$json" statusWritesPerProbe) status writes per probe")
+  scenario_targets+=("sharding: resources probed twice within one interval = 0: $(field "$json" probedTwiceWithinInterval), $(zero "$(field "$json" probedTwiceWithinInterval)")")
+  scenario_targets+=("sharding: resources unprobed for more than an interval plus the takeover = 0: $(field "$json" unprobedBeyondIntervalPlusTakeover), $(zero "$(field "$json" unprobedBeyondIntervalPlusTakeover)")")
+  scenario_targets+=("sharding: takeover after SIGKILL <= lease 15 s + retry 2 s (+1 s polling): $(field "$json" takeoverKillMs) ms, $(verdict "$(field "$json" takeoverKillMs)" '<=' 18000)")
+  scenario_targets+=("sharding: <= 1 status write per probe: $(field "$json" statusWritesPerProbe), $(verdict "$(field "$json" statusWritesPerProbe)" '<=' 1)")
+}
+
 mkdir -p "$OUT"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 install_packages
@@ -484,4 +506,5 @@ run_check_start
 run_tarpit
 run_politeness
 [ "${BENCH_OPERATOR_RESOURCES:-5000}" -gt 0 ] && run_operator_scale
+[ "${BENCH_SHARD_RESOURCES:-15000}" -gt 0 ] && run_sharding
 report

@@ -68,6 +68,8 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
     private final LeaseMembership membership;
     private final HostLimiter hostLimiter;
     private final int perHostLimit;
+    /** Held here: Micrometer keeps a gauge's object only weakly. */
+    private final ShardMetrics shardMetrics;
     private volatile boolean stopping;
 
     /**
@@ -113,10 +115,8 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                 new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
                         new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), metrics, results,
                 ownership, identity);
-        if (sharding) {
-            new ShardMetrics(registry, identity, () -> membership.view().members().size(), () -> membership.view().acting(),
-                    reconciler::ownedCount);
-        }
+        this.shardMetrics = !sharding ? null : new ShardMetrics(registry, identity, () -> membership.view().members().size(),
+                () -> membership.view().acting(), reconciler::ownedCount);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator
