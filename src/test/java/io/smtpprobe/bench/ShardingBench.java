@@ -123,7 +123,9 @@ class ShardingBench {
 
             Duration minGap = Duration.ofMillis((long) (interval.toMillis() * (1 - JITTER))).minusSeconds(1);
             long takeover = Math.max(killTakeoverMs, termTakeoverMs);
-            Duration maxGap = Duration.ofMillis((long) (interval.toMillis() * (1 + JITTER)) + takeover).plusSeconds(2);
+            // The new owner probes an overdue resource within the jitter (spread, as after a restart, so a takeover
+            // is no burst): an interval and its jitter, the takeover, then up to the jitter again; 2 s of rounding.
+            Duration maxGap = Duration.ofMillis((long) (interval.toMillis() * (1 + 2 * JITTER)) + takeover).plusSeconds(2);
             List<String> twice = ledger.closerThan(minGap);
             List<String> unprobed = ledger.longerThan(maxGap, end);
             Duration shortest = ledger.shortestGap();
@@ -133,10 +135,10 @@ class ShardingBench {
                             + "\"resourcesPerReplica\":\"%s\",\"probesPerReplicaSteady\":\"%s\",\"probesAfterKill\":\"%s\","
                             + "\"probesAfterTerm\":\"%s\",\"takeoverKillMs\":%d,\"takeoverTermMs\":%d,\"joinActingMs\":%d,"
                             + "\"probedTwiceWithinInterval\":%d,\"unprobedBeyondIntervalPlusTakeover\":%d,\"shortestGapMs\":%d,"
-                            + "\"statusWritesPerProbe\":%.3f,\"steadyProbes\":%d,\"maxLiveHeapAfterGcMiB\":%.1f}",
+                            + "\"unprobedBoundMs\":%d,\"statusWritesPerProbe\":%.3f,\"steadyProbes\":%d,\"maxLiveHeapAfterGcMiB\":%.1f}",
                     resources, interval.toSeconds(), perHostLimit, heap, createSeconds, firstCycleSeconds,
                     spread(owners), spread(steadyProbes), spread(afterKill), spread(afterTerm), killTakeoverMs, termTakeoverMs, joinMs,
-                    twice.size(), unprobed.size(), shortest == null ? -1 : shortest.toMillis(),
+                    twice.size(), unprobed.size(), shortest == null ? -1 : shortest.toMillis(), maxGap.toMillis(),
                     steadyProbeCount == 0 ? 0.0 : steadyWrites / (double) steadyProbeCount, steadyProbeCount, liveMiB);
             System.out.println(json);
             twice.stream().limit(10).forEach(line -> System.out.println("probed twice: " + line));
