@@ -127,7 +127,9 @@ class ShardingBench {
             // is no burst): an interval and its jitter, the takeover, then up to the jitter again; 2 s of rounding.
             Duration maxGap = Duration.ofMillis((long) (interval.toMillis() * (1 + 2 * JITTER)) + takeover).plusSeconds(2);
             List<String> twice = ledger.closerThan(minGap);
-            List<String> unprobed = ledger.longerThan(maxGap, end);
+            // from the steady start: the first cycle, while thousands of creations queue at the API server, is not judged
+            List<String> unprobed = ledger.longerThan(maxGap, steadyStart, end);
+            Duration longest = ledger.longestGap(steadyStart);
             Duration shortest = ledger.shortestGap();
             String json = String.format(Locale.ROOT,
                     "{\"scenario\":\"sharding\",\"replicas\":3,\"resources\":%d,\"intervalSeconds\":%d,\"perHostLimit\":%d,"
@@ -135,10 +137,11 @@ class ShardingBench {
                             + "\"resourcesPerReplica\":\"%s\",\"probesPerReplicaSteady\":\"%s\",\"probesAfterKill\":\"%s\","
                             + "\"probesAfterTerm\":\"%s\",\"takeoverKillMs\":%d,\"takeoverTermMs\":%d,\"joinActingMs\":%d,"
                             + "\"probedTwiceWithinInterval\":%d,\"unprobedBeyondIntervalPlusTakeover\":%d,\"shortestGapMs\":%d,"
-                            + "\"unprobedBoundMs\":%d,\"statusWritesPerProbe\":%.3f,\"steadyProbes\":%d,\"maxLiveHeapAfterGcMiB\":%.1f}",
+                            + "\"unprobedBoundMs\":%d,\"longestGapMs\":%d,\"statusWritesPerProbe\":%.3f,\"steadyProbes\":%d,\"maxLiveHeapAfterGcMiB\":%.1f}",
                     resources, interval.toSeconds(), perHostLimit, heap, createSeconds, firstCycleSeconds,
                     spread(owners), spread(steadyProbes), spread(afterKill), spread(afterTerm), killTakeoverMs, termTakeoverMs, joinMs,
                     twice.size(), unprobed.size(), shortest == null ? -1 : shortest.toMillis(), maxGap.toMillis(),
+                    longest == null ? -1 : longest.toMillis(),
                     steadyProbeCount == 0 ? 0.0 : steadyWrites / (double) steadyProbeCount, steadyProbeCount, liveMiB);
             System.out.println(json);
             twice.stream().limit(10).forEach(line -> System.out.println("probed twice: " + line));

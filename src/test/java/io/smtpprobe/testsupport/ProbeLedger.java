@@ -124,10 +124,18 @@ public final class ProbeLedger implements ResourceEventHandler<SmtpProbe> {
      * probe until {@code until}: a resource left unprobed.
      */
     public List<String> longerThan(Duration maxGap, Instant until) {
+        return longerThan(maxGap, Instant.MIN, until);
+    }
+
+    /** As {@link #longerThan(Duration, Instant)}, counting only gaps that begin at or after {@code since}. */
+    public List<String> longerThan(Duration maxGap, Instant since, Instant until) {
         List<String> found = new ArrayList<>();
         all().forEach((name, list) -> {
             for (int i = 1; i <= list.size(); i++) {
                 Instant from = list.get(i - 1).at();
+                if (from.isBefore(since)) {
+                    continue;
+                }
                 Instant to = i < list.size() ? list.get(i).at() : until;
                 if (Duration.between(from, to).compareTo(maxGap) > 0) {
                     found.add(name + ": unprobed from " + from + " to " + to);
@@ -135,6 +143,23 @@ public final class ProbeLedger implements ResourceEventHandler<SmtpProbe> {
             }
         });
         return found;
+    }
+
+    /** The longest gap between two probes of one resource that begins at or after {@code since}, or null with none. */
+    public Duration longestGap(Instant since) {
+        Duration longest = null;
+        for (List<Probe> list : all().values()) {
+            for (int i = 1; i < list.size(); i++) {
+                if (list.get(i - 1).at().isBefore(since)) {
+                    continue;
+                }
+                Duration gap = Duration.between(list.get(i - 1).at(), list.get(i).at());
+                if (longest == null || gap.compareTo(longest) > 0) {
+                    longest = gap;
+                }
+            }
+        }
+        return longest;
     }
 
     /** The shortest gap between two probes of one resource, or null with none. */
