@@ -16,6 +16,9 @@
 #     garbage codes) with BENCH_SOAK_SESSIONS (500) probe slots, the operator at the chart's heap
 #     (-Xmx384m; SoakBench): heap over time, blocked-thread warnings, lost status writes.
 #     BENCH_SOAK_ONLY=true runs only this scenario (e.g. BENCH_SOAK_SECONDS=120 to try it).
+#  7. sharding: BENCH_SHARD_RESOURCES (15000; 0 skips) SmtpProbes, interval BENCH_SHARD_INTERVAL (300 s), shared
+#     by 3 operator replicas on the real kube-apiserver (ShardingBench): spread, takeover on SIGKILL and SIGTERM,
+#     resources probed twice in an interval or left unprobed, status writes per probe. Four intervals long.
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
 # target/bench/table.md. About 25 minutes on 2 cores: a third of the first 15 the operator scale run, then the 10-minute soak.
 #
@@ -485,6 +488,25 @@ run_soak() {
   scenario_targets+=("soak: flat heap (live after GC at end <= max(1.1x, +16 MiB) of after the first minute, ${start} MiB): ${end} MiB, $(verdict "$end" '<=' "$bound")")
 }
 
+# zero VALUE: "met" for 0 (verdict divides by its limit)
+zero() { case "$1" in 0) echo met ;; null) echo "not measured" ;; *) echo "MISSED ($1, target 0)" ;; esac; }
+
+# Sharding (issue 15): its own section, so that other scenarios can be added beside it without touching it.
+run_sharding() {
+  local n=${BENCH_SHARD_RESOURCES:-15000} interval=${BENCH_SHARD_INTERVAL:-300} json
+  log "sharding: $n SmtpProbe resources, interval ${interval}s, 3 operator replicas on the real kube-apiserver"
+  timeout $(( interval * 5 + 1800 )) mvn -B -ntp -q test -Dtest=ShardingBench -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.shardResources="$n" -Dbench.shardIntervalSeconds="$interval" >"$OUT/sharding.log" 2>&1 \
+      || log "sharding run failed: see $OUT/sharding.log"
+  json=$(cat "$OUT/sharding.json" 2>/dev/null || echo '{}')
+  scenario_rows+=("$json")
+  scenario_lines+=("sharding: $n resources, interval ${interval}s, 3 replicas: resources per replica $(grep -o '"resourcesPerReplica":"[^"]*"' <<<"$json" | cut -d'"' -f4), probes per replica in one interval $(grep -o '"probesPerReplicaSteady":"[^"]*"' <<<"$json" | cut -d'"' -f4); takeover after SIGKILL $(field "$json" takeoverKillMs) ms, after SIGTERM $(field "$json" takeoverTermMs) ms, a joiner acting after $(field "$json" joinActingMs) ms; shortest gap between two probes of one resource $(field "$json" shortestGapMs) ms, longest after the first cycle $(field "$json" longestGapMs) ms (bound $(field "$json" unprobedBoundMs) ms); $(field "$json" statusWritesPerProbe) status writes per probe")
+  scenario_targets+=("sharding: resources probed twice within one interval = 0: $(field "$json" probedTwiceWithinInterval), $(zero "$(field "$json" probedTwiceWithinInterval)")")
+  scenario_targets+=("sharding: resources unprobed for more than an interval plus the takeover = 0: $(field "$json" unprobedBeyondIntervalPlusTakeover), $(zero "$(field "$json" unprobedBeyondIntervalPlusTakeover)")")
+  scenario_targets+=("sharding: takeover after SIGKILL <= lease 15 s + retry 2 s (+1 s polling): $(field "$json" takeoverKillMs) ms, $(verdict "$(field "$json" takeoverKillMs)" '<=' 18000)")
+  scenario_targets+=("sharding: <= 1 status write per probe: $(field "$json" statusWritesPerProbe), $(verdict "$(field "$json" statusWritesPerProbe)" '<=' 1)")
+}
+
 mkdir -p "$OUT"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "${BENCH_SOAK_ONLY:-false}" = true ]; then
@@ -518,4 +540,5 @@ run_tarpit
 run_politeness
 [ "${BENCH_OPERATOR_RESOURCES:-5000}" -gt 0 ] && run_operator_scale
 [ "${BENCH_SOAK_SECONDS:-600}" -gt 0 ] && run_soak
+[ "${BENCH_SHARD_RESOURCES:-15000}" -gt 0 ] && run_sharding
 report

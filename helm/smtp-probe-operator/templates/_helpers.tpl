@@ -31,6 +31,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
+{{/* "true" when the replicas shard the resources: sharding.enabled, or with "auto" more than one replica. */}}
+{{- define "spo.sharding" -}}
+{{- if eq (toString .Values.sharding.enabled) "auto" -}}
+{{- gt (int .Values.replicaCount) 1 -}}
+{{- else -}}
+{{- .Values.sharding.enabled -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "spo.leaseNamespace" -}}
 {{- default .Release.Namespace .Values.leaderElection.leaseNamespace -}}
 {{- end -}}

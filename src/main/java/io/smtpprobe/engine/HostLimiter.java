@@ -1,7 +1,9 @@
 package io.smtpprobe.engine;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +16,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class HostLimiter {
 
-    private final int perHost;
+    private int perHost;
     private final Map<String, Slot> slots = new HashMap<>();
 
     public HostLimiter(int perHost) {
@@ -24,8 +26,37 @@ public final class HostLimiter {
         this.perHost = perHost;
     }
 
-    public int perHost() {
+    public synchronized int perHost() {
         return perHost;
+    }
+
+    /**
+     * Changes the limit, e.g. when the operator's replicas share the politeness budget and their
+     * number changes. A higher limit admits waiters at once; a lower one takes effect as
+     * connections end (none is cut).
+     */
+    public void resize(int newLimit) {
+        if (newLimit < 1) {
+            throw new IllegalArgumentException("per-host limit must be at least 1");
+        }
+        List<Runnable> admit = new ArrayList<>();
+        synchronized (this) {
+            perHost = newLimit;
+            slots.forEach((key, slot) -> {
+                while (slot.inUse < perHost && !slot.waiters.isEmpty()) {
+                    CompletableFuture<Runnable> next = slot.waiters.poll();
+                    slot.inUse++;
+                    admit.add(() -> {
+                        Runnable permit = release(key);
+                        if (!next.complete(permit)) {
+                            permit.run();
+                        }
+                    });
+                }
+            });
+        }
+        // Outside the lock, as in release: completing runs the waiter's continuation.
+        admit.forEach(Runnable::run);
     }
 
     /** Completes when a connection to {@code key} may be opened; call the permit's release once. */
@@ -50,7 +81,8 @@ public final class HostLimiter {
                 }
                 released[0] = true;
                 Slot slot = slots.get(key);
-                next = slot.waiters.poll();
+                // above a lowered limit, a freed permit is returned rather than passed on
+                next = slot.inUse > perHost ? null : slot.waiters.poll();
                 if (next == null) {
                     slot.inUse--;
                     if (slot.inUse == 0) {

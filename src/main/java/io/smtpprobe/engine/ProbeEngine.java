@@ -24,11 +24,17 @@ public final class ProbeEngine {
     /** @param egressControl null: no control target, connect failures are reported as they are */
     public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, int perHostLimit, Clock clock,
                                      EgressCheck.Settings egressControl) {
+        return create(vertx, dns, policy, new HostLimiter(perHostLimit), clock, egressControl);
+    }
+
+    /** With a limiter the caller keeps, to resize it (the operator's replicas divide the per-host limit among them). */
+    public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, HostLimiter hostLimiter, Clock clock,
+                                     EgressCheck.Settings egressControl) {
         BannerCheck banner = new BannerCheck(vertx);
         EgressCheck egress = egressControl == null ? null : new EgressCheck(egressControl, banner::failure, clock);
         return new DefaultProbeRunner(new DnsjavaMxResolver(dns),
                 new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault(), daneCheck(dns)),
-                policy, new HostLimiter(perHostLimit), Timers.of(vertx), egress);
+                policy, hostLimiter, Timers.of(vertx), egress);
     }
 
     /**

@@ -292,9 +292,10 @@ class PodIT {
         String leader = podName();
         Map<String, List<java.time.Instant>> probes = new LinkedHashMap<>();
         recordProbeTimes(probes);
-        // The values of the upgrade before, plus the replica count: a scale-up, no rollout.
+        // The values of the upgrade before, plus the replica count: a scale-up, no rollout. Two replicas would
+        // shard the resources (sharding.enabled auto); this step is about the single Lease, so sharding stays off.
         Helm.Result upgrade = helm.run(installArguments("upgrade", "--set", "probes.maxConcurrent=32",
-                "--set", "replicaCount=2"));
+                "--set", "replicaCount=2", "--set", "sharding.enabled=false"));
         assertThat(upgrade.exitCode()).as(upgrade.output() + diagnostics()).isZero();
         List<String> pods = pods();
         assertThat(pods).as("operator pods").hasSize(2).contains(leader);

@@ -51,7 +51,10 @@ public record SmtpProbeStatus(
         @JsonPropertyDescription("When a probe last had Ready False.")
         String lastFailureTime,
         @JsonPropertyDescription("How often Ready flipped between consecutive entries of history.")
-        Integer flaps) {
+        Integer flaps,
+        @JsonPropertyDescription("The operator replica (its pod name) that ran the last probe; with several replicas "
+                + "each probes its own share of the resources.")
+        String probedBy) {
 
     /** The status before it had a truncation marker: existing callers build an untruncated status. */
     public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
@@ -61,18 +64,18 @@ public record SmtpProbeStatus(
                 consecutiveFailures, lastResultChangeTime, warnings, null, null);
     }
 
-    /** The status before it kept a history. */
+    /** The status before it kept a history and named the replica that probed. */
     public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
             String message, List<Condition> conditions, List<DomainStatus> domains, Integer consecutiveFailures,
             String lastResultChangeTime, List<String> warnings, Boolean truncated, String truncation) {
         this(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions, domains,
-                consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, null, null, null, null);
+                consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, null, null, null, null, null);
     }
 
-    /** Without what every probe cycle moves: its times and the history ring, which gains an entry each cycle. */
+    /** Without what every probe cycle moves: its times, the replica that ran it and the history ring, which gains an entry each cycle. */
     public SmtpProbeStatus withoutProbeTimes() {
         return toBuilder().lastProbeTime(null).nextProbeTime(null)
-                .history(null).lastSuccessTime(null).lastFailureTime(null).flaps(null).build();
+                .history(null).lastSuccessTime(null).lastFailureTime(null).flaps(null).probedBy(null).build();
     }
 
     public static Builder builder() {
@@ -84,7 +87,7 @@ public record SmtpProbeStatus(
                 .result(result).reason(reason).message(message).conditions(conditions).domains(domains)
                 .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime).warnings(warnings)
                 .truncated(truncated).truncation(truncation).history(history).lastSuccessTime(lastSuccessTime)
-                .lastFailureTime(lastFailureTime).flaps(flaps);
+                .lastFailureTime(lastFailureTime).flaps(flaps).probedBy(probedBy);
     }
 
     /** Seventeen components are too many to pass by position: the builder names each one. */
@@ -106,6 +109,7 @@ public record SmtpProbeStatus(
         private String lastSuccessTime;
         private String lastFailureTime;
         private Integer flaps;
+        private String probedBy;
 
         private Builder() {
         }
@@ -197,10 +201,15 @@ public record SmtpProbeStatus(
             return this;
         }
 
+        public Builder probedBy(String value) {
+            probedBy = value;
+            return this;
+        }
+
         public SmtpProbeStatus build() {
             return new SmtpProbeStatus(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions,
                     domains, consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, history,
-                    lastSuccessTime, lastFailureTime, flaps);
+                    lastSuccessTime, lastFailureTime, flaps, probedBy);
         }
     }
 }

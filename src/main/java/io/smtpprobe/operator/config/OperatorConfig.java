@@ -84,6 +84,8 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    Sharding sharding();
+
     Api api();
 
     interface Operator {
@@ -116,6 +118,19 @@ public interface OperatorConfig {
         @WithDefault("2s")
         @WithConverter(GoDurationConverter.class)
         Duration retryPeriod();
+    }
+
+    /**
+     * Several replicas, each probing a disjoint share (io.smtpprobe.operator.sharding). Reuses the
+     * leader election's namespace, identity and durations for its per-replica Leases; replaces the
+     * single Lease when on.
+     */
+    interface Sharding {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The label value that groups the replicas' Leases; unset: the leader election's lease name. */
+        Optional<String> group();
     }
 
     Metrics metrics();

@@ -4,6 +4,7 @@ import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.engine.EgressCheck;
 import io.smtpprobe.engine.EgressPolicy;
+import io.smtpprobe.engine.HostLimiter;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.engine.dns.DnsSettings;
@@ -24,9 +25,17 @@ import org.jboss.logging.Logger;
 public class ProbeRunnerProducer {
     private static final Logger LOG = Logger.getLogger(ProbeRunnerProducer.class);
 
+    /** One limiter for the engine and the operator, which divides it among its replicas when sharding. */
     @Produces
     @Singleton
-    ProbeRunner probeRunner(Vertx vertx, EngineConfig config, ProbeTracing tracing) {
+    HostLimiter hostLimiter(EngineConfig config) {
+        return new HostLimiter(config.perHostLimit());
+    }
+
+    @Produces
+    @Singleton
+    ProbeRunner probeRunner(Vertx vertx, EngineConfig config, HostLimiter hostLimiter,
+            ProbeTracing tracing) {
         EgressPolicy policy = policy(config.policy());
         DnsSettings dns = DnsSettings.defaults()
                 .withServers(config.dns().servers().orElse(List.of()))
@@ -39,7 +48,7 @@ public class ProbeRunnerProducer {
             LOG.infof("egress control target %s, probed when %d domains fail to connect within %s",
                     control.target(), control.failingDomains(), control.window());
         }
-        return tracing.wrap(ProbeEngine.create(vertx, dns, policy, config.perHostLimit(), Clock.systemUTC(), control));
+        return tracing.wrap(ProbeEngine.create(vertx, dns, policy, hostLimiter, Clock.systemUTC(), control));
     }
 
     static EgressCheck.Settings egressControl(EngineConfig.Egress config) {

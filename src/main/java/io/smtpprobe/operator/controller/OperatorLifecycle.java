@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smtpprobe.engine.HostLimiter;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.operator.config.OperatorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,8 @@ public class OperatorLifecycle {
     MeterRegistry registry;
     @Inject
     OperatorConfig config;
+    @Inject
+    HostLimiter hostLimiter;
 
     private volatile OperatorRuntime runtime;
 
@@ -35,7 +38,7 @@ public class OperatorLifecycle {
             return;
         }
         // Exiting hands the replica to Kubernetes, which restarts it as a standby.
-        var started = new OperatorRuntime(client, runner, config, registry, () -> Quarkus.asyncExit(1));
+        var started = new OperatorRuntime(client, runner, config, registry, () -> Quarkus.asyncExit(1), hostLimiter);
         runtime = started;
         started.start();
     }

@@ -10,9 +10,14 @@ import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
+import io.smtpprobe.engine.HostLimiter;
 import io.smtpprobe.engine.ProbeRunner;
 import io.smtpprobe.operator.config.OperatorConfig;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
+import io.smtpprobe.operator.metrics.ShardMetrics;
+import io.smtpprobe.operator.sharding.LeaseMembership;
+import io.smtpprobe.operator.sharding.Ownership;
+import io.smtpprobe.operator.sharding.ShardView;
 import io.smtpprobe.operator.status.DiagnosisConditions;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
 import io.smtpprobe.operator.status.StatusBudget;
@@ -60,6 +65,12 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
     private final String leaseNamespace;
     private final Runnable onLeaseLost;
     private final Operator operator;
+    /** Null unless sharding: then it decides which resources this replica probes, instead of one Lease for all. */
+    private final LeaseMembership membership;
+    private final HostLimiter hostLimiter;
+    private final int perHostLimit;
+    /** Held here: Micrometer keeps a gauge's object only weakly. */
+    private final ShardMetrics shardMetrics;
     private volatile boolean stopping;
 
     /**
@@ -69,7 +80,18 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
      */
     public OperatorRuntime(KubernetesClient client, ProbeRunner runner, OperatorConfig config, MeterRegistry registry,
             Runnable onLeaseLost) {
+        this(client, runner, config, registry, onLeaseLost, null);
+    }
+
+    /**
+     * @param hostLimiter the engine's per-host limiter, divided among the replicas when sharding
+     *                    (null: the limit stays as configured on each replica)
+     */
+    public OperatorRuntime(KubernetesClient client, ProbeRunner runner, OperatorConfig config, MeterRegistry registry,
+            Runnable onLeaseLost, HostLimiter hostLimiter) {
         this.client = client;
+        this.hostLimiter = hostLimiter;
+        this.perHostLimit = hostLimiter == null ? 0 : hostLimiter.perHost();
         this.config = config;
         this.onLeaseLost = onLeaseLost;
         this.identity = config.leaderElection().identity().filter(s -> !s.isBlank()).orElseGet(OperatorRuntime::defaultIdentity);
@@ -82,12 +104,21 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         this.cycles = new ProbeCycles(runner, gate,
                 new Schedule(new Random(), config.scheduleJitter()), clock);
         this.writer = new StatusWriter(client);
+        boolean sharding = config.sharding().enabled();
+        var le = config.leaderElection();
+        this.membership = !sharding ? null : new LeaseMembership(client, leaseNamespace,
+                config.sharding().group().filter(g -> !g.isBlank()).orElse(le.leaseName()), identity, le.leaseDuration(),
+                le.renewDeadline(), le.retryPeriod(), clock, this::viewChanged);
+        Ownership ownership = sharding ? membership : Ownership.ALL;
         this.reconciler = new SmtpProbeReconciler(cycles,
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
                         config.defaultGreylistRetry()),
                 new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
                         new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization()),
-                        new StatusHistory(config.statusHistory())), writer, new ProbeEvents(client, clock), metrics, results);
+                        new StatusHistory(config.statusHistory())), writer, new ProbeEvents(client, clock), metrics, results,
+                ownership, identity);
+        this.shardMetrics = !sharding ? null : new ShardMetrics(registry, identity, () -> membership.view().members().size(),
+                () -> membership.view().acting(), reconciler::ownedCount);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator
@@ -96,7 +127,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                     // keep retrying when the CRD is not installed yet or the API server is away at start-up
                     .withStopOnInformerErrorDuringStartup(false)
                     .withReconciliationTerminationTimeout(SHUTDOWN_DRAIN);
-            if (config.leaderElection().enabled()) {
+            if (config.leaderElection().enabled() && !sharding) {
                 o.withLeaderElectionConfiguration(leaderElection());
             }
         });
@@ -114,10 +145,13 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
 
     /** Starts watching; returns once the informers have listed (or given up waiting, then they keep retrying). */
     public void start() {
-        if (!config.leaderElection().enabled()) {
+        if (!config.leaderElection().enabled() || membership != null) {
             cycles.activate();
         }
         operator.start();
+        if (membership != null) {
+            membership.start();
+        }
         LOG.infof("operator started: namespaces=%s leaderElection=%s", config.watchNamespaces().orElse(List.of()).isEmpty() ? "all"
                 : config.watchNamespaces().get(), config.leaderElection().enabled() ? identity + "@" + leaseNamespace : "off");
     }
@@ -169,8 +203,31 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         cycles.drain(SHUTDOWN_DRAIN);
         cycles.deactivate();
         operator.stop();
-        if (config.leaderElection().enabled()) {
+        if (membership != null) {
+            // after probing and status writes stopped: the others take over as soon as the Lease is gone
+            membership.close();
+        } else if (config.leaderElection().enabled()) {
             releaseLease();
+        }
+    }
+
+    /** This replica's shard view, when sharding. */
+    public Optional<ShardView> shardView() {
+        return membership == null ? Optional.empty() : Optional.of(membership.view());
+    }
+
+    /**
+     * Per replica, the per-host limit divided by the members (at least 1): no coordination on the hot path,
+     * and the total stays within the limit while it is at least the member count.
+     */
+    private void viewChanged(ShardView view) {
+        try {
+            reconciler.viewChanged(view::owns);
+            if (hostLimiter != null && view.acting()) {
+                hostLimiter.resize(Math.max(1, perHostLimit / Math.max(1, view.members().size())));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "sharding: applying view %s failed", view);
         }
     }
 

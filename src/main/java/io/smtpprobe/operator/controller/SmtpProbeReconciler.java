@@ -14,9 +14,11 @@ import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
 import io.smtpprobe.core.Expectation;
 import io.smtpprobe.operator.metrics.ProbeMetrics;
+import io.smtpprobe.operator.sharding.Ownership;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
 import java.net.HttpURLConnection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jboss.logging.Logger;
@@ -46,10 +48,24 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
     private final ProbeMetrics metrics;
     private final LatestResults results;
     private final ProbeCompletions completions;
+    private final Ownership ownership;
+    private final String replica;
     private volatile IndexedResourceCache<SmtpProbe> cache;
 
     SmtpProbeReconciler(ProbeCycles cycles, ProbeRequestMapper mapper, SmtpProbeStatusAggregator aggregator,
             StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results) {
+        this(cycles, mapper, aggregator, writer, events, metrics, results, Ownership.ALL, null);
+    }
+
+    /**
+     * @param ownership which resources this replica probes (sharding), asked before each probe and each status write
+     * @param replica   this replica's name for {@code status.probedBy}; null leaves it out
+     */
+    SmtpProbeReconciler(ProbeCycles cycles, ProbeRequestMapper mapper, SmtpProbeStatusAggregator aggregator,
+            StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results, Ownership ownership,
+            String replica) {
+        this.ownership = ownership;
+        this.replica = replica;
         this.cycles = cycles;
         this.mapper = mapper;
         this.aggregator = aggregator;
@@ -78,6 +94,11 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
             return UpdateControl.noUpdate();
         }
         var key = ResourceKey.of(resource);
+        if (!ownership.owns(resource.getMetadata().getUid())) {
+            // Another replica's share: parked until a view change hands it to this one (claim).
+            release(key);
+            return UpdateControl.noUpdate();
+        }
         var cycle = cycles.of(resource);
         var stored = resource.getStatus();
         if (cycle.firstVisit() && stored != null && stored.consecutiveFailures() != null) {
@@ -127,9 +148,10 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
                 metrics.record(key, finished.report());
             }
         });
-        SmtpProbeStatus status = finished.error() != null
+        SmtpProbeStatus computed = finished.error() != null
                 ? aggregator.failed(finished.error(), previous, cycle.generation, finished.at(), finished.untilNext())
                 : aggregator.probed(finished.report(), expectation, previous, cycle.generation, finished.at(), finished.untilNext());
+        SmtpProbeStatus status = replica == null ? computed : computed.toBuilder().probedBy(replica).build();
         var outcome = write(resource, status, true);
         var wait = cycles.published(cycle, finished);
         if (outcome != WriteOutcome.Written) {
@@ -146,6 +168,16 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
 
     /** A conflict fails the reconciliation, so that the SDK retries it, with backoff, on the fresh object. */
     private WriteOutcome write(SmtpProbe resource, SmtpProbeStatus status, boolean always) {
+        if (!ownership.owns(resource.getMetadata().getUid())) {
+            // The fence: a replica that lost the resource writes nothing more, whatever it still holds.
+            release(ResourceKey.of(resource));
+            return WriteOutcome.Unchanged;
+        }
+        var stored = resource.getStatus();
+        if (status.probedBy() == null && stored != null && stored.probedBy() != null) {
+            // a write without a probe (suspended, invalid spec) keeps naming who probed last
+            status = status.toBuilder().probedBy(stored.probedBy()).build();
+        }
         var outcome = writer.write(resource, status, always);
         if (outcome == WriteOutcome.Conflict) {
             throw new StatusConflictException(ResourceKey.of(resource));
@@ -169,6 +201,38 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
 
     private static Duration atLeast(Duration a, Duration b) {
         return a.compareTo(b) < 0 ? b : a;
+    }
+
+    /**
+     * A new shard view: resources this replica lost are dropped first (their probes cancelled, results
+     * discarded, gauges removed), then every resource it owns is reconciled, which starts the gained ones
+     * from their stored {@code lastProbeTime}.
+     */
+    void viewChanged(Ownership view) {
+        var known = cache;
+        if (known == null) {
+            return;
+        }
+        var owned = new ArrayList<ResourceKey>();
+        known.list().forEach(resource -> {
+            var key = ResourceKey.of(resource);
+            if (view.owns(resource.getMetadata().getUid())) {
+                owned.add(key);
+            } else {
+                release(key);
+            }
+        });
+        owned.forEach(completions::finished);
+    }
+
+    /** Resources in the cache this replica owns now, for the share-per-replica gauge. */
+    long ownedCount() {
+        var known = cache;
+        return known == null ? 0 : known.list().filter(r -> ownership.owns(r.getMetadata().getUid())).count();
+    }
+
+    private void release(ResourceKey key) {
+        deleted(key);
     }
 
     private void deleted(ResourceKey key) {
