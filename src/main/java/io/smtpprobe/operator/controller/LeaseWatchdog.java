@@ -20,13 +20,13 @@ import java.util.function.Supplier;
  * of 10 s, and would with the defaults (15 s lease, 10 s renew deadline) for about 24 s.
  *
  * <p>So the watchdog looks at the Lease itself, every retry period, never with more than one look in
- * flight. A look that finds this replica holding the Lease, renewed {@code age} before the look was
- * sent, lets the leader probe until the send time plus the renew deadline minus that age: the renewal
- * plus the renew deadline, before the Lease can expire for anyone else (the renewal plus the lease
- * duration; fabric8 requires the renew deadline to be shorter). The age is the one wall-clock
- * difference, between this replica's own renewTime and its own clock; a renewTime in the future (the
- * clock stepped back) proves nothing, and one from before a forward step looks old: a clock step can
- * end leadership early, never extend it.
+ * flight. A look that finds this replica holding the Lease with a renewTime it has not seen before
+ * shows a renewal, done by the time the answer came: the leader may probe until that moment plus the
+ * renew deadline (fabric8's meaning of it), but never past the moment the Lease can expire for another
+ * replica, the renewTime plus the lease duration, less {@link #MARGIN}. The renewTime is the one
+ * wall-clock time used, against this replica's own clock; a renewTime in the future (the clock stepped
+ * back) proves nothing, and one from before a forward step looks old: a clock step can end leadership
+ * early, never extend it.
  */
 final class LeaseWatchdog {
     /** One look at the Lease: its renewTime when this replica holds it, empty when it does not. */
@@ -35,8 +35,11 @@ final class LeaseWatchdog {
 
     /** Rounding of renewTime (microseconds) and of the clocks: a renewal this far in the future still counts as now. */
     static final Duration TOLERANCE = Duration.ofMillis(50);
+    /** Probing ends this long before the Lease can expire: the check's tick and the clocks' rounding. */
+    static final Duration MARGIN = Duration.ofMillis(250);
 
     private final Duration renewDeadline;
+    private final Duration leaseDuration;
     private final LongSupplier nanoTime;
     private final Clock wall;
     private final Look look;
@@ -45,9 +48,12 @@ final class LeaseWatchdog {
     private boolean armed;
     private long validUntil;
     private boolean lookInFlight;
+    private Instant lastRenewal;
 
-    LeaseWatchdog(Duration renewDeadline, LongSupplier nanoTime, Clock wall, Look look, Executor executor, Runnable onExpired) {
+    LeaseWatchdog(Duration renewDeadline, Duration leaseDuration, LongSupplier nanoTime, Clock wall, Look look, Executor executor,
+            Runnable onExpired) {
         this.renewDeadline = renewDeadline;
+        this.leaseDuration = leaseDuration;
         this.nanoTime = nanoTime;
         this.wall = wall;
         this.look = look;
@@ -91,14 +97,17 @@ final class LeaseWatchdog {
 
     private synchronized void looked(long sent, Instant sentAt, Optional<Instant> renewed) {
         lookInFlight = false;
-        if (renewed.isEmpty()) {
+        if (renewed.isEmpty() || renewed.get().equals(lastRenewal)) {
             return;
         }
+        lastRenewal = renewed.get();
         Duration age = Duration.between(renewed.get(), sentAt);
         if (age.compareTo(TOLERANCE.negated()) < 0) {
             return;
         }
-        long until = sent + renewDeadline.toNanos() - Math.max(0, age.toNanos());
+        long expires = sent - Math.max(0, age.toNanos()) + leaseDuration.toNanos() - MARGIN.toNanos();
+        long renewedBy = nanoTime.getAsLong();
+        long until = Math.min(renewedBy + renewDeadline.toNanos(), expires);
         if (until - validUntil > 0) {
             validUntil = until;
         }

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +70,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
     private final Operator operator;
     private final LeaseWatchdog watchdog;
     private final ScheduledExecutorService watchdogThreads;
+    private final ExecutorService lookThread;
     private final AtomicBoolean leaseLost = new AtomicBoolean();
     private volatile boolean stopping;
 
@@ -104,10 +105,17 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            this.watchdog = new LeaseWatchdog(config.leaderElection().renewDeadline(), System::nanoTime, clock, this::lookAtLease,
-                    lookThread(), this::renewalNotSeen);
+            // Looks at the Lease run one at a time on a thread of their own: one may hang until the request timeout.
+            this.lookThread = Executors.newSingleThreadExecutor(r -> {
+                var thread = new Thread(r, "lease-watchdog-look");
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.watchdog = new LeaseWatchdog(config.leaderElection().renewDeadline(), config.leaderElection().leaseDuration(), System::nanoTime, clock, this::lookAtLease,
+                    lookThread, this::renewalNotSeen);
         } else {
             this.watchdogThreads = null;
+            this.lookThread = null;
             this.watchdog = null;
         }
         this.operator = new Operator(o -> {
@@ -196,6 +204,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         if (watchdog != null) {
             watchdog.disarm();
             watchdogThreads.shutdownNow();
+            lookThread.shutdownNow();
         }
         cycles.drain(SHUTDOWN_DRAIN);
         cycles.deactivate();
@@ -271,15 +280,6 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(lease.getSpec().getRenewTime().toInstant());
-    }
-
-    /** Looks at the Lease one at a time on a thread of their own: one may hang until the request timeout. */
-    private static Executor lookThread() {
-        return Executors.newSingleThreadExecutor(r -> {
-            var thread = new Thread(r, "lease-watchdog-look");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /**

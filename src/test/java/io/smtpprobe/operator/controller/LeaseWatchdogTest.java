@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The leader's own proof of renewal, on hand-moved clocks and a Lease the test scripts. */
 class LeaseWatchdogTest {
     static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
+    static final Duration LEASE_DURATION = Duration.ofSeconds(15);
     static final Duration RETRY = Duration.ofSeconds(2);
 
     final AtomicLong nanos = new AtomicLong(-5_000_000_000L);
@@ -22,8 +23,12 @@ class LeaseWatchdogTest {
     /** What the next look finds: the renewTime of a Lease this replica holds, or empty (not held, or the request failed). */
     Optional<Instant> lease = Optional.empty();
     final Queue<Runnable> pendingLooks = new ArrayDeque<>();
-    final LeaseWatchdog watchdog = new LeaseWatchdog(RENEW_DEADLINE, nanos::get, wall, () -> lease, pendingLooks::add,
-            expired::incrementAndGet);
+    final LeaseWatchdog watchdog = watchdog(LEASE_DURATION);
+
+    LeaseWatchdog watchdog(Duration leaseDuration) {
+        return new LeaseWatchdog(RENEW_DEADLINE, leaseDuration, nanos::get, wall, () -> lease, pendingLooks::add,
+                expired::incrementAndGet);
+    }
 
     @Test
     void renewalsSeenEveryRetryPeriodKeepTheLeaderProbing() {
@@ -36,7 +41,7 @@ class LeaseWatchdogTest {
             assertThat(watchdog.check()).isFalse();
         }
         assertThat(expired).hasValue(0);
-        assertThat(watchdog.remaining()).isEqualTo(RENEW_DEADLINE.minus(RETRY));
+        assertThat(watchdog.remaining()).as("the renew deadline from the last renewal seen").isEqualTo(RENEW_DEADLINE.minus(RETRY.dividedBy(2)));
     }
 
     @Test
@@ -51,12 +56,27 @@ class LeaseWatchdogTest {
             watchdog.look(); // and no other piles up behind it
         }
         assertThat(pendingLooks).hasSize(1);
-        advance(RENEW_DEADLINE.minusMillis(300).minusMillis(1));
+        advance(RENEW_DEADLINE.minusMillis(1));
         assertThat(watchdog.check()).as("just before the deadline").isFalse();
         advance(Duration.ofMillis(1));
-        assertThat(watchdog.check()).as("the renewal plus the renew deadline").isTrue();
+        assertThat(watchdog.check()).as("the renewal seen plus the renew deadline").isTrue();
         assertThat(watchdog.check()).as("once").isFalse();
         assertThat(expired).hasValue(1);
+    }
+
+    @Test
+    void neverPastTheMomentTheLeaseCanExpireForAnotherReplica() {
+        var shortLease = watchdog(Duration.ofSeconds(11));
+        shortLease.arm();
+        advance(Duration.ofSeconds(3));
+        lease = Optional.of(wall.instant().minusSeconds(2)); // a slow renewal, stamped 2 s before its answer came
+        shortLease.look();
+        pendingLooks.poll().run();
+        // the renewTime (t = 1 s) plus 11 s, less the margin: before the renew deadline of 10 s from t = 3 s
+        advance(Duration.ofSeconds(9).minus(LeaseWatchdog.MARGIN).minusMillis(1));
+        assertThat(shortLease.check()).isFalse();
+        advance(Duration.ofMillis(1));
+        assertThat(shortLease.check()).isTrue();
     }
 
     @Test
