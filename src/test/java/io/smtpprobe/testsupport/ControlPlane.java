@@ -62,6 +62,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneBinaries binaries;
     private final Path workDir;
     private final List<ControlPlaneProcess> processes;
+    private final String etcdUrl;
     private final String apiServerUrl;
     private final String caPem;
     private final Path kubeconfig;
@@ -71,10 +72,11 @@ public final class ControlPlane implements AutoCloseable {
     private boolean closed;
 
     private ControlPlane(ControlPlaneBinaries binaries, Path workDir, List<ControlPlaneProcess> processes,
-            String apiServerUrl, String caPem, Path kubeconfig, boolean isShared) {
+            String etcdUrl, String apiServerUrl, String caPem, Path kubeconfig, boolean isShared) {
         this.binaries = binaries;
         this.workDir = workDir;
-        this.processes = processes;
+        this.processes = new ArrayList<>(processes);
+        this.etcdUrl = etcdUrl;
         this.apiServerUrl = apiServerUrl;
         this.caPem = caPem;
         this.kubeconfig = kubeconfig;
@@ -191,6 +193,33 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops kube-apiserver and starts it again on the same port, certificate and etcd, as a crash or an
+     * upgrade would: connections and watches end, and the new server's watch cache begins at etcd's current
+     * revision, so a watch resumed from an older resourceVersion gets 410 Gone. Returns once it is ready.
+     * For a private instance ({@link #start()}): tests sharing the shared one would see it go away.
+     */
+    public synchronized void restartApiServer() {
+        if (isShared) {
+            throw new IllegalStateException("restart a private control plane, not the shared one");
+        }
+        int last = processes.size() - 1;
+        processes.get(last).stop();
+        ControlPlaneProcess apiServer = ControlPlaneProcess.start("kube-apiserver",
+                apiServerCommand(binaries, workDir, etcdUrl, URI.create(apiServerUrl).getPort()),
+                workDir.resolve("kube-apiserver-" + System.nanoTime() + ".log"));
+        processes.set(last, apiServer);
+        try {
+            String adminToken = Files.readString(workDir.resolve("tokens.csv")).split(",", 2)[0];
+            HttpClient tls = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                    .sslContext(trusting(caPem)).version(HttpClient.Version.HTTP_1_1).build();
+            awaitOk(tls, URI.create(apiServerUrl + "/readyz"), adminToken, apiServer,
+                    System.nanoTime() + START_TIMEOUT.toNanos());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Stops a private control plane. The shared one ignores this and stops when the JVM exits. */
     @Override
     public void close() {
@@ -290,7 +319,7 @@ public final class ControlPlane implements AutoCloseable {
 
             Path kubeconfig = workDir.resolve("kubeconfig");
             writeKubeconfig(kubeconfig, apiServerUrl, caPem, "smtp-probe-admin", adminToken, "default");
-            return new ControlPlane(binaries, workDir, List.copyOf(processes), apiServerUrl, caPem, kubeconfig,
+            return new ControlPlane(binaries, workDir, processes, etcdUrl, apiServerUrl, caPem, kubeconfig,
                     isShared);
         } catch (RuntimeException | IOException e) {
             boolean portTaken = processes.stream().anyMatch(p -> p.logTail().contains("address already in use"));

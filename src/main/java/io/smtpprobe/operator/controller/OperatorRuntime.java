@@ -1,5 +1,6 @@
 package io.smtpprobe.operator.controller;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -24,11 +25,17 @@ import io.smtpprobe.operator.status.StatusBudget;
 import io.smtpprobe.operator.status.StatusHistory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,6 +61,8 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
      * this only stops a loop, such as one reacting to its own writes, from flooding the API server.
      */
     static final int RECONCILIATIONS_PER_SECOND = 30;
+    /** How often the lease watchdog compares the monotonic clock with the renew deadline. */
+    static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
 
     private final KubernetesClient client;
     private final OperatorConfig config;
@@ -71,6 +80,10 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
     private final int perHostLimit;
     /** Held here: Micrometer keeps a gauge's object only weakly. */
     private final ShardMetrics shardMetrics;
+    private final LeaseWatchdog watchdog;
+    private final ScheduledExecutorService watchdogThreads;
+    private final ExecutorService lookThread;
+    private final AtomicBoolean leaseLost = new AtomicBoolean();
     private volatile boolean stopping;
 
     /**
@@ -119,6 +132,25 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                 ownership, identity);
         this.shardMetrics = !sharding ? null : new ShardMetrics(registry, identity, () -> membership.view().members().size(),
                 () -> membership.view().acting(), reconciler::ownedCount);
+        if (config.leaderElection().enabled() && !sharding) {
+            this.watchdogThreads = Executors.newSingleThreadScheduledExecutor(r -> {
+                var thread = new Thread(r, "lease-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // Looks at the Lease run one at a time on a thread of their own: one may hang until the request timeout.
+            this.lookThread = Executors.newSingleThreadExecutor(r -> {
+                var thread = new Thread(r, "lease-watchdog-look");
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.watchdog = new LeaseWatchdog(config.leaderElection().renewDeadline(), config.leaderElection().leaseDuration(), System::nanoTime, clock, this::lookAtLease,
+                    lookThread, this::renewalNotSeen);
+        } else {
+            this.watchdogThreads = null;
+            this.lookThread = null;
+            this.watchdog = null;
+        }
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator
@@ -147,6 +179,11 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
     public void start() {
         if (!config.leaderElection().enabled() || membership != null) {
             cycles.activate();
+        } else {
+            long tick = WATCHDOG_TICK.toMillis();
+            watchdogThreads.scheduleWithFixedDelay(this::lookAtLeaseSoon, 0, config.leaderElection().retryPeriod().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            watchdogThreads.scheduleAtFixedRate(this::checkWatchdog, tick, tick, TimeUnit.MILLISECONDS);
         }
         operator.start();
         if (membership != null) {
@@ -200,6 +237,11 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
             return;
         }
         stopping = true;
+        if (watchdog != null) {
+            watchdog.disarm();
+            watchdogThreads.shutdownNow();
+            lookThread.shutdownNow();
+        }
         cycles.drain(SHUTDOWN_DRAIN);
         cycles.deactivate();
         operator.stop();
@@ -242,16 +284,61 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
 
     private void startedLeading() {
         LOG.infof("%s acquired lease %s/%s: probing", identity, leaseNamespace, config.leaderElection().leaseName());
+        watchdog.arm();
         cycles.activate();
     }
 
     private void stoppedLeading() {
+        watchdog.disarm();
         if (stopping) {
             return;
         }
         LOG.infof("%s lost lease %s/%s: probing stopped", identity, leaseNamespace, config.leaderElection().leaseName());
+        leadershipOver();
+    }
+
+    /** The watchdog's verdict: no renewal seen within the renew deadline, whatever fabric8's elector still waits for. */
+    private void renewalNotSeen() {
+        if (stopping) {
+            return;
+        }
+        LOG.warnf("%s saw no renewal of lease %s/%s within the renew deadline of %s: probing stopped", identity, leaseNamespace,
+                config.leaderElection().leaseName(), config.leaderElection().renewDeadline());
+        leadershipOver();
+    }
+
+    private void leadershipOver() {
         cycles.deactivate();
-        onLeaseLost.run();
+        if (leaseLost.compareAndSet(false, true)) {
+            onLeaseLost.run();
+        }
+    }
+
+    private void lookAtLeaseSoon() {
+        try {
+            watchdog.look();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "lease watchdog");
+        }
+    }
+
+    private void checkWatchdog() {
+        try {
+            watchdog.check();
+        } catch (RuntimeException e) {
+            // a scheduled task that throws is never run again
+            LOG.warnf(e, "lease watchdog");
+        }
+    }
+
+    /** The Lease's renewTime while this replica holds it. */
+    private Optional<Instant> lookAtLease() {
+        var lease = client.resources(Lease.class).inNamespace(leaseNamespace).withName(config.leaderElection().leaseName()).get();
+        if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())
+                || lease.getSpec().getRenewTime() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(lease.getSpec().getRenewTime().toInstant());
     }
 
     /**

@@ -15,28 +15,37 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Per resource: when the next probe is due, the probe in flight, and its result until the status
  * says it. A probe outlives the reconciliation that starts it; its result waits here for the
  * reconciliation its completion triggers. State changes of one cycle happen under its lock, as
  * completions arrive on the engine's threads while reconciliations run on the SDK's.
+ *
+ * <p>Due times are kept on the monotonic clock: a wall-clock step of an hour would otherwise probe
+ * everything at once (forward) or nothing for an hour (back). The wall clock only stamps the times
+ * written to {@code .status}, and is read once per cycle to resume from a stored status.
  */
 final class ProbeCycles {
     private final ProbeRunner runner;
     private final ProbeGate gate;
     private final Schedule schedule;
     private final Clock clock;
+    private final LongSupplier nanoTime;
     private final ConcurrentMap<ResourceKey, Cycle> cycles = new ConcurrentHashMap<>();
     private volatile Consumer<ResourceKey> onFinished = key -> { };
     private volatile boolean active;
     /** Shutting down: no new probe starts while the results already in are written. */
     private volatile boolean draining;
 
-    /** A probe's outcome (a report, or the error of a broken engine), waiting to be written. */
-    record Finished(ProbeReport report, Throwable error, Instant at, Duration untilNext) {
-        Instant due() {
-            return at.plus(untilNext);
+    /**
+     * A probe's outcome (a report, or the error of a broken engine), waiting to be written.
+     * {@code at} is the wall-clock time for the status, {@code atNanos} the same moment on the monotonic clock.
+     */
+    record Finished(ProbeReport report, Throwable error, Instant at, Duration untilNext, long atNanos) {
+        long dueNanos() {
+            return atNanos + untilNext.toNanos();
         }
     }
 
@@ -46,7 +55,8 @@ final class ProbeCycles {
         final String uid;
         final long generation;
         private Duration interval;
-        private Instant due;
+        /** On the monotonic clock ({@code System.nanoTime()}); null until the first probe is planned. */
+        private Long dueNanos;
         private CompletableFuture<?> pending;
         private Finished finished;
         private boolean recorded;
@@ -112,10 +122,16 @@ final class ProbeCycles {
     }
 
     ProbeCycles(ProbeRunner runner, ProbeGate gate, Schedule schedule, Clock clock) {
+        this(runner, gate, schedule, clock, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock, {@code System::nanoTime} but in tests */
+    ProbeCycles(ProbeRunner runner, ProbeGate gate, Schedule schedule, Clock clock, LongSupplier nanoTime) {
         this.runner = runner;
         this.gate = gate;
         this.schedule = schedule;
         this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     void onFinished(Consumer<ResourceKey> listener) {
@@ -140,11 +156,11 @@ final class ProbeCycles {
      * otherwise when the stored status says, so a restart or a new leader does not reprobe early.
      */
     Duration untilDue(Cycle cycle, SmtpProbeStatus stored, Duration interval) {
-        var now = clock.instant();
         synchronized (cycle) {
             cycle.interval = interval;
-            if (cycle.due == null) {
-                cycle.due = now.plus(schedule.first(stored, cycle.generation, interval, now));
+            if (cycle.dueNanos == null) {
+                // The one comparison of wall-clock times: the stored lastProbeTime against now.
+                cycle.dueNanos = nanoTime.getAsLong() + schedule.first(stored, cycle.generation, interval, clock.instant()).toNanos();
             }
             return remaining(cycle);
         }
@@ -196,7 +212,7 @@ final class ProbeCycles {
                 return;
             }
             cycle.pending = null;
-            cycle.finished = new Finished(report, cause, clock.instant(), schedule.next(cycle.interval));
+            cycle.finished = new Finished(report, cause, clock.instant(), schedule.next(cycle.interval), nanoTime.getAsLong());
             cycle.recorded = false;
         }
         onFinished.accept(cycle.key);
@@ -207,7 +223,7 @@ final class ProbeCycles {
         synchronized (cycle) {
             if (cycle.finished == result) {
                 cycle.finished = null;
-                cycle.due = result.due();
+                cycle.dueNanos = result.dueNanos();
             }
             return remaining(cycle);
         }
@@ -225,7 +241,8 @@ final class ProbeCycles {
 
     private Duration remaining(Cycle cycle) {
         synchronized (cycle) {
-            return cycle.due == null ? Duration.ZERO : positive(Duration.between(clock.instant(), cycle.due));
+            // a difference of nanoTime values, as its contract requires: never compared directly
+            return cycle.dueNanos == null ? Duration.ZERO : positive(Duration.ofNanos(cycle.dueNanos - nanoTime.getAsLong()));
         }
     }
 

@@ -20,8 +20,9 @@ public class MockApiServerResource implements QuarkusTestResourceLifecycleManage
                 "quarkus.kubernetes-client.trust-certs", "true",
                 "smtpprobe.leader-election.enabled", "true",
                 "smtpprobe.leader-election.namespace", "default",
-                "smtpprobe.leader-election.lease-duration", "2s",
-                "smtpprobe.leader-election.renew-deadline", "1500ms",
+                // long enough that the lease watchdog sees a renewal in time on a loaded machine
+                "smtpprobe.leader-election.lease-duration", "6s",
+                "smtpprobe.leader-election.renew-deadline", "4s",
                 "smtpprobe.leader-election.retry-period", "200ms");
     }
 
