@@ -68,7 +68,7 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
 
     private Future<ServerResult> start(SmtpTarget target, ProbeOptions options, ProbeCancellation cancellation) {
         return dialogue(target, options, false, cancellation).compose(first -> {
-            if (!PlaintextRetry.applies(options.tlsMode(), first) || cancellation.isCancelled()) {
+            if (!PlaintextRetry.applies(options.tlsMode(), first) || AuthSteps.needsTls(options) || cancellation.isCancelled()) {
                 return Future.succeededFuture(first);
             }
             return dialogue(target, options, true, cancellation).map(second -> PlaintextRetry.combine(first, second));

@@ -85,7 +85,8 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                 new ProbeRequestMapper(config.defaultEhloName(), config.defaultMailFrom().orElse(""), config.minInterval(),
                         config.defaultGreylistRetry()),
                 new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
-                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), metrics, results);
+                        new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization())), writer, new ProbeEvents(client, clock), metrics, results,
+                new AuthSecrets(client));
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     // the client belongs to the application (REST API, health), not to the operator
