@@ -15,8 +15,9 @@ import java.util.Locale;
 /**
  * AUTH (RFC 4954) of a submission probe, after TLS and before MAIL FROM: PLAIN (RFC 4616) with its
  * initial response, or LOGIN's two challenges. Both carry the password merely base64-encoded, so
- * AUTH goes only over TLS unless plaintext was explicitly allowed, and only with a mechanism the
- * server advertised. The transcript shows every line that carries the secret as
+ * AUTH goes only over TLS unless plaintext was explicitly allowed, only to a server whose
+ * certificate verified unless certificate checks are off, and only with a mechanism the server
+ * advertised. The transcript shows every line that carries the secret as
  * {@value Credentials#REDACTED}, and from the first AUTH on it scrubs the secret from whatever a
  * server might echo back.
  */
@@ -44,6 +45,13 @@ final class AuthSteps {
             // the TLS steps went on without TLS (opportunistic, not offered): credentials make it required
             return refuse(Reason.StartTlsNotOffered, "AUTH not sent: this connection has no TLS, and PLAIN and LOGIN"
                     + " would carry the password in clear (plaintext AUTH must be allowed explicitly)");
+        }
+        if (state.tlsVerdict != null && state.tlsVerdict != Reason.Accepted && !state.options.insecure()) {
+            // opportunistic TLS goes on over an unverified certificate, as an MTA does; a password
+            // goes only where a mail client would send it: to a server that proved its name
+            return refuse(state.tlsVerdict, "AUTH not sent: the server's certificate did not verify ("
+                    + state.tls.verificationError() + "); credentials go only to a verified server unless"
+                    + " certificate checks are off (insecure)");
         }
         List<String> offered = offeredMechanisms();
         if (offered == null) {

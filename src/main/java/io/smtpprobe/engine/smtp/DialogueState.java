@@ -38,6 +38,8 @@ final class DialogueState {
     final Map<Stage, Long> latencyMs = new EnumMap<>(Stage.class);
     List<String> extensions = List.of();
     TlsInfo tls;
+    /** The certificate's verdict when TLS was established ({@code Accepted}: verified), else null. */
+    Reason tlsVerdict;
     String queueId;
     Reply lastReply;
     SmtpConnection connection;

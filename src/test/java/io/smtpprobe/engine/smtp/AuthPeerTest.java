@@ -216,6 +216,34 @@ class AuthPeerTest {
     }
 
     @Test
+    void anUnverifiedCertificateGetsNoPasswordUnlessCertificateChecksAreOff() throws Exception {
+        options.auth = new SmtpAuth(LOGIN, null, false);
+        var untrusted = ScriptedSmtpPeer.script().greeting("PIPELINING", "STARTTLS")
+                .reply("STARTTLS", "220 2.0.0 Ready to start TLS\r\n")
+                .startTls(TestCertificates.serverContext(TestCertificates.selfSigned(PeerProbe.MX_HOST)))
+                .reply("EHLO", "250-mx.example.test\r\n250 AUTH PLAIN LOGIN\r\n");
+
+        var refused = probe(untrusted.reply("QUIT", "221 2.0.0 Bye\r\n"));
+
+        assertThat(refused.reason()).isEqualTo(Reason.CertificateUntrusted);
+        assertThat(refused.stage()).isEqualTo(Stage.Auth);
+        assertThat(refused.detail()).startsWith("AUTH not sent: the server's certificate did not verify");
+        assertThat(peer.received()).noneMatch(line -> line.startsWith("AUTH"));
+
+        options.insecure = true;
+        var allowed = probe(ScriptedSmtpPeer.script().greeting("PIPELINING", "STARTTLS")
+                .reply("STARTTLS", "220 2.0.0 Ready to start TLS\r\n")
+                .startTls(TestCertificates.serverContext(TestCertificates.selfSigned(PeerProbe.MX_HOST)))
+                .reply("EHLO", "250-mx.example.test\r\n250 AUTH PLAIN LOGIN\r\n")
+                .reply("AUTH PLAIN", "235 2.7.0 Authentication successful\r\n")
+                .reply("MAIL FROM:", "250 2.1.0 Ok\r\n")
+                .reply("RCPT TO:", "250 2.1.5 Ok\r\n")
+                .reply("QUIT", "221 2.0.0 Bye\r\n"));
+
+        assertThat(allowed.reason()).isEqualTo(Reason.Accepted);
+    }
+
+    @Test
     void anAnonymousProbeSendsNoAuthEvenWhenOffered() throws Exception {
         var result = probe(overTls("AUTH PLAIN LOGIN")
                 .reply("MAIL FROM:", "250 2.1.0 Ok\r\n")
