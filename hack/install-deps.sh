@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks use. Idempotent: does nothing when present.
 #   postfix, dnsmasq-base        the demo mail world
+#   sasl2-bin, libsasl2-modules  Cyrus SASL (saslpasswd2, PLAIN and LOGIN) for the submission Postfix with AUTH
 #   etcd-server                  the control plane's store
 #   mmdebstrap                   the operator image's base (make image)
 #   containerd, runc, containernetworking-plugins   the node that runs the operator's pod
@@ -9,7 +10,7 @@
 #   nsd, ldnsutils               an authoritative DNS server and the DNSSEC signer for the DANE tests
 set -euo pipefail
 need=()
-for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins chromium chromium-driver nsd ldnsutils; do
+for pkg in postfix dnsmasq-base sasl2-bin libsasl2-modules etcd-server mmdebstrap containerd runc containernetworking-plugins chromium chromium-driver nsd ldnsutils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -58,6 +58,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- if .Values.auth.readSecrets }}
+{{/* spec.auth.secretRef of authenticated submission probes: get only (no list or watch, so no Secret is
+read that no SmtpProbe names), and only where the operator watches */}}
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
+{{- end }}
 {{- end -}}
 
 {{/* The operator's HTTP port as the pod's spec, Service and NetworkPolicy name it: the container port "http",

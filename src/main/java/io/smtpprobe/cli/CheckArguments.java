@@ -92,6 +92,18 @@ public final class CheckArguments {
     @Option(names = "--egress-control", paramLabel = "HOST:PORT", description = {"a server known to answer: when a connection fails,",
         "it is tried too, and if it fails as well the reason is EgressBlocked"})
     String egressControl;
+    @Option(names = "--auth-user", paramLabel = "USER", description = {"log in before MAIL FROM (AUTH PLAIN or LOGIN, over TLS only),",
+        "as a mail client does at a submission service (587, or 465 with --tls implicit)"})
+    String authUser;
+    @Option(names = "--auth-password-file", paramLabel = "FILE", description = "the password: this file's content (one trailing newline dropped)")
+    String authPasswordFile;
+    @Option(names = "--auth-password-env", paramLabel = "VAR", description = {"the password: this environment variable's value",
+        "(there is no option for the password itself: argv is visible to every user of the host)"})
+    String authPasswordEnv;
+    @Option(names = "--auth-mechanism", paramLabel = "MECH", description = "plain | login (default: PLAIN when offered, else LOGIN)")
+    String authMechanism;
+    @Option(names = "--auth-allow-plaintext", description = "also send AUTH without TLS (the password travels in clear)")
+    boolean authAllowPlaintext;
     @Option(names = "--json", description = "one JSON document on stdout")
     boolean json;
     @Option(names = {"-h", "--help"}, usageHelp = true, hidden = true)
@@ -205,11 +217,23 @@ public final class CheckArguments {
         if (data) {
             input.add(Field.DATA, "true");
         }
+        addIfSet(input, Field.AUTH_USER, authUser);
+        addIfSet(input, Field.AUTH_PASSWORD, PasswordSource.read(authPasswordFile, authPasswordEnv, System::getenv));
+        addIfSet(input, Field.AUTH_MECHANISM, authMechanism);
+        if (authAllowPlaintext) {
+            input.add(Field.AUTH_ALLOW_PLAINTEXT, "true");
+        }
+        if ((authMechanism != null || authAllowPlaintext) && authUser == null) {
+            throw new InvalidInputException("--auth-user", "required with --auth-mechanism and --auth-allow-plaintext");
+        }
         return input;
     }
 
     /** How the command line names a field. */
     static String optionName(Field field) {
+        if (field == Field.AUTH_PASSWORD) {
+            return "--auth-password-file or --auth-password-env";
+        }
         return field == Field.DOMAINS ? "DOMAIN" : "--" + field.key();
     }
 

@@ -37,8 +37,8 @@ public enum Reason {
     CertificateUntrusted(false, "The server's certificate does not chain to a trusted CA (self-signed or missing intermediate)."),
     CertificateNameMismatch(false, "The server's certificate does not name the MX host: wrong certificate installed or MX points at a shared host."),
 
-    AuthenticationRequired(true, "The server requires authentication, or TLS before it: this is a submission server, not an MX, or the sender must log in."),
-    AuthenticationFailed(true, "Authentication failed: wrong credentials."),
+    AuthenticationRequired(true, "The server demands a login that did not take place: it requires authentication, or TLS before it (a submission server, not an MX, or the sender must log in), or credentials were given but the server advertises no AUTH mechanism the probe speaks (PLAIN, LOGIN) on this connection."),
+    AuthenticationFailed(true, "The server refused the login: wrong user name or password, a mechanism it deems too weak or wants encrypted, or its authentication backend failed for now (transient)."),
     SenderRejected(true, "The sender address was rejected, at MAIL FROM or, delayed, at RCPT TO: invalid or unverifiable sender domain, or sender policy."),
     RecipientUnknown(true, "The recipient does not exist or its mailbox is disabled: typo in the address, or the mailbox was removed."),
     RelayDenied(true, "The server refused to relay: it is not responsible for this domain, or MX records point at the wrong server."),

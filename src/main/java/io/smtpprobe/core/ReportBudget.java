@@ -57,8 +57,7 @@ public record ReportBudget(int linesPerServer, int textBytesPerServer, int serve
             List<TranscriptLine> lines = server.transcript();
             List<TranscriptLine> kept = cut(lines, budget.linesPerServer, budget.textBytesPerServer);
             Reply reply = firstLines(server.reply(), REPLY_LINES);
-            List<String> extensions = server.extensions().size() > EXTENSIONS ? server.extensions().subList(0, EXTENSIONS)
-                    : server.extensions();
+            List<String> extensions = SecurityExtensions.keepFirst(server.extensions(), EXTENSIONS);
             long size = bytes(kept) + textBytes(reply == null ? List.of() : reply.lines()) + textBytes(extensions);
             synchronized (this) {
                 if (used + size > budget.totalTextBytes) {

@@ -15,6 +15,8 @@ public enum Stage {
     Ehlo("EHLO"),
     Helo("HELO"),
     StartTls("STARTTLS"),
+    /** AUTH (RFC 4954) of a submission probe, after TLS and before MAIL FROM. */
+    Auth("AUTH"),
     MailFrom("MAIL"),
     RcptTo("RCPT"),
     Data("DATA"),

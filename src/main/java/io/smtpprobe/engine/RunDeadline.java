@@ -45,8 +45,7 @@ final class RunDeadline {
         }
         Duration floor = left.isZero() ? Duration.ofMillis(1) : left;
         Timeouts clamped = new Timeouts(min(t.connect(), floor), min(t.command(), floor), min(t.total(), floor));
-        return new ProbeOptions(options.ehloName(), options.mailFrom(), options.rcptTo(), options.dsnNotify(), options.tlsMode(),
-                options.insecure(), options.data(), clamped, options.limits());
+        return options.withTimeouts(clamped);
     }
 
     /** What an unfinished domain says. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.MxHost;
 import io.smtpprobe.core.Reply;
+import io.smtpprobe.core.SecurityExtensions;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.TlsInfo;
 import io.smtpprobe.core.TranscriptLine;
@@ -122,6 +123,9 @@ public final class ReportJson {
         }
         ArrayNode ext = node.putArray("extensions");
         s.extensions().forEach(ext::add);
+        // what a mail admin looks for first (STARTTLS, REQUIRETLS, AUTH, SMTPUTF8, CHUNKING, DSN, SIZE), as offered
+        ArrayNode security = node.putArray("securityExtensions");
+        SecurityExtensions.of(s.extensions()).forEach(security::add);
         node.put("dsn", s.dsnSupported());
         if (s.queueId() != null) {
             node.put("queueId", s.queueId());

@@ -26,7 +26,13 @@ public enum Field {
     // What a healthy answer is (an Expectation): judged by RequestValidator.validateExpecting, not probed.
     EXPECT("expect", true),
     EXPECT_CODE("expect-code", false),
-    EXPECT_ENHANCED("expect-enhanced", false);
+    EXPECT_ENHANCED("expect-enhanced", false),
+    // AUTH of a submission probe (SmtpAuth). The user and password come from a file, the environment
+    // or a Secret, never from argv or a REST body; no message about them ever quotes their value.
+    AUTH_USER("auth-user", false),
+    AUTH_PASSWORD("auth-password", false),
+    AUTH_MECHANISM("auth-mechanism", false),
+    AUTH_ALLOW_PLAINTEXT("auth-allow-plaintext", false);
 
     private final String key;
     private final boolean repeatable;
@@ -43,6 +49,11 @@ public enum Field {
     /** Repeatable fields collect every value; for the others the last value wins, as with a repeated option. */
     public boolean repeatable() {
         return repeatable;
+    }
+
+    /** A field of an authenticated probe: the REST API takes none of them (credentials come from a Secret). */
+    public boolean isAuth() {
+        return this == AUTH_USER || this == AUTH_PASSWORD || this == AUTH_MECHANISM || this == AUTH_ALLOW_PLAINTEXT;
     }
 
     /** The field with this key, or null. */

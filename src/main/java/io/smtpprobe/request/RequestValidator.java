@@ -1,5 +1,7 @@
 package io.smtpprobe.request;
 
+import io.smtpprobe.core.AuthMechanism;
+import io.smtpprobe.core.Credentials;
 import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.MessageContent;
@@ -9,6 +11,7 @@ import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.core.Limits;
 import io.smtpprobe.core.Reason;
+import io.smtpprobe.core.SmtpAuth;
 import io.smtpprobe.core.Timeouts;
 import io.smtpprobe.core.TlsMode;
 import java.time.Duration;
@@ -95,6 +98,7 @@ public final class RequestValidator {
         Duration total = single(Field.TIMEOUT);
         Duration run = single(Field.RUN_TIMEOUT);
         MxPolicy mxPolicy = single(Field.MX_POLICY);
+        SmtpAuth auth = auth(tls);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -114,9 +118,37 @@ public final class RequestValidator {
                 ? new MessageContent(or(subject, defaults.subject()), or(body, defaults.body()))
                 : null;
         ProbeOptions options = new ProbeOptions(or(ehlo, defaults.ehloName()), or(mailFrom, defaults.mailFrom()), rcptTo,
-                or(notify, defaults.dsnNotify()), tls, Boolean.TRUE.equals(insecure), message, timeouts, Limits.DEFAULT);
+                or(notify, defaults.dsnNotify()), tls, Boolean.TRUE.equals(insecure), message, timeouts, Limits.DEFAULT, auth);
         return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options, Duration.ZERO,
                 List.copyOf(warnings), run);
+    }
+
+    /**
+     * AUTH settings, or null for an anonymous probe. A user needs a password and the other way round;
+     * mechanism and plaintext permission alone are a spec whose Secret is read later, at probe time.
+     * PLAIN and LOGIN carry the password in clear, so TLS disabled needs plaintext AUTH allowed.
+     */
+    private SmtpAuth auth(TlsMode tls) {
+        String user = single(Field.AUTH_USER);
+        String password = single(Field.AUTH_PASSWORD);
+        AuthMechanism mechanism = single(Field.AUTH_MECHANISM);
+        Boolean allowPlaintext = single(Field.AUTH_ALLOW_PLAINTEXT);
+        if (input.has(Field.AUTH_USER) && !input.has(Field.AUTH_PASSWORD)) {
+            problems.add(Problem.of(Field.AUTH_PASSWORD, -1, "required with a user name"));
+        } else if (input.has(Field.AUTH_PASSWORD) && !input.has(Field.AUTH_USER)) {
+            problems.add(Problem.of(Field.AUTH_USER, -1, "required with a password"));
+        }
+        boolean wanted = input.has(Field.AUTH_USER) || input.has(Field.AUTH_PASSWORD) || input.has(Field.AUTH_MECHANISM)
+                || input.has(Field.AUTH_ALLOW_PLAINTEXT);
+        if (!wanted) {
+            return null;
+        }
+        if (tls == TlsMode.Disabled && !Boolean.TRUE.equals(allowPlaintext)) {
+            problems.add(Problem.of(Field.AUTH_ALLOW_PLAINTEXT, -1, "AUTH is sent only over TLS: with TLS disabled,"
+                    + " plaintext AUTH must be allowed explicitly (PLAIN and LOGIN carry the password in clear)"));
+        }
+        Credentials login = user != null && password != null ? new Credentials(user, password) : null;
+        return new SmtpAuth(login, mechanism, Boolean.TRUE.equals(allowPlaintext));
     }
 
     /**
@@ -180,6 +212,9 @@ public final class RequestValidator {
             case EXPECT -> ExpectationInput.reasons(f, value);
             case EXPECT_CODE -> ExpectationInput.code(f, value);
             case EXPECT_ENHANCED -> ExpectationInput.enhancedCode(f, value);
+            case AUTH_USER, AUTH_PASSWORD -> AuthInput.credential(f, value);
+            case AUTH_MECHANISM -> enumValue(f, value, AuthMechanism.class);
+            case AUTH_ALLOW_PLAINTEXT -> flag(f, value);
         };
     }
 
@@ -191,6 +226,7 @@ public final class RequestValidator {
             case BODY -> MAX_BODY_LENGTH;
             case CONNECT_TIMEOUT, COMMAND_TIMEOUT, TIMEOUT, RUN_TIMEOUT -> MAX_DURATION_LENGTH;
             case EXPECT -> ExpectationInput.MAX_REASONS_LENGTH;
+            case AUTH_USER, AUTH_PASSWORD -> AuthInput.MAX_OCTETS;
             default -> Integer.MAX_VALUE;
         };
     }

@@ -196,7 +196,7 @@ public final class Postfix implements AutoCloseable {
             throw e;
         }
         try {
-            awaitGreeting(port, launcher, baseDir);
+            awaitGreeting(port, launcher, baseDir, config.implicitTls);
         } catch (RuntimeException e) {
             group.terminate(Duration.ofSeconds(2));
             throw e;
@@ -245,13 +245,15 @@ public final class Postfix implements AutoCloseable {
         throw startupFailure("master wrote no pid file within 15s", baseDir);
     }
 
-    private static void awaitGreeting(int port, Process launcher, Path baseDir) {
+    private static void awaitGreeting(int port, Process launcher, Path baseDir, boolean implicitTls) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         String lastProblem = "";
         while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(HOST, port), 500);
-                socket.setSoTimeout(2000);
+            try (Socket plain = new Socket()) {
+                plain.connect(new InetSocketAddress(HOST, port), 500);
+                plain.setSoTimeout(2000);
+                // only asks whether it is up: whatever certificate it shows will do
+                Socket socket = implicitTls ? ImplicitTlsGreeting.wrap(plain, HOST, port) : plain;
                 String greeting = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                         StandardCharsets.US_ASCII)).readLine();
                 if (greeting != null && greeting.startsWith("220")) {
@@ -356,6 +358,8 @@ public final class Postfix implements AutoCloseable {
         private boolean delayReject = true;
         private Path tlsCert;
         private Path tlsKey;
+        private boolean implicitTls;
+        private final Map<String, String> configFiles = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -435,6 +439,18 @@ public final class Postfix implements AutoCloseable {
             return this;
         }
 
+        /** TLS from the first byte, as on port 465 ({@code smtpd_tls_wrappermode}); needs {@link #startTls}'s certificate. */
+        public Builder implicitTls() {
+            this.implicitTls = true;
+            return mainCf("smtpd_tls_wrappermode", "yes");
+        }
+
+        /** A further file in the config directory, e.g. "sasl/smtpd.conf" (where Debian's smtpd reads Cyrus SASL's options). */
+        public Builder configFile(String relativePath, String content) {
+            configFiles.put(relativePath, content);
+            return this;
+        }
+
         /** Escape hatch for any other main.cf parameter; applied last, so it overrides the above. */
         public Builder mainCf(String parameter, String value) {
             extraMainCf.put(parameter, value);
@@ -459,6 +475,11 @@ public final class Postfix implements AutoCloseable {
                     Files.copy(tlsKey, configDir.resolve("tls-key.pem"));
                     Files.setPosixFilePermissions(configDir.resolve("tls-key.pem"),
                             PosixFilePermissions.fromString("rw-------"));
+                }
+                for (Map.Entry<String, String> file : configFiles.entrySet()) {
+                    Path target = configDir.resolve(file.getKey()).normalize();
+                    Files.createDirectories(target.getParent());
+                    Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
                 }
                 Files.writeString(configDir.resolve("main.cf"), main.entrySet().stream()
                         .map(e -> e.getKey() + " = " + e.getValue() + "\n").collect(Collectors.joining()));

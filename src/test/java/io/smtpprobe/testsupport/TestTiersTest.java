@@ -26,7 +26,7 @@ class TestTiersTest {
     private static final Pattern TAG = Pattern.compile("@Tag\\(\"([^\"]*)\"\\)");
 
     private static final Pattern CONTROL_PLANE = Pattern.compile("\\bControlPlane\\b");
-    private static final Pattern REAL_SERVERS = Pattern.compile("\\b(Postfix|Exim|Dnsmasq|Nsd)\\.builder\\(|\\bDemoPeers\\.");
+    private static final Pattern REAL_SERVERS = Pattern.compile("\\b(Postfix|Exim|Dnsmasq|Nsd)\\.builder\\(|\\bDemoPeers\\.|\\bSubmissionPostfix\\.start\\(");
     private static final Pattern SCRIPTED_PEERS = Pattern.compile("\\bScriptedSmtpPeer\\.script\\(|\\bScriptedDnsServer\\.");
 
     @Test

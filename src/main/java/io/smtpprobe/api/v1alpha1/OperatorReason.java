@@ -32,5 +32,10 @@ public enum OperatorReason {
     /** Ready is True because every domain's outcome matched {@code spec.expect}, whatever that outcome was. */
     ExpectationMet,
     /** Ready is False because a domain's outcome did not match {@code spec.expect}; the message says expected and got. */
-    ExpectationNotMet
+    ExpectationNotMet,
+    /**
+     * Ready is False: {@code spec.auth.secretRef} could not be used (RBAC forbids reading Secrets, the
+     * Secret or one of its keys is missing, or a value is unusable); no probe ran. Never quotes a value.
+     */
+    AuthSecretUnavailable
 }

@@ -105,6 +105,10 @@ public class SmtpProbeSpec {
             + "what happened. Without it, Ready is True when every domain accepted the dialogue.")
     private Expect expect;
 
+    @JsonPropertyDescription("Log in before MAIL FROM (AUTH PLAIN or LOGIN, only over TLS unless allowPlaintext), as "
+            + "a mail client does at a submission service (port 587 with STARTTLS, 465 with implicit TLS).")
+    private ProbeAuth auth;
+
     @JsonPropertyDescription("Pause probing; the last status is kept.")
     @Default("false")
     private Boolean suspend;
@@ -235,5 +239,13 @@ public class SmtpProbeSpec {
 
     public void setSuspend(Boolean suspend) {
         this.suspend = suspend;
+    }
+
+    public ProbeAuth getAuth() {
+        return auth;
+    }
+
+    public void setAuth(ProbeAuth auth) {
+        this.auth = auth;
     }
 }

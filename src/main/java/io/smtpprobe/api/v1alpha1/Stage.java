@@ -5,5 +5,5 @@ package io.smtpprobe.api.v1alpha1;
  * {@code latencyMs}: the steps of the telnet procedure as the v1alpha1 schema names them.
  */
 public enum Stage {
-    Dns, Connect, TlsHandshake, Banner, Ehlo, Helo, StartTls, MailFrom, RcptTo, Data, Quit
+    Dns, Connect, TlsHandshake, Banner, Ehlo, Helo, StartTls, Auth, MailFrom, RcptTo, Data, Quit
 }

@@ -14,6 +14,7 @@ import static io.smtpprobe.core.Reason.RelayDenied;
 import static io.smtpprobe.core.Reason.SenderRejected;
 import static io.smtpprobe.core.Reason.ServiceNotAvailable;
 import static io.smtpprobe.core.Reason.TemporaryFailure;
+import static io.smtpprobe.core.Stage.Auth;
 import static io.smtpprobe.core.Stage.Banner;
 import static io.smtpprobe.core.Stage.Data;
 import static io.smtpprobe.core.Stage.Ehlo;
@@ -100,6 +101,9 @@ final class ClassificationRules {
                     f -> f.atStage(RcptTo) && f.enhancedIsVague() && f.says(MAILBOX_FULL)),
             new ClassificationRule("stage", "any other 5xx to DATA", MessageRejected,
                     f -> f.atStage(Data) && f.isPermanent()),
+            new ClassificationRule("stage, code", "any other 4xx/5xx to AUTH: `534` 5.7.9 mechanism too weak, `538` 5.7.11 "
+                    + "encryption required for it, `454` 4.7.0 temporary failure (RFC 4954 6)", AuthenticationFailed,
+                    f -> f.atStage(Auth) || f.codeIs(534, 538) || f.enhancedIs("7.9", "7.11")),
             new ClassificationRule("code", "any other 4xx", TemporaryFailure, ReplyFacts::isTransient),
             new ClassificationRule("code", "any other 5xx", PermanentFailure, f -> true));
 

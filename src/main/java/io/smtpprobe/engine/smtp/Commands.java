@@ -1,8 +1,10 @@
 package io.smtpprobe.engine.smtp;
 
+import io.smtpprobe.core.Credentials;
 import io.smtpprobe.core.Notify;
 import io.smtpprobe.core.ProbeOptions;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -34,6 +36,15 @@ final class Commands {
 
     static String rcptTo(String forwardPath, String notifyParameter) {
         return "RCPT TO:<" + forwardPath + ">" + notifyParameter;
+    }
+
+    /** RFC 4616: authorization identity (empty: the same), user, password, NUL-separated, in base64. */
+    static String authPlain(Credentials login) {
+        return "AUTH PLAIN " + base64("\0" + login.username() + "\0" + login.password());
+    }
+
+    static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The RFC 3461 NOTIFY parameter with its leading space, or "" when none is to be sent. */

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * What one dialogue has learned so far, shared by its steps ({@link SmtpDialogue}, {@link TlsSteps},
- * {@link EnvelopeSteps}). All of it is touched on the connection's event loop only.
+ * {@link AuthSteps}, {@link EnvelopeSteps}). All of it is touched on the connection's event loop only.
  */
 final class DialogueState {
 
@@ -41,6 +41,9 @@ final class DialogueState {
     TlsInfo tls;
     /** The chain the server presented in the TLS handshake, for the DANE check only: never in a result. */
     List<X509Certificate> peerChain = List.of();
+
+    /** The certificate's verdict when TLS was established ({@code Accepted}: verified), else null. */
+    Reason tlsVerdict;
     String queueId;
     Reply lastReply;
     SmtpConnection connection;
@@ -73,6 +76,14 @@ final class DialogueState {
 
     Future<Reply> send(String command) {
         return connection.command(command, timeouts.command()).map(reply -> {
+            lastReply = reply;
+            return reply;
+        });
+    }
+
+    /** A command that carries a secret: the transcript and every message show {@code shown} instead. */
+    Future<Reply> sendSecret(String command, String shown) {
+        return connection.command(command, shown, timeouts.command()).map(reply -> {
             lastReply = reply;
             return reply;
         });

@@ -78,14 +78,26 @@ final class SmtpConnection {
      * whole, never cut or escaped into something the caller did not mean.
      */
     Future<Reply> command(String line, Duration timeout) {
+        return command(line, line, timeout);
+    }
+
+    /**
+     * A command the transcript shows as {@code shown} (AUTH's lines carry the password): a refusal
+     * names only what is shown, never the line itself.
+     */
+    Future<Reply> command(String line, String shown, Duration timeout) {
         RuntimeException refusal = CommandGuard.refusal(line, utf8Allowed);
         if (refusal != null) {
+            if (refusal instanceof UnsafeCommandException && !shown.equals(line)) {
+                // its message quotes the line, which is the secret
+                refusal = new UnsafeCommandException("refused to send " + shown + ": not a safe command line");
+            }
             // the transcript and the result detail sanitise it; escaping here too would do it twice
             transcript.info(refusal.getMessage());
             return Future.failedFuture(refusal);
         }
-        expectReply(Commands.verb(line));
-        return write(line + "\r\n", line).compose(v -> readReply(timeout));
+        expectReply(Commands.verb(shown));
+        return write(line + "\r\n", shown).compose(v -> readReply(timeout));
     }
 
     /**

@@ -25,6 +25,7 @@ final class SmtpDialogue {
     private final DialogueState state;
     private final NetClients.Lease lease;
     private final TlsSteps tls;
+    private final AuthSteps auth;
     private final EnvelopeSteps envelope;
     private long deadlineTimer = -1;
     private Runnable stopListening = () -> { };
@@ -33,6 +34,7 @@ final class SmtpDialogue {
         this.state = state;
         this.lease = lease;
         this.tls = new TlsSteps(state, verifier);
+        this.auth = new AuthSteps(state);
         this.envelope = new EnvelopeSteps(state);
     }
 
@@ -59,6 +61,7 @@ final class SmtpDialogue {
                 .compose(v -> banner())
                 .compose(v -> greet())
                 .compose(v -> tls.startTls())
+                .compose(v -> auth.authenticate())
                 .compose(v -> envelope.mailFrom())
                 .compose(v -> envelope.recipients())
                 .compose(v -> envelope.data())

@@ -118,6 +118,7 @@ final class TlsSteps {
         var verdict = verifier.verify(socket.sslSession(), chain, state.target.host(),
                 state.options.limits().maxTextLength());
         state.tls = verdict.info();
+        state.tlsVerdict = verdict.reason();
         state.transcript.info("TLS established: " + state.tls.protocol() + " " + state.tls.cipher()
                 + (verdict.error() == null ? "" : " (" + verdict.error() + ")"));
         if (verdict.reason() == Reason.Accepted || state.options.insecure()) {

@@ -12,8 +12,12 @@ final class Transcript {
     /** Far above any sane dialogue; keeps a chatty server from growing the status without end. */
     static final int MAX_LINES = 400;
 
+    /** Shorter secrets are not scrubbed from other text: they would blank out ordinary words and codes. */
+    private static final int MIN_SCRUBBED = 4;
+
     private final List<TranscriptLine> lines = new ArrayList<>();
     private final int maxTextLength;
+    private List<String> secrets = List.of();
 
     Transcript(int maxTextLength) {
         this.maxTextLength = maxTextLength;
@@ -42,6 +46,20 @@ final class Transcript {
         }
     }
 
+    /**
+     * From now on these strings never enter the transcript: a server could echo what it was sent
+     * (a 535 that quotes the AUTH line), and the transcript reaches status, Events and reports.
+     */
+    void redact(List<String> forms) {
+        List<String> scrubbed = new ArrayList<>();
+        for (String form : forms) {
+            if (form.length() >= MIN_SCRUBBED) {
+                scrubbed.add(form);
+            }
+        }
+        secrets = List.copyOf(scrubbed);
+    }
+
     List<TranscriptLine> lines() {
         return List.copyOf(lines);
     }
@@ -54,6 +72,14 @@ final class Transcript {
             lines.add(new TranscriptLine(TranscriptLine.Direction.Info, "transcript truncated"));
             return;
         }
-        lines.add(new TranscriptLine(direction, safeText));
+        lines.add(new TranscriptLine(direction, scrub(safeText)));
+    }
+
+    private String scrub(String text) {
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, "<redacted>");
+        }
+        return out;
     }
 }

@@ -88,7 +88,7 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
         // beside the dialogue, not before it: a TLSA lookup as slow as the dialogue costs nothing
         var daneLookup = dane.start(target, options);
         return dialogue(target, options, false, cancellation, observers).compose(first -> {
-            if (!PlaintextRetry.applies(options.tlsMode(), first.result()) || cancellation.isCancelled()) {
+            if (!PlaintextRetry.applies(options.tlsMode(), first.result()) || AuthSteps.needsTls(options) || cancellation.isCancelled()) {
                 return Future.succeededFuture(first);
             }
             // the TLS attempt's handshake failed, so it has no chain, and the retry has no TLS

@@ -129,7 +129,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                 new SmtpProbeStatusAggregator(clock, new DiagnosisConditions(config.certificateExpiryWarning()),
                         new StatusBudget(config.statusMaxBytes(), client.getKubernetesSerialization()),
                         new StatusHistory(config.statusHistory())), writer, new ProbeEvents(client, clock), metrics, results,
-                ownership, identity);
+                ownership, identity, new AuthSecrets(client));
         this.shardMetrics = !sharding ? null : new ShardMetrics(registry, identity, () -> membership.view().members().size(),
                 () -> membership.view().acting(), reconciler::ownedCount);
         if (config.leaderElection().enabled() && !sharding) {

@@ -5,6 +5,7 @@ import io.smtpprobe.api.v1alpha1.ExpectedReason;
 import io.smtpprobe.api.v1alpha1.MessageData;
 import io.smtpprobe.api.v1alpha1.ProbeTimeouts;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
+import io.smtpprobe.core.Credentials;
 import io.smtpprobe.core.Timeouts;
 import io.smtpprobe.engine.GreylistRetry;
 import io.smtpprobe.request.Durations;
@@ -49,6 +50,14 @@ public final class ProbeRequestMapper {
     }
 
     public ProbePlan map(SmtpProbeSpec spec) throws InvalidSpecException {
+        return map(spec, null);
+    }
+
+    /**
+     * @param login the credentials read from {@code spec.auth.secretRef} at probe time, judged by the
+     *              same validator as {@code check}'s; null before they are read (or for an anonymous probe)
+     */
+    public ProbePlan map(SmtpProbeSpec spec, Credentials login) throws InvalidSpecException {
         if (spec == null) {
             throw new InvalidSpecException(List.of("spec: is required"));
         }
@@ -61,7 +70,11 @@ public final class ProbeRequestMapper {
             problems.add("spec.expect.reasons: needs at least one reason");
         }
         try {
-            request = RequestValidator.validateExpecting(input(spec), defaults);
+            var input = input(spec);
+            if (login != null) {
+                input.add(Field.AUTH_USER, login.username()).add(Field.AUTH_PASSWORD, login.password());
+            }
+            request = RequestValidator.validateExpecting(input, defaults);
         } catch (InvalidRequestException e) {
             e.problems().forEach(p -> problems.add(p.fieldName(ProbeRequestMapper::specField)
                     + (p.index() >= 0 ? "[" + p.index() + "]" : "") + ": " + p.message()));
@@ -101,8 +114,7 @@ public final class ProbeRequestMapper {
                     + Durations.format(interval));
         }
         var o = r.options();
-        var options = new io.smtpprobe.core.ProbeOptions(o.ehloName(), o.mailFrom(), o.rcptTo(), o.dsnNotify(), o.tlsMode(),
-                o.insecure(), o.data(), new Timeouts(t.connect(), t.command(), interval), o.limits());
+        var options = o.withTimeouts(new Timeouts(t.connect(), t.command(), interval));
         return new io.smtpprobe.core.ProbeRequest(r.domains(), r.servers(), r.port(), r.mxPolicy(), options, r.greylistRetry(),
                 r.warnings(), r.runTimeout());
     }
@@ -157,6 +169,11 @@ public final class ProbeRequestMapper {
             addIfSet(input, Field.TIMEOUT, timeouts.getTotal());
             addIfSet(input, Field.RUN_TIMEOUT, timeouts.getRun());
         }
+        var auth = spec.getAuth();
+        if (auth != null) {
+            addIfSet(input, Field.AUTH_MECHANISM, auth.getMechanism());
+            input.add(Field.AUTH_ALLOW_PLAINTEXT, Boolean.toString(Boolean.TRUE.equals(auth.getAllowPlaintext())));
+        }
         return input;
     }
 
@@ -183,6 +200,10 @@ public final class ProbeRequestMapper {
             case EXPECT -> "spec.expect.reasons";
             case EXPECT_CODE -> "spec.expect.code";
             case EXPECT_ENHANCED -> "spec.expect.enhancedCode";
+            case AUTH_USER -> "spec.auth.secretRef key " + AuthSecrets.USERNAME_KEY;
+            case AUTH_PASSWORD -> "spec.auth.secretRef key " + AuthSecrets.PASSWORD_KEY;
+            case AUTH_MECHANISM -> "spec.auth.mechanism";
+            case AUTH_ALLOW_PLAINTEXT -> "spec.auth.allowPlaintext";
         };
     }
 

@@ -39,6 +39,7 @@ import org.jboss.logging.Logger;
 public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
     static final String NAME = "smtpprobe";
     private static final Logger LOG = Logger.getLogger(SmtpProbeReconciler.class);
+    private static final Duration AUTH_SECRET_RETRY = Duration.ofSeconds(30);
 
     private final ProbeCycles cycles;
     private final ProbeRequestMapper mapper;
@@ -50,22 +51,37 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
     private final ProbeCompletions completions;
     private final Ownership ownership;
     private final String replica;
+    private final AuthSecrets secrets;
     private volatile IndexedResourceCache<SmtpProbe> cache;
 
     SmtpProbeReconciler(ProbeCycles cycles, ProbeRequestMapper mapper, SmtpProbeStatusAggregator aggregator,
             StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results) {
-        this(cycles, mapper, aggregator, writer, events, metrics, results, Ownership.ALL, null);
+        this(cycles, mapper, aggregator, writer, events, metrics, results, Ownership.ALL, null, null);
+    }
+
+    /** @param secrets reads spec.auth.secretRef at probe time; null: no client to read with (tests without auth) */
+    SmtpProbeReconciler(ProbeCycles cycles, ProbeRequestMapper mapper, SmtpProbeStatusAggregator aggregator,
+            StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results, AuthSecrets secrets) {
+        this(cycles, mapper, aggregator, writer, events, metrics, results, Ownership.ALL, null, secrets);
+    }
+
+    SmtpProbeReconciler(ProbeCycles cycles, ProbeRequestMapper mapper, SmtpProbeStatusAggregator aggregator,
+            StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results, Ownership ownership,
+            String replica) {
+        this(cycles, mapper, aggregator, writer, events, metrics, results, ownership, replica, null);
     }
 
     /**
      * @param ownership which resources this replica probes (sharding), asked before each probe and each status write
      * @param replica   this replica's name for {@code status.probedBy}; null leaves it out
+     * @param secrets   reads spec.auth.secretRef at probe time; null: no client to read with (tests without auth)
      */
     SmtpProbeReconciler(ProbeCycles cycles, ProbeRequestMapper mapper, SmtpProbeStatusAggregator aggregator,
             StatusWriter writer, ProbeEvents events, ProbeMetrics metrics, LatestResults results, Ownership ownership,
-            String replica) {
+            String replica, AuthSecrets secrets) {
         this.ownership = ownership;
         this.replica = replica;
+        this.secrets = secrets;
         this.cycles = cycles;
         this.mapper = mapper;
         this.aggregator = aggregator;
@@ -130,8 +146,38 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
         if (!wait.isZero()) {
             return UpdateControl.<SmtpProbe>noUpdate().rescheduleAfter(wait);
         }
-        cycles.start(cycle, plan.request());
+        var request = plan.request();
+        if (resource.getSpec().getAuth() != null) {
+            try {
+                request = withLogin(resource);
+            } catch (AuthSecrets.UnavailableException e) {
+                var unavailable = aggregator.authSecretUnavailable(e.getMessage(), stored, cycle.generation);
+                if (write(resource, unavailable, false) == WriteOutcome.Written) {
+                    events.emit(resource, "Warning", OperatorReason.AuthSecretUnavailable.name(), unavailable.message());
+                }
+                // nothing watches the Secret: look again soon, a fixed RBAC or a new Secret is picked up then
+                return UpdateControl.<SmtpProbe>noUpdate().rescheduleAfter(atMost(plan.interval(), AUTH_SECRET_RETRY));
+            }
+        }
+        cycles.start(cycle, request);
         return UpdateControl.noUpdate();
+    }
+
+    /** The probe's request with the Secret's login, read now; judged by the one validator like the rest of the spec. */
+    private io.smtpprobe.core.ProbeRequest withLogin(SmtpProbe resource) throws AuthSecrets.UnavailableException {
+        if (secrets == null) {
+            throw new AuthSecrets.UnavailableException("this operator reads no Secrets");
+        }
+        try {
+            return mapper.map(resource.getSpec(), secrets.read(resource)).request();
+        } catch (InvalidSpecException e) {
+            // only the Secret's values were new; the validator's messages never quote them
+            throw new AuthSecrets.UnavailableException("the Secret's values are unusable: " + e.getMessage());
+        }
+    }
+
+    private static Duration atMost(Duration a, Duration b) {
+        return a.compareTo(b) > 0 ? b : a;
     }
 
     /** The one status write of a probe cycle, then the Events and metrics of what it stored. */

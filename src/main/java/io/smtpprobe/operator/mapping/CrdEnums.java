@@ -52,6 +52,7 @@ public final class CrdEnums {
             case Ehlo -> Stage.Ehlo;
             case Helo -> Stage.Helo;
             case StartTls -> Stage.StartTls;
+            case Auth -> Stage.Auth;
             case MailFrom -> Stage.MailFrom;
             case RcptTo -> Stage.RcptTo;
             case Data -> Stage.Data;

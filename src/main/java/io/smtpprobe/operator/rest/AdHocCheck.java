@@ -42,6 +42,10 @@ final class AdHocCheck {
             if (field == null) {
                 throw new InvalidInputException(key, "unknown option");
             }
+            if (field.isAuth()) {
+                // a password in a request body ends up in proxies' and clients' logs; an SmtpProbe names a Secret
+                throw new InvalidInputException(key, "not accepted by the API (authenticated probes are SmtpProbes with spec.auth)");
+            }
             if (FLAGS.contains(field)) {
                 if (!value.isBoolean()) {
                     throw new InvalidInputException(key, "expected true or false");

@@ -6,6 +6,7 @@ import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.MxHost;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.Reply;
+import io.smtpprobe.core.SecurityExtensions;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.TlsInfo;
@@ -77,7 +78,8 @@ public final class DomainStatuses {
                 CrdEnums.toApi(s.stage()),
                 reply(s.reply()),
                 s.reason() == null ? null : s.reason().name(),
-                s.extensions() == null ? null : s.extensions().stream().limit(MAX_EXTENSIONS).map(DomainStatuses::text).toList(),
+                s.extensions() == null ? null
+                        : SecurityExtensions.keepFirst(s.extensions(), MAX_EXTENSIONS).stream().map(DomainStatuses::text).toList(),
                 tls(s.tls()),
                 latency);
     }

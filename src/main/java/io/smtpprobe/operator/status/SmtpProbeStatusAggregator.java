@@ -101,6 +101,21 @@ public final class SmtpProbeStatusAggregator {
                 .consecutiveFailures(0).lastResultChangeTime(previous == null ? null : previous.lastResultChangeTime()).build();
     }
 
+    /**
+     * {@code spec.auth.secretRef} could not be used, so no probe ran; like an invalid spec, but the
+     * cure is RBAC or the Secret, not the spec. The message never holds a credential.
+     */
+    public SmtpProbeStatus authSecretUnavailable(String problem, SmtpProbeStatus previous, long generation) {
+        Instant now = clock.instant();
+        String reason = OperatorReason.AuthSecretUnavailable.name();
+        String message = ServerText.guard(problem, MAX_MESSAGE);
+        var conditions = Conditions.set(previousConditions(previous), Conditions.READY, Conditions.FALSE, reason, message,
+                generation, now);
+        return SmtpProbeStatus.builder().observedGeneration(generation).reason(reason)
+                .message(message).conditions(Conditions.remove(conditions, Conditions.SUSPENDED)).domains(List.of())
+                .consecutiveFailures(0).lastResultChangeTime(previous == null ? null : previous.lastResultChangeTime()).build();
+    }
+
     /** The runner itself broke; counts as a failed probe so alerts on consecutive failures fire. */
     public SmtpProbeStatus failed(Throwable error, SmtpProbeStatus previous, long generation, Duration untilNext) {
         return failed(error, previous, generation, clock.instant(), untilNext);

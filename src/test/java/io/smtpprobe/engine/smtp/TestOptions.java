@@ -5,6 +5,7 @@ import io.smtpprobe.core.MessageContent;
 import io.smtpprobe.core.Notify;
 import io.smtpprobe.core.TlsMode;
 import io.smtpprobe.core.Limits;
+import io.smtpprobe.core.SmtpAuth;
 import io.smtpprobe.core.Timeouts;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,9 @@ final class TestOptions {
     MessageContent data;
     Timeouts timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(4));
     Limits limits = Limits.DEFAULT;
+    SmtpAuth auth;
 
     ProbeOptions build() {
-        return new ProbeOptions(ehloName, mailFrom, rcptTo, dsnNotify, tlsMode, insecure, data, timeouts, limits);
+        return new ProbeOptions(ehloName, mailFrom, rcptTo, dsnNotify, tlsMode, insecure, data, timeouts, limits, auth);
     }
 }

@@ -41,7 +41,7 @@ class CrdEnumsTest {
         assertThat(names(ReplyClass.values()))
                 .containsExactlyInAnyOrder("PositiveCompletion", "PositiveIntermediate", "TransientNegative", "PermanentNegative");
         assertThat(names(Stage.values())).containsExactlyInAnyOrder(
-                "Dns", "Connect", "TlsHandshake", "Banner", "Ehlo", "Helo", "StartTls", "MailFrom", "RcptTo", "Data", "Quit");
+                "Dns", "Connect", "TlsHandshake", "Banner", "Ehlo", "Helo", "StartTls", "Auth", "MailFrom", "RcptTo", "Data", "Quit");
         assertThat(names(TlsMode.values())).containsExactlyInAnyOrder("Opportunistic", "Required", "Disabled", "Implicit");
         assertThat(names(MxPolicy.values())).containsExactlyInAnyOrder("Preferred", "All");
         assertThat(names(Notify.values())).containsExactlyInAnyOrder("SUCCESS", "FAILURE", "DELAY", "NEVER");
