@@ -2,7 +2,13 @@ package io.smtpprobe.engine;
 
 import io.smtpprobe.engine.dns.DnsSettings;
 import io.smtpprobe.engine.dns.DnsjavaMxResolver;
+import io.smtpprobe.engine.dns.TxtLookup;
 import io.smtpprobe.engine.smtp.BannerCheck;
+import io.smtpprobe.engine.sts.StsDiscovery;
+import io.smtpprobe.engine.sts.StsPolicyCache;
+import io.smtpprobe.engine.sts.StsPolicyFetcher;
+import io.smtpprobe.engine.sts.StsSettings;
+import io.smtpprobe.engine.sts.TransportSecurityRunner;
 import io.smtpprobe.engine.smtp.TlsSettings;
 import io.smtpprobe.engine.smtp.VertxSmtpProber;
 import io.vertx.core.Vertx;
@@ -20,9 +26,20 @@ public final class ProbeEngine {
     /** @param egressControl null: no control target, connect failures are reported as they are */
     public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, int perHostLimit, Clock clock,
                                      EgressCheck.Settings egressControl) {
+        return create(vertx, dns, policy, perHostLimit, clock, egressControl, StsSettings.defaults());
+    }
+
+    /** @param sts how MTA-STS policies are fetched (the port and trust store differ only in tests) */
+    public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, int perHostLimit, Clock clock,
+                                     EgressCheck.Settings egressControl, StsSettings sts) {
         BannerCheck banner = new BannerCheck(vertx);
         EgressCheck egress = egressControl == null ? null : new EgressCheck(egressControl, banner::failure, clock);
-        return new DefaultProbeRunner(new DnsjavaMxResolver(dns), new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault()),
+        DnsjavaMxResolver resolver = new DnsjavaMxResolver(dns);
+        DefaultProbeRunner dialogues = new DefaultProbeRunner(resolver,
+                new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault()),
                 policy, new HostLimiter(perHostLimit), Timers.of(vertx), egress);
+        StsDiscovery discovery = new StsDiscovery(new TxtLookup(dns), resolver, new StsPolicyFetcher(vertx, sts)::fetch,
+                new StsPolicyCache(sts.cacheSize(), clock), policy, sts.httpsPort());
+        return new TransportSecurityRunner(dialogues, discovery, TransportSecurityRunner.DaneOutcomes.NONE, clock);
     }
 }

@@ -1,0 +1,102 @@
+package io.smtpprobe.engine.sts;
+
+import io.smtpprobe.core.DaneOutcome;
+import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.ProbeReport;
+import io.smtpprobe.core.ProbeRequest;
+
+import io.smtpprobe.core.TransportSecurityMode;
+import io.smtpprobe.engine.ProbeRunner;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Adds the transport-security verdict to a probe run: each domain's MTA-STS and TLS-RPT discovery
+ * runs beside its dialogues, and once both are done {@link TransportSecurityEvaluator} judges the
+ * servers' TLS against the policy. Requests with {@code Ignore}, and those naming servers instead
+ * of domains (no MX, so no policy to hold them to), pass through untouched.
+ */
+public final class TransportSecurityRunner implements ProbeRunner {
+
+    /** DANE verdicts per MX host (lower case, no trailing dot); empty until DANE lookups are wired in. */
+    @FunctionalInterface
+    public interface DaneOutcomes {
+        Map<String, DaneOutcome> of(DomainResult domain);
+
+        DaneOutcomes NONE = domain -> Map.of();
+    }
+
+    private final ProbeRunner dialogues;
+    private final StsDiscovery discovery;
+    private final DaneOutcomes dane;
+    private final Clock clock;
+
+    public TransportSecurityRunner(ProbeRunner dialogues, StsDiscovery discovery, DaneOutcomes dane, Clock clock) {
+        this.dialogues = dialogues;
+        this.discovery = discovery;
+        this.dane = dane;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<ProbeReport> run(ProbeRequest request) {
+        if (request.transportSecurity() != TransportSecurityMode.Evaluate || !request.servers().isEmpty()
+                || request.domains().isEmpty()) {
+            return dialogues.run(request);
+        }
+        long deadlineMs = request.runDeadline().toMillis();
+        List<CompletableFuture<StsFinding>> findings = new ArrayList<>();
+        for (String domain : request.domains()) {
+            findings.add(discovery.discover(domain).toCompletableFuture()
+                    // discovery has its own per-query and fetch limits; this only bounds it by the run's
+                    .completeOnTimeout(null, deadlineMs, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null));
+        }
+        CompletableFuture<ProbeReport> probed = dialogues.run(request).toCompletableFuture();
+        CompletableFuture<ProbeReport> judged = probed.thenCompose(report ->
+                CompletableFuture.allOf(findings.toArray(CompletableFuture[]::new))
+                        .thenApply(v -> judge(report, request, findings)));
+        judged.whenComplete((r, e) -> {
+            // cancelling the run cancels the dialogues, as it would without this layer
+            if (judged.isCancelled()) {
+                probed.cancel(true);
+            }
+        });
+        return judged;
+    }
+
+    private ProbeReport judge(ProbeReport report, ProbeRequest request, List<CompletableFuture<StsFinding>> findings) {
+        List<DomainResult> domains = new ArrayList<>();
+        for (int i = 0; i < report.domains().size(); i++) {
+            DomainResult d = report.domains().get(i);
+            StsFinding sts = i < findings.size() ? findings.get(i).join() : null;
+            domains.add(evaluable(d) && sts != null ? d.withTransportSecurity(TransportSecurityEvaluator.evaluate(
+                    d, sts, dane.of(d), request.options().tlsMode(), clock.instant())) : d);
+        }
+        return worst(domains).withWarnings(report.warnings()).withTruncated(report.truncated());
+    }
+
+    /** A domain whose MX hosts are known and that was not cut short by the run deadline. */
+    private static boolean evaluable(DomainResult d) {
+        return !d.mx().isEmpty() && !d.notFinished();
+    }
+
+    /** The worst domain decides, the first of equals, as for the run without this layer. */
+    private static ProbeReport worst(List<DomainResult> domains) {
+        DomainResult worst = null;
+        for (DomainResult d : domains) {
+            if (worst == null || d.result().ordinal() > worst.result().ordinal()) {
+                worst = d;
+            }
+        }
+        return worst == null
+                ? new ProbeReport(io.smtpprobe.core.Outcome.Success, io.smtpprobe.core.Reason.Accepted, domains)
+                : new ProbeReport(worst.result(), worst.reason(), domains);
+    }
+
+}
