@@ -5,9 +5,10 @@
 #   mmdebstrap                   the operator image's base (make image)
 #   containerd, runc, containernetworking-plugins   the node that runs the operator's pod
 #   exim4-daemon-light           a second MTA for the real-peer tier, unpacked into the cache (below)
+#   nginx-light                  the HTTPS server of the MTA-STS policies (testsupport/Nginx: own config, loopback only)
 set -euo pipefail
 need=()
-for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins; do
+for pkg in postfix dnsmasq-base etcd-server mmdebstrap containerd runc containernetworking-plugins nginx-light; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -16,5 +17,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # The tests start nginx themselves on 127.0.0.1; the package's own service (port 80 on every
+  # address) must not run. Where systemd started it, stop and disable it.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled nginx >/dev/null 2>&1; then
+    $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
 fi
 bash "$(dirname "$0")/install-exim.sh"

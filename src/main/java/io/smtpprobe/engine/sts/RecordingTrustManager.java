@@ -5,6 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -16,15 +18,28 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * handshake failure a fetch error (RFC 8460 §4.3.2.2).
  */
 final class RecordingTrustManager extends X509ExtendedTrustManager {
+    /** By the policy host name (the SSL engine's peer host): one client serves every fetch. */
+    private final Map<String, CertificateException> refusals = new ConcurrentHashMap<>();
     private final X509ExtendedTrustManager delegate;
-    private volatile CertificateException refusal;
 
     RecordingTrustManager(TrustManagerFactory factory) {
         this.delegate = extended(factory);
     }
 
-    CertificateException refusal() {
-        return refusal;
+    /** Forgets what was recorded for {@code host}, before a fetch from it. */
+    void forget(String host) {
+        refusals.remove(host);
+    }
+
+    /** Why the last handshake with {@code host} refused its certificate; null when it did not. */
+    CertificateException refusal(String host) {
+        return refusals.remove(host);
+    }
+
+    private void record(String host, CertificateException e) {
+        if (host != null) {
+            refusals.put(host, e);
+        }
     }
 
     static TrustManagerFactory jvmDefault() {
@@ -51,7 +66,7 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
         try {
             delegate.checkServerTrusted(chain, authType, engine);
         } catch (CertificateException e) {
-            refusal = e;
+            record(engine == null ? null : engine.getPeerHost(), e);
             throw e;
         }
     }
@@ -61,7 +76,7 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
         try {
             delegate.checkServerTrusted(chain, authType, socket);
         } catch (CertificateException e) {
-            refusal = e;
+            record(null, e);
             throw e;
         }
     }
@@ -71,7 +86,7 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
         try {
             delegate.checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
-            refusal = e;
+            record(null, e);
             throw e;
         }
     }

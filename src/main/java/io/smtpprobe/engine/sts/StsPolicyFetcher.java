@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -18,7 +19,6 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Fetches {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} as RFC 8461 §3.3 says: WebPKI-valid
@@ -32,28 +32,46 @@ public final class StsPolicyFetcher {
 
     private final Vertx vertx;
     private final StsSettings settings;
-    private final TrustManagerFactory trust;
+    /**
+     * One client for all fetches, so its TLS context is built once; made at the first fetch, as
+     * reading the JVM's trust store is a large share of a one-shot check that fetches nothing.
+     */
+    private volatile HttpClient client;
+    private volatile RecordingTrustManager trust;
 
     public StsPolicyFetcher(Vertx vertx, StsSettings settings) {
         this.vertx = vertx;
         this.settings = settings;
-        this.trust = settings.trust();
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    trust = new RecordingTrustManager(settings.trust() != null ? settings.trust()
+                            : RecordingTrustManager.jvmDefault());
+                    c = vertx.createHttpClient(new HttpClientOptions()
+                            .setSsl(true).setVerifyHost(true).setForceSni(true)
+                            .setTrustOptions(TrustOptions.wrap(trust))
+                            .setKeepAlive(false));
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     public CompletionStage<PolicyFetch> fetch(String asciiDomain, InetAddress address) {
         String host = "mta-sts." + asciiDomain;
         long timeoutMs = settings.fetchTimeout().toMillis();
-        RecordingTrustManager recorder = new RecordingTrustManager(
-                trust != null ? trust : RecordingTrustManager.jvmDefault());
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setSsl(true).setVerifyHost(true).setForceSni(true)
-                .setTrustOptions(TrustOptions.wrap(recorder))
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .setKeepAlive(false).setMaxRedirects(1));
+        HttpClient http = client();
+        trust.forget(host);
         Promise<PolicyFetch> result = Promise.promise();
         long timer = vertx.setTimer(timeoutMs, id -> result.tryComplete(PolicyFetch.fetchError(
-                "no complete answer from " + host + " within " + settings.fetchTimeout().toMillis() + " ms")));
-        RequestOptions request = new RequestOptions()
+                "no complete answer from " + host + " within " + timeoutMs + " ms")));
+        RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost(host)
                 .setPort(settings.httpsPort())
@@ -61,19 +79,26 @@ public final class StsPolicyFetcher {
                 .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, settings.httpsPort())))
                 .setFollowRedirects(false)
                 .setConnectTimeout(timeoutMs);
-        client.request(request)
-                .compose(r -> r.putHeader("Accept", "text/plain").send())
+        Future<HttpClientRequest> request = http.request(options);
+        request.compose(r -> {
+                    // failures arrive through the send future and the timer; this only keeps Vert.x from logging them
+                    r.exceptionHandler(e -> { });
+                    return r.putHeader("Accept", "text/plain").send();
+                })
                 .onSuccess(response -> read(host, response, result))
-                .onFailure(error -> result.tryComplete(failure(host, error, recorder)));
+                .onFailure(error -> result.tryComplete(failure(host, error)));
         Future<PolicyFetch> done = result.future();
         done.onComplete(ar -> {
             vertx.cancelTimer(timer);
-            client.close();
+            // a fetch ended early (too big, too slow, wrong status) closes its connection
+            request.onSuccess(r -> r.reset());
         });
         return done.toCompletionStage();
     }
 
     private void read(String host, HttpClientResponse response, Promise<PolicyFetch> result) {
+        response.exceptionHandler(e -> result.tryComplete(PolicyFetch.fetchError(
+                "reading the policy from " + host + " failed: " + ServerText.detail(String.valueOf(e.getMessage())))));
         int status = response.statusCode();
         if (status != 200) {
             String location = response.getHeader("Location");
@@ -103,13 +128,11 @@ public final class StsPolicyFetcher {
             }
             body.appendBuffer(chunk);
         });
-        response.exceptionHandler(e -> result.tryComplete(PolicyFetch.fetchError(
-                "reading the policy from " + host + " failed: " + ServerText.detail(String.valueOf(e.getMessage())))));
         response.endHandler(v -> result.tryComplete(PolicyFetch.ok(body.toString(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
-    private static PolicyFetch failure(String host, Throwable error, RecordingTrustManager recorder) {
-        Throwable refusal = recorder.refusal();
+    private PolicyFetch failure(String host, Throwable error) {
+        Throwable refusal = trust.refusal(host);
         if (refusal != null) {
             return PolicyFetch.webPkiInvalid("the certificate of " + host + " is not valid: " + describe(refusal));
         }
