@@ -32,5 +32,11 @@ public enum OperatorReason {
     /** Ready is True because every domain's outcome matched {@code spec.expect}, whatever that outcome was. */
     ExpectationMet,
     /** Ready is False because a domain's outcome did not match {@code spec.expect}; the message says expected and got. */
-    ExpectationNotMet
+    ExpectationNotMet,
+    /** TransportSecure True: every domain has an MTA-STS (enforce or testing) or DANE policy, and every MX host meets it. */
+    TransportPolicyMet,
+    /** TransportSecure False: a domain's MTA-STS or DANE policy fails (enforced or testing), or cannot be fetched or parsed. */
+    TransportPolicyFailed,
+    /** TransportSecure False: a domain publishes no usable MTA-STS or DANE policy (or mode none): senders use TLS only opportunistically. */
+    NoTransportPolicy
 }
