@@ -40,6 +40,6 @@ public final class ProbeEngine {
                 policy, new HostLimiter(perHostLimit), Timers.of(vertx), egress);
         StsDiscovery discovery = new StsDiscovery(new TxtLookup(dns), resolver, new StsPolicyFetcher(vertx, sts)::fetch,
                 new StsPolicyCache(sts.cacheSize(), clock), policy, sts.httpsPort());
-        return new TransportSecurityRunner(dialogues, discovery, TransportSecurityRunner.DaneOutcomes.NONE, clock);
+        return new TransportSecurityRunner(dialogues, discovery::discover, TransportSecurityRunner.DaneOutcomes.NONE, clock);
     }
 }

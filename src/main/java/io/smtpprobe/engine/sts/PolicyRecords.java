@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class PolicyRecords {
     private static final Pattern STS_ID = Pattern.compile("[A-Za-z0-9]{1,32}");
+    /** A TXT record can hold thousands of targets; a report shows this many. */
+    static final int MAX_RUA = 10;
 
     private PolicyRecords() {
     }
@@ -56,7 +58,7 @@ public final class PolicyRecords {
         List<String> targets = new ArrayList<>();
         for (String target : rua.split(",")) {
             String t = target.strip();
-            if (t.startsWith("mailto:") || t.startsWith("https:")) {
+            if ((t.startsWith("mailto:") || t.startsWith("https:")) && targets.size() < MAX_RUA) {
                 targets.add(io.smtpprobe.core.ServerText.sanitize(t, Texts.MAX));
             }
         }

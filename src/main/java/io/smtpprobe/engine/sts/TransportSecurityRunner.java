@@ -31,12 +31,18 @@ public final class TransportSecurityRunner implements ProbeRunner {
         DaneOutcomes NONE = domain -> Map.of();
     }
 
+    /** A domain's MTA-STS and TLS-RPT, as {@link StsDiscovery} finds them. */
+    @FunctionalInterface
+    public interface Discovery {
+        CompletionStage<StsFinding> discover(String domain);
+    }
+
     private final ProbeRunner dialogues;
-    private final StsDiscovery discovery;
+    private final Discovery discovery;
     private final DaneOutcomes dane;
     private final Clock clock;
 
-    public TransportSecurityRunner(ProbeRunner dialogues, StsDiscovery discovery, DaneOutcomes dane, Clock clock) {
+    public TransportSecurityRunner(ProbeRunner dialogues, Discovery discovery, DaneOutcomes dane, Clock clock) {
         this.dialogues = dialogues;
         this.discovery = discovery;
         this.dane = dane;
@@ -58,8 +64,9 @@ public final class TransportSecurityRunner implements ProbeRunner {
                     .exceptionally(e -> null));
         }
         CompletableFuture<ProbeReport> probed = dialogues.run(request).toCompletableFuture();
+        // a domain that cannot be judged (DNS failed, cut short) does not wait for its discovery
         CompletableFuture<ProbeReport> judged = probed.thenCompose(report ->
-                CompletableFuture.allOf(findings.toArray(CompletableFuture[]::new))
+                CompletableFuture.allOf(evaluable(report, findings).toArray(CompletableFuture[]::new))
                         .thenApply(v -> judge(report, request, findings)));
         judged.whenComplete((r, e) -> {
             // cancelling the run cancels the dialogues, as it would without this layer
@@ -70,12 +77,22 @@ public final class TransportSecurityRunner implements ProbeRunner {
         return judged;
     }
 
+    private static List<CompletableFuture<StsFinding>> evaluable(ProbeReport report, List<CompletableFuture<StsFinding>> findings) {
+        List<CompletableFuture<StsFinding>> wanted = new ArrayList<>();
+        for (int i = 0; i < report.domains().size() && i < findings.size(); i++) {
+            if (evaluable(report.domains().get(i))) {
+                wanted.add(findings.get(i));
+            }
+        }
+        return wanted;
+    }
+
     private ProbeReport judge(ProbeReport report, ProbeRequest request, List<CompletableFuture<StsFinding>> findings) {
         List<DomainResult> domains = new ArrayList<>();
         for (int i = 0; i < report.domains().size(); i++) {
             DomainResult d = report.domains().get(i);
-            StsFinding sts = i < findings.size() ? findings.get(i).join() : null;
-            domains.add(evaluable(d) && sts != null ? d.withTransportSecurity(TransportSecurityEvaluator.evaluate(
+            StsFinding sts = i < findings.size() && evaluable(d) ? findings.get(i).join() : null;
+            domains.add(sts != null ? d.withTransportSecurity(TransportSecurityEvaluator.evaluate(
                     d, sts, dane.of(d), request.options().tlsMode(), clock.instant())) : d);
         }
         return worst(domains).withWarnings(report.warnings()).withTruncated(report.truncated());

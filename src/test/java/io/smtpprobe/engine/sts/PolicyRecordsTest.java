@@ -37,5 +37,7 @@ class PolicyRecordsTest {
                 PolicyRecords.tlsRptRua(List.of("v=TLSRPTv1; rua=mailto:tlsrpt@example.test, https://report.example.test/v1,ftp://x")));
         assertEquals(List.of(), PolicyRecords.tlsRptRua(List.of("v=TLSRPTv1; rua=mailto:a@x.test", "v=TLSRPTv1; rua=mailto:b@x.test")));
         assertEquals(List.of(), PolicyRecords.tlsRptRua(List.of("v=spf1 -all")));
+        String many = "v=TLSRPTv1; rua=" + String.join(",", java.util.Collections.nCopies(5000, "mailto:a@x.test"));
+        assertEquals(PolicyRecords.MAX_RUA, PolicyRecords.tlsRptRua(List.of(many)).size());
     }
 }
