@@ -4,6 +4,7 @@ import io.smtpprobe.core.DaneOutcome;
 import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.ProbeRequest;
+import io.smtpprobe.core.ServerResult;
 
 import io.smtpprobe.core.TransportSecurityMode;
 import io.smtpprobe.engine.ProbeRunner;
@@ -29,6 +30,23 @@ public final class TransportSecurityRunner implements ProbeRunner {
         Map<String, DaneOutcome> of(DomainResult domain);
 
         DaneOutcomes NONE = domain -> Map.of();
+
+        /**
+         * Each probed server's own DANE outcome (e.g. {@code ServerResult::dane}), by its host; the
+         * first server of a host that has one speaks for it.
+         */
+        static DaneOutcomes perServer(java.util.function.Function<ServerResult, DaneOutcome> dane) {
+            return domain -> {
+                Map<String, DaneOutcome> byHost = new java.util.LinkedHashMap<>();
+                for (ServerResult s : domain.servers()) {
+                    DaneOutcome outcome = dane.apply(s);
+                    if (outcome != null) {
+                        byHost.putIfAbsent(StsPolicy.normalise(s.host()), outcome);
+                    }
+                }
+                return byHost;
+            };
+        }
     }
 
     /** A domain's MTA-STS and TLS-RPT, as {@link StsDiscovery} finds them. */

@@ -88,6 +88,14 @@ class TransportSecurityRunnerTest {
     }
 
     @Test
+    void daneOutcomesPerServerAreKeyedByTheirHost() {
+        var outcome = new io.smtpprobe.core.DaneOutcome(io.smtpprobe.core.DaneOutcome.Status.MATCH, List.of("3 1 1 ab"), null);
+        var byHost = TransportSecurityRunner.DaneOutcomes.perServer(s -> s.host().startsWith("mx.a") ? outcome : null)
+                .of(accepted("a.test"));
+        assertThat(byHost).containsExactly(java.util.Map.entry("mx.a.test", outcome));
+    }
+
+    @Test
     void cancellingTheRunCancelsTheDialogues() {
         CompletableFuture<ProbeReport> dialogue = new CompletableFuture<>();
         var runner = new TransportSecurityRunner(request -> dialogue, domain -> new CompletableFuture<>(),
