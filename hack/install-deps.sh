@@ -8,9 +8,10 @@
 #   chromium, chromium-driver    the status page's browser tests (Selenium drives Debian's build; nothing is downloaded)
 #   exim4-daemon-light           a second MTA for the real-peer tier, unpacked into the cache (below)
 #   nsd, ldnsutils               an authoritative DNS server and the DNSSEC signer for the DANE tests
+#   nginx-light                  the HTTPS server of the MTA-STS policies (testsupport/Nginx: own config, loopback only)
 set -euo pipefail
 need=()
-for pkg in postfix dnsmasq-base sasl2-bin libsasl2-modules etcd-server mmdebstrap containerd runc containernetworking-plugins chromium chromium-driver nsd ldnsutils; do
+for pkg in postfix dnsmasq-base sasl2-bin libsasl2-modules etcd-server mmdebstrap containerd runc containernetworking-plugins chromium chromium-driver nsd ldnsutils nginx-light; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -22,6 +23,11 @@ if [ ${#need[@]} -gt 0 ]; then
   # NSD must not run as a system service on port 53: the tests start their own on loopback
   if [[ " ${need[*]} " == *" nsd "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
     $SUDO systemctl disable --now nsd >/dev/null 2>&1 || true
+  fi
+  # The tests start nginx themselves on 127.0.0.1; the package's own service (port 80 on every
+  # address) must not run. Where systemd started it, stop and disable it.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled nginx >/dev/null 2>&1; then
+    $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
   fi
 fi
 bash "$(dirname "$0")/install-exim.sh"

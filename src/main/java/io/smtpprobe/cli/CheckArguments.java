@@ -76,6 +76,10 @@ public final class CheckArguments {
     String runTimeout;
     @Option(names = "--mx-policy", paramLabel = "POLICY", description = "preferred (default: stop at the first server that answers) | all")
     String mxPolicy;
+    @Option(names = "--transport-security", paramLabel = "MODE", description = {
+        "evaluate (default: judge MTA-STS, DANE and TLS-RPT; an enforced policy's failure fails the domain)",
+        "| ignore"})
+    String transportSecurity;
     @Option(names = "--deny-network", paramLabel = "CIDR", description = "never connect into this network (repeatable; link-local is always denied)")
     List<String> deniedNetworks = new ArrayList<>();
     @Option(names = "--expect", paramLabel = "REASON[,REASON...]", description = {
@@ -209,6 +213,7 @@ public final class CheckArguments {
         addIfSet(input, Field.TIMEOUT, timeout);
         addIfSet(input, Field.RUN_TIMEOUT, runTimeout);
         addIfSet(input, Field.MX_POLICY, mxPolicy);
+        addIfSet(input, Field.TRANSPORT_SECURITY, transportSecurity);
         addIfSet(input, Field.EXPECT_CODE, expectCode);
         addIfSet(input, Field.EXPECT_ENHANCED, expectEnhanced);
         if (insecure) {

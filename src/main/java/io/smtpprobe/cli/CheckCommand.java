@@ -6,6 +6,7 @@ import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.Expectation;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.EgressPolicy;
+import io.smtpprobe.engine.sts.StsSettings;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
 import io.smtpprobe.core.ProbeReport;
@@ -38,6 +39,11 @@ public final class CheckCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, StsSettings.defaults());
+    }
+
+    /** @param sts where MTA-STS policies are fetched and which CAs they must chain to: other than the defaults only in tests */
+    public static int run(String[] args, PrintStream out, PrintStream err, StsSettings sts) {
         CheckArguments.Parsed a;
         try {
             a = CheckArguments.parse(args);
@@ -54,7 +60,7 @@ public final class CheckCommand {
         try {
             DnsSettings dns = DnsSettings.defaults().withServers(a.dnsServers());
             ProbeReport report = ProbeEngine.create(vertx, dns, policy(a.deniedNetworks()), PER_HOST_LIMIT, Clock.systemUTC(),
-                            a.egressControl())
+                            a.egressControl(), sts)
                     .run(a.request())
                     .toCompletableFuture()
                     // The engine ends the run at its deadline with the report so far; this only guards against a bug hanging the CLI.

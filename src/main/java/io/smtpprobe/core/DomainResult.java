@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param detail what the resolver said when no server was reached (e.g. "NXDOMAIN for x.test"),
  *               sanitised; null when a server decided
+ * @param transportSecurity what MTA-STS, DANE and TLS-RPT say about the domain; null when not evaluated
  */
 public record DomainResult(
         String domain,
@@ -16,10 +17,26 @@ public record DomainResult(
         Reason reason,
         String detail,
         List<MxHost> mx,
-        List<ServerResult> servers) {
+        List<ServerResult> servers,
+        TransportSecurity transportSecurity) {
     public DomainResult {
         mx = List.copyOf(mx);
         servers = List.copyOf(servers);
+    }
+
+    /** Without a transport-security evaluation (not asked for, or not made yet). */
+    public DomainResult(String domain, Outcome result, Reason reason, String detail, List<MxHost> mx,
+                        List<ServerResult> servers) {
+        this(domain, result, reason, detail, mx, servers, null);
+    }
+
+    /** With the transport-security evaluation; an enforced failure replaces the verdict. */
+    public DomainResult withTransportSecurity(TransportSecurity security) {
+        if (security != null && security.enforced() && security.reason() != null) {
+            return new DomainResult(domain, security.reason().outcome(null), security.reason(), security.detail(), mx,
+                    servers, security);
+        }
+        return new DomainResult(domain, result, reason, detail, mx, servers, security);
     }
 
     /** The run deadline ended this domain before it had a verdict: {@code servers} are those tried so far. */

@@ -12,6 +12,8 @@ import java.util.List;
  * @param warnings what the validator found doubtful but not wrong, e.g. a mixed-script label (a possible homograph)
  * @param runTimeout the deadline of the whole run, across domains, MX hosts, attempts and greylist
  *                   retries; null: derived by {@link #runDeadline()}
+ * @param transportSecurity whether MTA-STS, DANE and TLS-RPT are judged; the validator's default is
+ *                   Evaluate, a request made in code without it Ignore
  */
 public record ProbeRequest(
         List<String> domains,
@@ -21,7 +23,8 @@ public record ProbeRequest(
         ProbeOptions options,
         Duration greylistRetry,
         List<String> warnings,
-        Duration runTimeout) {
+        Duration runTimeout,
+        TransportSecurityMode transportSecurity) {
 
     /** The longest run deadline anyone may ask for, and the cap of the derived one. */
     public static final Duration MAX_RUN_TIMEOUT = Duration.ofHours(1);
@@ -32,6 +35,13 @@ public record ProbeRequest(
         greylistRetry = greylistRetry == null || greylistRetry.isNegative() ? Duration.ZERO : greylistRetry;
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         runTimeout = runTimeout == null || runTimeout.isZero() || runTimeout.isNegative() ? null : runTimeout;
+        transportSecurity = transportSecurity == null ? TransportSecurityMode.Ignore : transportSecurity;
+    }
+
+    /** Without transport-security evaluation. */
+    public ProbeRequest(List<String> domains, List<HostPort> servers, int port, MxPolicy mxPolicy, ProbeOptions options,
+                        Duration greylistRetry, List<String> warnings, Duration runTimeout) {
+        this(domains, servers, port, mxPolicy, options, greylistRetry, warnings, runTimeout, TransportSecurityMode.Ignore);
     }
 
     /** With a derived run deadline. */
@@ -46,12 +56,16 @@ public record ProbeRequest(
     }
 
     public ProbeRequest withGreylistRetry(Duration delay) {
-        return new ProbeRequest(domains, servers, port, mxPolicy, options, delay, warnings, runTimeout);
+        return new ProbeRequest(domains, servers, port, mxPolicy, options, delay, warnings, runTimeout, transportSecurity);
     }
 
     /** @param deadline null: derived */
     public ProbeRequest withRunTimeout(Duration deadline) {
-        return new ProbeRequest(domains, servers, port, mxPolicy, options, greylistRetry, warnings, deadline);
+        return new ProbeRequest(domains, servers, port, mxPolicy, options, greylistRetry, warnings, deadline, transportSecurity);
+    }
+
+    public ProbeRequest withTransportSecurity(TransportSecurityMode mode) {
+        return new ProbeRequest(domains, servers, port, mxPolicy, options, greylistRetry, warnings, runTimeout, mode);
     }
 
     /**

@@ -62,7 +62,18 @@ public enum Reason {
     EgressBlocked(false, true, "Our side, not the server's: the connection failed and the configured control target is unreachable too, so outbound SMTP is blocked (many cloud providers block port 25) or the network is down; the detail names the control target and its failure."),
     SmtpUtf8NotOffered(false, "An address is not ASCII (an internationalised local part, RFC 6531) but the server does not offer SMTPUTF8: it cannot take this mail; the probe stopped before MAIL FROM and sent nothing non-ASCII."),
     CommandTooLong(false, "A command would exceed RFC 5321's 512-octet line limit (an address or EHLO name far too long): the probe refused to send it and made no connection."),
-    RunDeadlineExceeded(false, true, "The whole probe run reached its deadline (timeouts.run, --run-timeout) before this domain had a verdict: a tarpit, many slow MX hosts, or a deadline too short for them; the servers tried so far are kept, the next run tries again.");
+    RunDeadlineExceeded(false, true, "The whole probe run reached its deadline (timeouts.run, --run-timeout) before this domain had a verdict: a tarpit, many slow MX hosts, or a deadline too short for them; the servers tried so far are kept, the next run tries again."),
+
+    // Transport security (MTA-STS, DANE), added at the end so that no existing constant moves. The
+    // MTA-STS fetch and policy reasons describe the domain's transportSecurity block only: without a
+    // usable policy a sending MTA delivers as if there were none, so they never decide a domain.
+    MtaStsFetchFailed(false, "The MTA-STS policy could not be fetched from https://mta-sts.DOMAIN/.well-known/mta-sts.txt (no such host, refused, timed out, not 200, a redirect, not text/plain or over 64 KiB): senders treat the domain as having no policy, so its TLS is not enforced."),
+    MtaStsWebPkiInvalid(false, "The HTTPS certificate of the MTA-STS policy host is not valid (untrusted, expired, or does not name mta-sts.DOMAIN): senders ignore the policy, so the domain's TLS is not enforced."),
+    MtaStsPolicyInvalid(false, "The MTA-STS TXT record or policy file is malformed (wrong version, unknown mode, no mx line, max_age out of range, several STS records): senders ignore it."),
+    MtaStsMxMismatch(false, "Under the domain's MTA-STS enforce policy an MX host matches none of the policy's mx patterns: senders refuse to deliver to it; add the host to the policy or fix the MX record."),
+    MtaStsTlsFailed(false, "Under the domain's MTA-STS enforce policy the server did not offer STARTTLS, its handshake failed, or its certificate is expired, untrusted or does not name the MX host: senders refuse to deliver; the result type says which."),
+    DaneDnssecBogus(false, true, "The MX host's TLSA records failed DNSSEC validation (bogus signature, expired RRSIG, wrong key): DANE senders defer delivery to it until the zone validates."),
+    DaneNoMatch(false, "The MX host publishes usable DANE TLSA records but its certificate chain matches none of them, or it offered no TLS: DANE senders refuse to deliver; update the TLSA records or the certificate.");
 
     private final boolean replyBased;
     private final boolean alwaysTransient;

@@ -1,14 +1,21 @@
 package io.smtpprobe.engine;
 
+import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.engine.dane.DaneSettings;
 import io.smtpprobe.engine.dane.TlsaLookup;
 import io.smtpprobe.engine.dns.DnsSettings;
-import io.smtpprobe.engine.dns.ResolverEndpoints;
 import io.smtpprobe.engine.dns.DnsjavaMxResolver;
+import io.smtpprobe.engine.dns.ResolverEndpoints;
+import io.smtpprobe.engine.dns.TxtLookup;
 import io.smtpprobe.engine.smtp.BannerCheck;
 import io.smtpprobe.engine.smtp.DaneCheck;
 import io.smtpprobe.engine.smtp.TlsSettings;
 import io.smtpprobe.engine.smtp.VertxSmtpProber;
+import io.smtpprobe.engine.sts.StsDiscovery;
+import io.smtpprobe.engine.sts.StsPolicyCache;
+import io.smtpprobe.engine.sts.StsPolicyFetcher;
+import io.smtpprobe.engine.sts.StsSettings;
+import io.smtpprobe.engine.sts.TransportSecurityRunner;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
@@ -24,17 +31,34 @@ public final class ProbeEngine {
     /** @param egressControl null: no control target, connect failures are reported as they are */
     public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, int perHostLimit, Clock clock,
                                      EgressCheck.Settings egressControl) {
-        return create(vertx, dns, policy, new HostLimiter(perHostLimit), clock, egressControl);
+        return create(vertx, dns, policy, new HostLimiter(perHostLimit), clock, egressControl, StsSettings.defaults());
+    }
+
+    /** @param sts how MTA-STS policies are fetched (the port and trust store differ only in tests) */
+    public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, int perHostLimit, Clock clock,
+                                     EgressCheck.Settings egressControl, StsSettings sts) {
+        return create(vertx, dns, policy, new HostLimiter(perHostLimit), clock, egressControl, sts);
     }
 
     /** With a limiter the caller keeps, to resize it (the operator's replicas divide the per-host limit among them). */
     public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, HostLimiter hostLimiter, Clock clock,
                                      EgressCheck.Settings egressControl) {
+        return create(vertx, dns, policy, hostLimiter, clock, egressControl, StsSettings.defaults());
+    }
+
+    public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, HostLimiter hostLimiter, Clock clock,
+                                     EgressCheck.Settings egressControl, StsSettings sts) {
         BannerCheck banner = new BannerCheck(vertx);
         EgressCheck egress = egressControl == null ? null : new EgressCheck(egressControl, banner::failure, clock);
-        return new DefaultProbeRunner(new DnsjavaMxResolver(dns),
+        DnsjavaMxResolver resolver = new DnsjavaMxResolver(dns);
+        DefaultProbeRunner dialogues = new DefaultProbeRunner(resolver,
                 new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault(), daneCheck(dns)),
                 policy, hostLimiter, Timers.of(vertx), egress);
+        StsDiscovery discovery = new StsDiscovery(new TxtLookup(dns), resolver, new StsPolicyFetcher(vertx, sts)::fetch,
+                new StsPolicyCache(sts.cacheSize(), clock), policy, sts.httpsPort());
+        // each server's DANE verdict (ServerResult.dane) feeds the domain's transport-security verdict
+        return new TransportSecurityRunner(dialogues, discovery::discover,
+                TransportSecurityRunner.DaneOutcomes.perServer(ServerResult::dane), clock);
     }
 
     /**

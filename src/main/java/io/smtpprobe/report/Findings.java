@@ -8,6 +8,7 @@ import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.Reply;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
+import io.smtpprobe.core.TransportSecurity;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,6 +47,11 @@ public final class Findings {
     public static String domain(DomainResult domain) {
         if (domain.notFinished()) {
             return notFinished(domain);
+        }
+        TransportSecurity security = domain.transportSecurity();
+        if (security != null && security.enforced()) {
+            // the servers may have accepted, but a sending MTA would not have delivered to them
+            return safe(domain.domain()) + ": " + transportSecurity(security);
         }
         ServerResult deciding = domain.deciding();
         if (deciding == null) {
@@ -116,6 +122,28 @@ public final class Findings {
     private static String tlsFallback(ServerResult server) {
         ServerResult.TlsFallback fallback = server.tlsFallback();
         return fallback == null ? "" : " (after " + cut(fallback.detail()) + "; retried without TLS)";
+    }
+
+    /**
+     * A domain's transport security in one line, e.g.
+     * {@code MTA-STS enforce (id 20240101): certificate-host-mismatch at mx.fabrikam.test: certificate does not name mx.fabrikam.test},
+     * {@code DANE: success} or {@code no MTA-STS or DANE policy}.
+     */
+    public static String transportSecurity(TransportSecurity t) {
+        String policy = switch (t.policyType()) {
+            case STS -> "MTA-STS" + (t.mode() == null ? "" : " " + t.mode()) + (t.policyId() == null ? "" : " (id " + t.policyId() + ")");
+            case TLSA -> "DANE";
+            case NO_POLICY_FOUND -> "no MTA-STS or DANE policy";
+        };
+        if (!t.failed()) {
+            return t.policyType() == TransportSecurity.PolicyType.NO_POLICY_FOUND ? policy : policy + ": success";
+        }
+        String line = policy + ": " + t.result().wireName();
+        if (t.detail() != null) {
+            line += " at " + cut(t.detail());
+        }
+        return line + (t.enforced() ? " (enforced: a sending MTA would not deliver)"
+                : t.policyType() == TransportSecurity.PolicyType.STS && "testing".equals(t.mode()) ? " (testing: reported only)" : "");
     }
 
     /** Reply text and details: the engine sanitised them, escaping again would double backslashes. */

@@ -2,6 +2,7 @@ package io.smtpprobe.report;
 
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.DomainResult;
+import io.smtpprobe.core.TransportSecurity;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -100,6 +101,32 @@ public final class ReportJson {
         for (ServerResult s : d.servers()) {
             servers.add(server(s, withTranscripts));
         }
+        if (d.transportSecurity() != null) {
+            node.set("transportSecurity", transportSecurity(d.transportSecurity()));
+        }
+        return node;
+    }
+
+    /** The RFC 8460 words: policy type, result type, and the failing MX hosts. */
+    public static ObjectNode transportSecurity(TransportSecurity t) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("policyType", t.policyType().wireName());
+        node.put("mode", t.mode());
+        node.put("policyId", t.policyId());
+        node.put("result", t.result().wireName());
+        ArrayNode failing = node.putArray("failingMx");
+        t.failingMx().forEach(failing::add);
+        ArrayNode rua = node.putArray("tlsRptRua");
+        t.rua().forEach(rua::add);
+        if (t.reason() != null) {
+            node.put("reason", t.reason().name());
+            node.put("explanation", t.reason().explanation());
+        }
+        if (t.detail() != null) {
+            node.put("detail", t.detail());
+        }
+        node.put("enforced", t.enforced());
+        node.put("message", Findings.transportSecurity(t));
         return node;
     }
 

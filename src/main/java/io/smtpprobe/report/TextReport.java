@@ -54,6 +54,12 @@ public final class TextReport {
                 Expectation.Match match = expectation.match(d);
                 out.printf("  expected %s, got %s: %s%n", match.expected(), match.actual(), match.met() ? "as expected" : "NOT as expected");
             }
+            if (d.transportSecurity() != null) {
+                out.println("  transport security: " + Findings.transportSecurity(d.transportSecurity()));
+                if (!d.transportSecurity().rua().isEmpty()) {
+                    out.println("  TLS-RPT reports go to " + String.join(", ", d.transportSecurity().rua()) + " (none sent)");
+                }
+            }
             if (d.servers().isEmpty() && d.detail() != null) {
                 out.println("  " + d.reason().explanation());
             }

@@ -23,6 +23,7 @@ public enum Field {
     TIMEOUT("timeout", false),
     RUN_TIMEOUT("run-timeout", false),
     MX_POLICY("mx-policy", false),
+    TRANSPORT_SECURITY("transport-security", false),
     // What a healthy answer is (an Expectation): judged by RequestValidator.validateExpecting, not probed.
     EXPECT("expect", true),
     EXPECT_CODE("expect-code", false),

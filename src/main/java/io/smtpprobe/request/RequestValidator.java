@@ -6,6 +6,7 @@ import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.MessageContent;
 import io.smtpprobe.core.MxPolicy;
+import io.smtpprobe.core.TransportSecurityMode;
 import io.smtpprobe.core.Notify;
 import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.ProbeRequest;
@@ -99,6 +100,7 @@ public final class RequestValidator {
         Duration run = single(Field.RUN_TIMEOUT);
         MxPolicy mxPolicy = single(Field.MX_POLICY);
         SmtpAuth auth = auth(tls);
+        TransportSecurityMode transportSecurity = single(Field.TRANSPORT_SECURITY);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
@@ -120,7 +122,7 @@ public final class RequestValidator {
         ProbeOptions options = new ProbeOptions(or(ehlo, defaults.ehloName()), or(mailFrom, defaults.mailFrom()), rcptTo,
                 or(notify, defaults.dsnNotify()), tls, Boolean.TRUE.equals(insecure), message, timeouts, Limits.DEFAULT, auth);
         return new ProbeRequest(domains, servers, port, or(mxPolicy, MxPolicy.Preferred), options, Duration.ZERO,
-                List.copyOf(warnings), run);
+                List.copyOf(warnings), run, or(transportSecurity, TransportSecurityMode.Evaluate));
     }
 
     /**
@@ -209,6 +211,7 @@ public final class RequestValidator {
             case TIMEOUT -> Durations.parseAtMost(f, value, MAX_TIMEOUT);
             case RUN_TIMEOUT -> Durations.parseAtMost(f, value, MAX_RUN_TIMEOUT);
             case MX_POLICY -> enumValue(f, value, MxPolicy.class);
+            case TRANSPORT_SECURITY -> enumValue(f, value, TransportSecurityMode.class);
             case EXPECT -> ExpectationInput.reasons(f, value);
             case EXPECT_CODE -> ExpectationInput.code(f, value);
             case EXPECT_ENHANCED -> ExpectationInput.enhancedCode(f, value);

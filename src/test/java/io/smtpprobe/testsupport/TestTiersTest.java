@@ -26,7 +26,7 @@ class TestTiersTest {
     private static final Pattern TAG = Pattern.compile("@Tag\\(\"([^\"]*)\"\\)");
 
     private static final Pattern CONTROL_PLANE = Pattern.compile("\\bControlPlane\\b");
-    private static final Pattern REAL_SERVERS = Pattern.compile("\\b(Postfix|Exim|Dnsmasq|Nsd)\\.builder\\(|\\bDemoPeers\\.|\\bSubmissionPostfix\\.start\\(");
+    private static final Pattern REAL_SERVERS = Pattern.compile("\\b(Postfix|Exim|Dnsmasq|Nsd|Nginx)\\.builder\\(|\\bDemoPeers\\.|\\bSubmissionPostfix\\.start\\(");
     private static final Pattern SCRIPTED_PEERS = Pattern.compile("\\bScriptedSmtpPeer\\.script\\(|\\bScriptedDnsServer\\.");
 
     @Test
@@ -43,7 +43,7 @@ class TestTiersTest {
             if (CONTROL_PLANE.matcher(source).find() && !containsAny(tags, "e2e", "bench")) {
                 wrong.add(name + ": starts the control plane, so needs @Tag(\"e2e\")");
             } else if (REAL_SERVERS.matcher(source).find() && !containsAny(tags, "real", "e2e", "bench")) {
-                wrong.add(name + ": starts Postfix, Exim, dnsmasq or NSD, so needs @Tag(\"real\")");
+                wrong.add(name + ": starts Postfix, Exim, dnsmasq NSD or nginx, so needs @Tag(\"real\")");
             } else if (SCRIPTED_PEERS.matcher(source).find() && tags.isEmpty()) {
                 wrong.add(name + ": plays a scripted peer, so needs @Tag(\"peers\")");
             }

@@ -20,7 +20,15 @@ public record DomainStatus(
         @JsonPropertyDescription("The outcome in the same words, to read beside expected, e.g. 'Accepted with reply 250 2.1.5'.")
         String actual,
         @JsonPropertyDescription("Whether the outcome matched spec.expect; absent without spec.expect.")
-        Boolean expectationMet) {
+        Boolean expectationMet,
+        @JsonPropertyDescription("MTA-STS, DANE and TLS-RPT as a sending MTA sees them; absent with spec.transportSecurity: Ignore.")
+        TransportSecurityStatus transportSecurity) {
+
+    /** Without a transport-security block. */
+    public DomainStatus(String domain, Outcome result, String reason, String message, List<MxStatus> mx,
+                        List<ServerStatus> servers, String expected, String actual, Boolean expectationMet) {
+        this(domain, result, reason, message, mx, servers, expected, actual, expectationMet, null);
+    }
 
     /** A domain's result where the spec states no expectation. */
     public DomainStatus(String domain, Outcome result, String reason, String message, List<MxStatus> mx, List<ServerStatus> servers) {

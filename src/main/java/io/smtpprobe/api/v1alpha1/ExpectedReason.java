@@ -12,5 +12,7 @@ public enum ExpectedReason {
     CertificateUntrusted, CertificateNameMismatch, AuthenticationRequired, AuthenticationFailed, SenderRejected, RecipientUnknown,
     RelayDenied, MailboxFull, Greylisted, TemporaryFailure, PermanentFailure, MessageRejected,
     ProtocolViolation, ConnectionClosed, CommandTimeout, InternalError, NullMxMisconfigured, EgressBlocked,
-    SmtpUtf8NotOffered, CommandTooLong, RunDeadlineExceeded
+    SmtpUtf8NotOffered, CommandTooLong, RunDeadlineExceeded,
+    MtaStsFetchFailed, MtaStsWebPkiInvalid, MtaStsPolicyInvalid, MtaStsMxMismatch, MtaStsTlsFailed, DaneDnssecBogus,
+    DaneNoMatch
 }

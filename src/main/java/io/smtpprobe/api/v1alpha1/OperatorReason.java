@@ -37,5 +37,11 @@ public enum OperatorReason {
      * Ready is False: {@code spec.auth.secretRef} could not be used (RBAC forbids reading Secrets, the
      * Secret or one of its keys is missing, or a value is unusable); no probe ran. Never quotes a value.
      */
-    AuthSecretUnavailable
+    AuthSecretUnavailable,
+    /** TransportSecure True: every domain has an MTA-STS (enforce or testing) or DANE policy, and every MX host meets it. */
+    TransportPolicyMet,
+    /** TransportSecure False: a domain's MTA-STS or DANE policy fails (enforced or testing), or cannot be fetched or parsed. */
+    TransportPolicyFailed,
+    /** TransportSecure False: a domain publishes no usable MTA-STS or DANE policy (or mode none): senders use TLS only opportunistically. */
+    NoTransportPolicy
 }

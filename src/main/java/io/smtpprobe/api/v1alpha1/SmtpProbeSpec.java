@@ -41,6 +41,13 @@ public class SmtpProbeSpec {
     @Default("Preferred")
     private MxPolicy mxPolicy;
 
+    @JsonPropertyDescription("Evaluate: judge each domain's MTA-STS policy, DANE TLSA records and TLS-RPT record as a "
+            + "sending MTA would, reported in status.domains[].transportSecurity and the TransportSecure condition; with "
+            + "an MTA-STS enforce policy or usable DANE records a TLS validation failure fails the domain. "
+            + "Ignore: no lookups, no policy fetch.")
+    @Default("Evaluate")
+    private TransportSecurityMode transportSecurity;
+
     @JsonPropertyDescription("Name sent with EHLO/HELO. Defaults to the operator's configured name; should be a fully "
             + "qualified host name that resolves, or strict servers reject it.")
     @Size(max = 254)
@@ -143,6 +150,14 @@ public class SmtpProbeSpec {
 
     public void setMxPolicy(MxPolicy mxPolicy) {
         this.mxPolicy = mxPolicy;
+    }
+
+    public TransportSecurityMode getTransportSecurity() {
+        return transportSecurity;
+    }
+
+    public void setTransportSecurity(TransportSecurityMode transportSecurity) {
+        this.transportSecurity = transportSecurity;
     }
 
     public String getEhloName() {

@@ -116,7 +116,7 @@ public final class ProbeRequestMapper {
         var o = r.options();
         var options = o.withTimeouts(new Timeouts(t.connect(), t.command(), interval));
         return new io.smtpprobe.core.ProbeRequest(r.domains(), r.servers(), r.port(), r.mxPolicy(), options, r.greylistRetry(),
-                r.warnings(), r.runTimeout());
+                r.warnings(), r.runTimeout(), r.transportSecurity());
     }
 
     private static io.smtpprobe.core.ProbeRequest withWarnings(io.smtpprobe.core.ProbeRequest r, List<String> more) {
@@ -126,7 +126,7 @@ public final class ProbeRequestMapper {
         List<String> warnings = new ArrayList<>(r.warnings());
         warnings.addAll(more);
         return new io.smtpprobe.core.ProbeRequest(r.domains(), r.servers(), r.port(), r.mxPolicy(), r.options(), r.greylistRetry(),
-                warnings, r.runTimeout());
+                warnings, r.runTimeout(), r.transportSecurity());
     }
 
     /** The spec as untrusted text: enums by name, so the validator judges them like any other input. */
@@ -136,6 +136,7 @@ public final class ProbeRequestMapper {
         input.addAll(Field.SERVER, listOf(spec.getServers()));
         addIfSet(input, Field.PORT, spec.getPort());
         addIfSet(input, Field.MX_POLICY, spec.getMxPolicy());
+        addIfSet(input, Field.TRANSPORT_SECURITY, spec.getTransportSecurity());
         addIfSet(input, Field.EHLO, spec.getEhloName());
         addIfSet(input, Field.MAIL_FROM, spec.getMailFrom());
         // A new token on every mapping: the spec is mapped again for each probe it starts.
@@ -197,6 +198,7 @@ public final class ProbeRequestMapper {
             case TIMEOUT -> "spec.timeouts.total";
             case RUN_TIMEOUT -> "spec.timeouts.run";
             case MX_POLICY -> "spec.mxPolicy";
+            case TRANSPORT_SECURITY -> "spec.transportSecurity";
             case EXPECT -> "spec.expect.reasons";
             case EXPECT_CODE -> "spec.expect.code";
             case EXPECT_ENHANCED -> "spec.expect.enhancedCode";

@@ -11,6 +11,7 @@ import io.smtpprobe.core.DomainResult;
 import io.smtpprobe.core.ProbeReport;
 import io.smtpprobe.core.Outcome;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.core.TransportSecurity;
 import io.smtpprobe.operator.controller.ProbeGate;
 import io.smtpprobe.operator.controller.ResourceKey;
 import java.time.Duration;
@@ -32,6 +33,10 @@ public final class ProbeMetrics {
     public static final String PROBES = "smtpprobe.probes";
     public static final String CONSECUTIVE_FAILURES = "smtpprobe.consecutive.failures";
     public static final String WAITING = "smtpprobe.probes.waiting";
+    /** Domains judged, by RFC 8460 policy type and result type: no tenant labels, so always exported. */
+    public static final String TRANSPORT_SECURITY = "smtpprobe.transport.security";
+    /** Per domain: 1 when its MTA-STS or DANE policy holds, 0 when it fails or there is none. */
+    public static final String TRANSPORT_SECURE = "smtpprobe.transport.secure";
 
     private record GaugeValue(Meter.Id id, AtomicReference<Double> value) {
     }
@@ -78,6 +83,12 @@ public final class ProbeMetrics {
                 }
             }
             probes(domain.result().name(), domain.reason() == null ? "" : domain.reason().name());
+            TransportSecurity t = domain.transportSecurity();
+            if (t != null) {
+                transportSecurity(t);
+                seen.add(gauge(TRANSPORT_SECURE, null, tags.and("policy_type", t.policyType().wireName()),
+                        !t.failed() && t.policyType() != TransportSecurity.PolicyType.NO_POLICY_FOUND ? 1 : 0));
+            }
         }
         var previous = byResource.put(resource, seen);
         if (previous != null) {
@@ -89,7 +100,16 @@ public final class ProbeMetrics {
         for (DomainResult domain : report.domains()) {
             domain.servers().forEach(this::stageDurations);
             probes(domain.result().name(), domain.reason() == null ? "" : domain.reason().name());
+            if (domain.transportSecurity() != null) {
+                transportSecurity(domain.transportSecurity());
+            }
         }
+    }
+
+    private void transportSecurity(TransportSecurity t) {
+        Counter.builder(TRANSPORT_SECURITY).description("Domains judged for MTA-STS and DANE, by RFC 8460 policy type and result")
+                .tags("policy_type", t.policyType().wireName(), "result", t.result().wireName())
+                .register(registry).increment();
     }
 
     private void stageDurations(ServerResult server) {

@@ -19,6 +19,8 @@ public final class Conditions {
     public static final String MX_CONSISTENT = "MxConsistent";
     /** True when a reached server's certificate expires within the warning period, or has expired. */
     public static final String CERTIFICATE_EXPIRING_SOON = "CertificateExpiringSoon";
+    /** Whether a sending MTA would deliver to every domain over authenticated TLS (MTA-STS or DANE); see TransportSecureCondition. */
+    public static final String TRANSPORT_SECURE = "TransportSecure";
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";

@@ -2,6 +2,7 @@ package io.smtpprobe.operator.status;
 
 import io.smtpprobe.api.v1alpha1.DomainStatus;
 import io.smtpprobe.api.v1alpha1.ServerStatus;
+import io.smtpprobe.api.v1alpha1.TransportSecurityStatus;
 import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.MxHost;
 import io.smtpprobe.core.DomainResult;
@@ -10,6 +11,7 @@ import io.smtpprobe.core.SecurityExtensions;
 import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.ServerText;
 import io.smtpprobe.core.TlsInfo;
+import io.smtpprobe.core.TransportSecurity;
 import io.smtpprobe.operator.mapping.CrdEnums;
 import io.smtpprobe.report.Findings;
 import java.util.LinkedHashMap;
@@ -27,6 +29,9 @@ public final class DomainStatuses {
     public static final int MAX_EXTENSIONS = 30;
     public static final int MAX_NAMES = 10;
     public static final int MAX_TEXT = 256;
+    /** A hostile domain names many MX hosts and rua targets; a hundred domains' blocks must stay small. */
+    public static final int MAX_FAILING_MX = 5;
+    public static final int MAX_RUA = 2;
 
     private DomainStatuses() {
     }
@@ -55,7 +60,18 @@ public final class DomainStatuses {
                 result.servers().stream().limit(MAX_SERVERS).map(DomainStatuses::server).toList(),
                 match == null ? null : text(match.expected()),
                 match == null ? null : text(match.actual()),
-                match == null ? null : match.met());
+                match == null ? null : match.met(),
+                transportSecurity(result.transportSecurity()));
+    }
+
+    private static TransportSecurityStatus transportSecurity(TransportSecurity t) {
+        if (t == null) {
+            return null;
+        }
+        return new TransportSecurityStatus(t.policyType().wireName(), t.mode(), text(t.policyId()), t.result().wireName(),
+                t.failingMx().stream().limit(MAX_FAILING_MX).map(DomainStatuses::text).toList(),
+                t.rua().stream().limit(MAX_RUA).map(DomainStatuses::text).toList(),
+                t.reason() == null ? null : t.reason().name(), text(Findings.transportSecurity(t)), t.enforced());
     }
 
     private static DomainStatus.MxStatus mx(MxHost host) {

@@ -78,6 +78,7 @@ public final class SmtpProbeStatusAggregator {
                 ready ? Conditions.TRUE : Conditions.FALSE, readyReason, readyMessage, generation, now);
         conditions = Conditions.remove(conditions, Conditions.SUSPENDED);
         conditions = diagnosis.apply(conditions, report, generation, now);
+        conditions = TransportSecureCondition.apply(conditions, report, generation, now);
         int failures = ready ? 0 : Objects.requireNonNullElse(previous == null ? null : previous.consecutiveFailures(), 0) + 1;
         var next = SmtpProbeStatus.builder().observedGeneration(generation)
                 .lastProbeTime(Timestamps.format(now)).nextProbeTime(Timestamps.format(now.plus(untilNext)))

@@ -214,6 +214,6 @@ public final class StatusBudget {
 
     private static DomainStatus copy(DomainStatus d, List<DomainStatus.MxStatus> mx, List<ServerStatus> servers) {
         return new DomainStatus(d.domain(), d.result(), d.reason(), d.message(), mx, d.servers() == null ? null : servers,
-                d.expected(), d.actual(), d.expectationMet());
+                d.expected(), d.actual(), d.expectationMet(), d.transportSecurity());
     }
 }
