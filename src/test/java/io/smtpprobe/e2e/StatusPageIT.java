@@ -120,7 +120,7 @@ class StatusPageIT {
                 () -> controlPlane.kubectl("get", "smtpprobes", "-A", "-o", "yaml") + operator.log());
 
         browser.get(page("/probes/" + TEAM + "/hostile?refresh=2"));
-        assertThat(cellOf("mx.hostile.test").getText()).contains("250", "at Quit");
+        assertThat(cellOf("mx.hostile.test").getText()).contains("250", "dialogue completed").doesNotContain("at Quit");
         js("window.stillTheSamePage = true;");
         // The second probe, 30 s (± jitter) after the first, is refused: the open page shows it by itself.
         awaitUntil(Duration.ofSeconds(75), () -> cellOf("mx.hostile.test").getText().contains("550"),

@@ -37,6 +37,17 @@ final class Views {
     @TemplateData
     record ServerCell(String address, Integer port, String stage, Integer code, String enhancedCode, String replyClass,
             String reason, Mark mark, String text, TlsFacts tls) {
+
+        /**
+         * Where the deciding reply came: the stage a failure stopped at. An accepted dialogue reaches
+         * QUIT, but its deciding reply is the last acceptance, so "at Quit" would mislead.
+         */
+        public String stageLabel() {
+            if (stage == null) {
+                return null;
+            }
+            return "Quit".equals(stage) && "Accepted".equals(reason) ? "dialogue completed" : "at " + stage;
+        }
     }
 
     @TemplateData
