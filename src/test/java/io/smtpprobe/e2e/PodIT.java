@@ -445,7 +445,7 @@ class PodIT {
         assertThat(podName()).as("the same pod, not a replacement").isEqualTo(pod);
         assertThat(cluster.kubectl("get", "pod", pod, "-n", NAMESPACE, "-o",
                 "jsonpath={.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState}"))
-                .isEqualTo("0 {}");
+                .as(() -> "the container restarted; its previous log ends:\n" + previousLogTail(pod)).isEqualTo("0 {}");
         assertThat(successes()).isEqualTo(LOAD_PROBES);
         long peak = peakMemoryMiB(pod);
         long probes = probesTotal() - probesBefore;
@@ -573,6 +573,15 @@ class PodIT {
             scraperToken = cluster.kubectl("create", "token", RELEASE + "-metrics-scraper", "-n", NAMESPACE).strip();
         }
         return scraperToken;
+    }
+
+    /** Why a container ended: the end of its previous instance's log. */
+    private String previousLogTail(String pod) {
+        try {
+            return cluster.kubectl("logs", "-n", NAMESPACE, pod, "--previous", "--tail=80");
+        } catch (RuntimeException e) {
+            return "(no previous log: " + e.getMessage() + ")";
+        }
     }
 
     private String diagnostics() {
