@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Stops the leader's probing once it cannot show that it renewed its Lease within the renew deadline,
- * on the monotonic clock and whatever the API client is doing.
+ * Stops the leader's probing once it cannot show a renewal of its Lease that keeps the Lease from
+ * expiring for another replica, on the monotonic clock and whatever the API client is doing.
  *
  * <p>fabric8's LeaderElector checks its renew deadline only between two attempts, and one attempt
  * (a GET and a PUT of the Lease) can take the client's request timeout (10 s) and its retries; its
@@ -21,11 +21,14 @@ import java.util.function.Supplier;
  *
  * <p>So the watchdog looks at the Lease itself, every retry period, never with more than one look in
  * flight. A look that finds this replica holding the Lease with a renewTime it has not seen before
- * shows a renewal, done by the time the answer came: the leader may probe until that moment plus the
- * renew deadline (fabric8's meaning of it), but never past the moment the Lease can expire for another
- * replica, the renewTime plus the lease duration, less {@link #MARGIN}. The renewTime is the one
- * wall-clock time used, against this replica's own clock; a renewTime in the future (the clock stepped
- * back) proves nothing, and one from before a forward step looks old: a clock step can end leadership
+ * shows a renewal: the leader may probe until the moment the Lease can expire for another replica, the
+ * renewTime plus the lease duration, less {@link #MARGIN}. Not the renew deadline after it: that is
+ * fabric8's own bound for giving up, and holding the watchdog to it made it stricter than fabric8 by
+ * the latency of its own look, so a loaded leader that fabric8 still renewed stopped and restarted
+ * (the chart's pod under 1,000 new resources). Until the first renewal is seen, leadership holds for a
+ * renew deadline from when it was acquired: the acquisition's own time is not known. The renewTime is the one
+ * wall-clock time used, against this replica's own clock when the answer came; a renewTime in the future
+ * (the clock stepped back) proves nothing, and one from before a forward step looks old: a clock step can end leadership
  * early, never extend it.
  */
 final class LeaseWatchdog {
@@ -77,43 +80,42 @@ final class LeaseWatchdog {
 
     /** Starts a look at the Lease, unless one is still out (a hung request must not pile up threads). */
     void look() {
-        long sent;
-        Instant sentAt;
         synchronized (this) {
             if (!armed || lookInFlight) {
                 return;
             }
             lookInFlight = true;
-            sent = nanoTime.getAsLong();
-            sentAt = wall.instant();
         }
         try {
             CompletableFuture.supplyAsync(look, executor).whenComplete((renewed, error) ->
-                    looked(sent, sentAt, error == null ? renewed : Optional.empty()));
+                    looked(error == null ? renewed : Optional.empty()));
         } catch (RuntimeException rejected) {
-            looked(sent, sentAt, Optional.empty());
+            looked(Optional.empty());
         }
     }
 
-    private synchronized void looked(long sent, Instant sentAt, Optional<Instant> renewed) {
+    /**
+     * Ages the renewal against the moment the answer came, not the moment the look was sent: a look
+     * queued behind other requests returns renewals made after it was sent, and those count.
+     */
+    private synchronized void looked(Optional<Instant> renewed) {
         lookInFlight = false;
         if (renewed.isEmpty() || renewed.get().equals(lastRenewal)) {
             return;
         }
         lastRenewal = renewed.get();
-        Duration age = Duration.between(renewed.get(), sentAt);
+        long answered = nanoTime.getAsLong();
+        Duration age = Duration.between(renewed.get(), wall.instant());
         if (age.compareTo(TOLERANCE.negated()) < 0) {
             return;
         }
-        long expires = sent - Math.max(0, age.toNanos()) + leaseDuration.toNanos() - MARGIN.toNanos();
-        long renewedBy = nanoTime.getAsLong();
-        long until = Math.min(renewedBy + renewDeadline.toNanos(), expires);
-        if (until - validUntil > 0) {
-            validUntil = until;
+        long expires = answered - Math.max(0, age.toNanos()) + leaseDuration.toNanos() - MARGIN.toNanos();
+        if (expires - validUntil > 0) {
+            validUntil = expires;
         }
     }
 
-    /** Runs {@code onExpired} once when the renew deadline has passed without a renewal seen; true then. */
+    /** Runs {@code onExpired} once leadership is no longer shown to hold; true then. */
     boolean check() {
         synchronized (this) {
             if (!armed || nanoTime.getAsLong() - validUntil < 0) {

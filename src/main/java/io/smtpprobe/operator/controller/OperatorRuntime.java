@@ -66,7 +66,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
      * loop, and the soak's 1,000 resources in one page held it 2.6 s (a blocked-thread warning).
      */
     static final long INFORMER_LIST_PAGE = 250;
-    /** How often the lease watchdog compares the monotonic clock with the renew deadline. */
+    /** How often the lease watchdog compares the monotonic clock with the moment leadership is shown to hold until. */
     static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
 
     private final KubernetesClient client;
@@ -303,13 +303,13 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         leadershipOver();
     }
 
-    /** The watchdog's verdict: no renewal seen within the renew deadline, whatever fabric8's elector still waits for. */
+    /** The watchdog's verdict: no renewal seen that keeps the Lease from expiring, whatever fabric8's elector still waits for. */
     private void renewalNotSeen() {
         if (stopping) {
             return;
         }
-        LOG.warnf("%s saw no renewal of lease %s/%s within the renew deadline of %s: probing stopped", identity, leaseNamespace,
-                config.leaderElection().leaseName(), config.leaderElection().renewDeadline());
+        LOG.warnf("%s saw no renewal of lease %s/%s recent enough to keep it from expiring (lease duration %s): probing stopped",
+                identity, leaseNamespace, config.leaderElection().leaseName(), config.leaderElection().leaseDuration());
         leadershipOver();
     }
 
