@@ -90,7 +90,9 @@ public final class TraceLinks {
 
     /** The report's observations are made: its links go. */
     public synchronized void forget(ProbeReport report) {
-        runs.remove(new ReportKey(report));
+        if (!runs.isEmpty()) {
+            runs.remove(new ReportKey(report));
+        }
     }
 
     private synchronized SpanContext span(ProbeReport report, ServerResult server, Stage stage) {
