@@ -6,12 +6,17 @@ import io.smtpprobe.testsupport.ControlPlane;
 import io.smtpprobe.testsupport.Dnsmasq;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -81,14 +86,7 @@ class TracesIT {
 
     @Test
     void aProbesTraceReachesARealCollectorWithEveryStage() throws IOException {
-        Path probe = Files.createTempFile("traces-it-", ".yaml");
-        Files.writeString(probe, """
-                apiVersion: smtpprobe.io/v1alpha1
-                kind: SmtpProbe
-                metadata: {name: traced, namespace: %s}
-                spec: {domains: [traces.test], interval: 30s}
-                """.formatted(NAMESPACE));
-        controlPlane.kubectl("apply", "-f", probe.toString());
+        applyProbe();
 
         awaitUntil(Duration.ofSeconds(60), () -> collector.log().matches("(?s).*Name\\s+:\\s+SMTP probe.*"),
                 () -> collector.log() + operator.log());
@@ -103,6 +101,58 @@ class TracesIT {
         assertThat(spans).contains("server.address: Str(mx.traces.test)", "network.peer.address: Str(" + MTA_ADDRESS + ")",
                 "smtpprobe.reason: Str(Accepted)", "dns.question.name: Str(traces.test)", "service.name: Str(smtp-probe-operator)");
         assertThat(spans).doesNotContain("MAIL FROM", "RCPT TO");
+        // QUIT's 221 is QUIT's own reply; every stage says whether it ran over TLS (smtp-sink offers none)
+        assertThat(spans).contains("smtp.reply.code: Int(221)", "smtpprobe.tls: Bool(false)");
+    }
+
+    @Test
+    void anOpenMetricsScrapeLinksTheStageHistogramToTheExportedTrace() throws IOException {
+        // the same probe for both tests (apply is idempotent): its stage durations are recorded after the status write
+        applyProbe();
+        String[] exemplar = new String[1];
+        awaitUntil(Duration.ofSeconds(60), () -> {
+            Matcher m = EXEMPLAR.matcher(scrape(OPENMETRICS));
+            exemplar[0] = m.find() ? m.group(1) : null;
+            return exemplar[0] != null && collector.log().contains(traceId(exemplar[0]));
+        }, () -> "exemplar " + exemplar[0] + "\n" + scrape(OPENMETRICS) + collector.log());
+
+        assertThat(exemplar[0]).containsPattern("trace_id=\"[0-9a-f]{32}\"").containsPattern("span_id=\"[0-9a-f]{16}\"");
+        // the exemplar names a span the collector received, of the trace of a probe
+        String spanId = exemplar[0].replaceAll(".*span_id=\"([0-9a-f]+)\".*", "$1");
+        assertThat(collector.log()).containsPattern("(?m)^\\s*ID\\s+: " + spanId + "$");
+        // the classic text format has none; Quarkus answers it to any Accept header that names text/plain
+        assertThat(scrape("text/plain; version=0.0.4")).contains("smtpprobe_probe_duration_seconds_bucket").doesNotContain("trace_id");
+    }
+
+    private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    /** A bucket line's exemplar, e.g. {@code # {span_id="…",trace_id="…"} 0.012 1764633000.123}. */
+    private static final Pattern EXEMPLAR = Pattern.compile("(?m)^smtpprobe_probe_duration_seconds_bucket\\{[^}]*} \\S+ # \\{([^}]*)}");
+
+    private static String traceId(String exemplar) {
+        return exemplar.replaceAll(".*trace_id=\"([0-9a-f]+)\".*", "$1");
+    }
+
+    private void applyProbe() throws IOException {
+        Path probe = Files.createTempFile("traces-it-", ".yaml");
+        Files.writeString(probe, """
+                apiVersion: smtpprobe.io/v1alpha1
+                kind: SmtpProbe
+                metadata: {name: traced, namespace: %s}
+                spec: {domains: [traces.test], interval: 30s}
+                """.formatted(NAMESPACE));
+        controlPlane.kubectl("apply", "-f", probe.toString());
+    }
+
+    private String scrape(String accept) {
+        var request = HttpRequest.newBuilder(operator.uri("/q/metrics")).header("Accept", accept).timeout(Duration.ofSeconds(10));
+        try {
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "(no scrape: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 
     private static void awaitUntil(Duration timeout, Supplier<Boolean> condition, Supplier<String> diagnostics) {

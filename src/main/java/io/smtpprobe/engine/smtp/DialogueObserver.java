@@ -7,6 +7,11 @@ import io.smtpprobe.core.Stage;
 /**
  * Sees one dialogue's stages as they happen, for tracing. Called on the dialogue's event loop:
  * implementations record and return, never block. The default does nothing.
+ *
+ * <p>Stages come in the order they run, each ended before the next starts. The EHLO sent again over TLS
+ * after STARTTLS (RFC 3207 4.2) is told as an {@link Stage#Ehlo} of its own after {@link Stage#StartTls}
+ * ended, after {@link #tlsEstablished()}; the result's {@code latencyMs} still counts its time to
+ * {@code StartTls}, so that the stage histogram keeps its meaning.
  */
 public interface DialogueObserver {
     DialogueObserver NONE = new DialogueObserver() {
@@ -17,6 +22,10 @@ public interface DialogueObserver {
 
     /** @param reply the server's reply in this stage; null when none came (a connect, a timeout, a closed socket) */
     default void stageEnded(Stage stage, Reply reply) {
+    }
+
+    /** The TLS handshake succeeded (implicit TLS or STARTTLS): every stage from here on runs over TLS. */
+    default void tlsEstablished() {
     }
 
     /** The dialogue's result, after its last stage ended. */

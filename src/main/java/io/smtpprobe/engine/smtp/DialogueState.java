@@ -59,6 +59,8 @@ final class DialogueState {
     DialogueObserver observer = DialogueObserver.NONE;
     /** The reply that was last before the current stage: a different one afterwards is this stage's. */
     private Reply replyBeforeStage;
+    /** The stage the observer was last told of: {@link #stage} but for the EHLO after STARTTLS. */
+    private Stage observedStage;
 
     DialogueState(Vertx vertx, Clock clock, SmtpTarget target, ProbeOptions options, boolean plaintextRetry) {
         this.vertx = vertx;
@@ -130,6 +132,7 @@ final class DialogueState {
         stage = next;
         stageStartedAt = clock.millis();
         replyBeforeStage = lastReply;
+        observedStage = next;
         observer.stageStarted(next);
     }
 
@@ -137,7 +140,19 @@ final class DialogueState {
         if (stage != null && stageStartedAt >= 0) {
             latencyMs.merge(stage, Math.max(0, clock.millis() - stageStartedAt), Long::sum);
             stageStartedAt = -1;
-            observer.stageEnded(stage, lastReply != replyBeforeStage ? lastReply : null);
+            observer.stageEnded(observedStage, lastReply != replyBeforeStage ? lastReply : null);
         }
+    }
+
+    /**
+     * The EHLO over TLS after STARTTLS is a stage of its own for the observer (traces show two EHLOs),
+     * while {@link #stage} and {@link #latencyMs} stay {@code StartTls}: a failure here is STARTTLS's, as
+     * in every result so far, and the stage histogram keeps its meaning.
+     */
+    void observeEhloAfterTls() {
+        observer.stageEnded(observedStage, lastReply != replyBeforeStage ? lastReply : null);
+        replyBeforeStage = lastReply;
+        observedStage = Stage.Ehlo;
+        observer.stageStarted(Stage.Ehlo);
     }
 }

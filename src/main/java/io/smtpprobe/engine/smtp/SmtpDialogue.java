@@ -137,6 +137,8 @@ final class SmtpDialogue {
                 // After QUIT's reply the session is over: the connection discards whatever follows
                 // (it is closed at once) and never pairs it with anything.
                 connection.finish();
+                // the verdict was drawn before: the 221 is kept only as QUIT's own reply, for the observer
+                state.lastReply = reply;
                 if (reply.code() / 100 != 2 && outcome[0].reason != Reason.ProtocolViolation) {
                     // QUIT is answered 221 (RFC 5321 4.1.1.10). Anything else here is most likely the
                     // late reply to an earlier command: every reply since was paired one command too

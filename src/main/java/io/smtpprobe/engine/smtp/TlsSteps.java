@@ -72,7 +72,10 @@ final class TlsSteps {
             }
             return handshake()
                     .compose(v -> verify(state.connection.socket()))
-                    .compose(v -> state.send(Commands.ehlo(state.options.ehloName())))
+                    .compose(v -> {
+                        state.observeEhloAfterTls();
+                        return state.send(Commands.ehlo(state.options.ehloName()));
+                    })
                     .compose(ehloReply -> state.expect(ehloReply, 250).map(v -> {
                         state.takeExtensions(ehloReply);
                         return null;
@@ -87,7 +90,8 @@ final class TlsSteps {
                     state.upgrading = false;
                     return Future.succeededFuture();
                 })
-                .recover(error -> Future.failedFuture(handshakeFailure(error)));
+                .recover(error -> Future.failedFuture(handshakeFailure(error)))
+                .onSuccess(v -> state.observer.tlsEstablished());
     }
 
     private Throwable handshakeFailure(Throwable error) {

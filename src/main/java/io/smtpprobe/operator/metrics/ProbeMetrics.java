@@ -14,6 +14,7 @@ import io.smtpprobe.core.ServerResult;
 import io.smtpprobe.core.TransportSecurity;
 import io.smtpprobe.operator.controller.ProbeGate;
 import io.smtpprobe.operator.controller.ResourceKey;
+import io.smtpprobe.operator.tracing.TraceLinks;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -48,21 +49,36 @@ public final class ProbeMetrics {
     private final Map<ResourceKey, Meter.Id> failuresByResource = new ConcurrentHashMap<>();
 
     private final boolean tenantLabels;
+    private final TraceLinks traces;
 
     public ProbeMetrics(MeterRegistry registry) {
         this(registry, true);
+    }
+
+    public ProbeMetrics(MeterRegistry registry, boolean tenantLabels) {
+        this(registry, tenantLabels, TraceLinks.shared());
     }
 
     /**
      * Without tenant labels the per-resource gauges are not exported at all: without their namespace,
      * name and domain they would be one series overwritten by every tenant, which is worse than none.
      */
-    public ProbeMetrics(MeterRegistry registry, boolean tenantLabels) {
+    /** @param traces where a traced report's stage durations link to, as exemplars (empty while tracing is off) */
+    public ProbeMetrics(MeterRegistry registry, boolean tenantLabels, TraceLinks traces) {
         this.registry = registry;
         this.tenantLabels = tenantLabels;
+        this.traces = traces;
     }
 
     public void record(ResourceKey resource, ProbeReport report) {
+        try {
+            recordTraced(resource, report);
+        } finally {
+            traces.forget(report);
+        }
+    }
+
+    private void recordTraced(ResourceKey resource, ProbeReport report) {
         if (!tenantLabels) {
             totalsOnly(report);
             return;
@@ -76,7 +92,7 @@ public final class ProbeMetrics {
                 seen.add(gauge(REPLY_CODE, null, tags, deciding.reply().code()));
             }
             for (ServerResult server : domain.servers()) {
-                stageDurations(server);
+                stageDurations(report, server);
                 if (server.tls() != null && server.tls().certificate() != null && server.tls().certificate().notAfter() != null) {
                     seen.add(gauge(CERT_EXPIRY, "seconds", tags.and("host", server.host()),
                             server.tls().certificate().notAfter().getEpochSecond()));
@@ -98,7 +114,7 @@ public final class ProbeMetrics {
 
     private void totalsOnly(ProbeReport report) {
         for (DomainResult domain : report.domains()) {
-            domain.servers().forEach(this::stageDurations);
+            domain.servers().forEach(server -> stageDurations(report, server));
             probes(domain.result().name(), domain.reason() == null ? "" : domain.reason().name());
             if (domain.transportSecurity() != null) {
                 transportSecurity(domain.transportSecurity());
@@ -112,14 +128,20 @@ public final class ProbeMetrics {
                 .register(registry).increment();
     }
 
-    private void stageDurations(ServerResult server) {
+    /**
+     * Observed with the stage's span current when the run was traced, so that the histogram's buckets
+     * carry the trace as their exemplar (OpenMetrics scrapes only).
+     */
+    private void stageDurations(ProbeReport report, ServerResult server) {
         if (server.latencyMs() != null) {
-            server.latencyMs().forEach((stage, ms) -> Timer.builder(DURATION)
-                    .description("Time spent per SMTP stage")
-                    .tag("stage", stage.name())
-                    .publishPercentileHistogram()
-                    .register(registry)
-                    .record(Duration.ofMillis(ms)));
+            server.latencyMs().forEach((stage, ms) -> {
+                Timer timer = Timer.builder(DURATION)
+                        .description("Time spent per SMTP stage")
+                        .tag("stage", stage.name())
+                        .publishPercentileHistogram()
+                        .register(registry);
+                traces.observe(report, server, stage, () -> timer.record(Duration.ofMillis(ms)));
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 package io.smtpprobe.operator.tracing;
 
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -16,13 +17,15 @@ import io.smtpprobe.engine.smtp.SmtpTarget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One dialogue as a span with a child per stage. Stages are timed as they happen (on the dialogue's
  * event loop, where only timestamps are taken) and become spans when the dialogue ends, once the
- * verdict says which stage failed.
+ * verdict says which stage failed. Each stage span says whether it ran over TLS ({@code smtpprobe.tls}),
+ * which is how the EHLO after STARTTLS reads apart from the first.
  */
 final class DialogueTrace implements DialogueObserver {
     private final Tracer tracer;
@@ -32,16 +35,20 @@ final class DialogueTrace implements DialogueObserver {
     private final Clock clock;
     private final Instant started;
     private final List<StageTiming> stages = new ArrayList<>();
+    private boolean overTls;
+    private DialogueLink link;
 
     private static final class StageTiming {
         final Stage stage;
         final Instant start;
+        final boolean overTls;
         Instant end;
         Reply reply;
 
-        StageTiming(Stage stage, Instant start) {
+        StageTiming(Stage stage, Instant start, boolean overTls) {
             this.stage = stage;
             this.start = start;
+            this.overTls = overTls;
         }
     }
 
@@ -56,7 +63,12 @@ final class DialogueTrace implements DialogueObserver {
 
     @Override
     public synchronized void stageStarted(Stage stage) {
-        stages.add(new StageTiming(stage, clock.instant()));
+        stages.add(new StageTiming(stage, clock.instant(), overTls));
+    }
+
+    @Override
+    public synchronized void tlsEstablished() {
+        overTls = true;
     }
 
     @Override
@@ -90,9 +102,13 @@ final class DialogueTrace implements DialogueObserver {
         SpanAttributes.verdict(dialogue, result.outcome(), result.reason());
         Context inDialogue = parent.with(dialogue);
         StageTiming failed = failedStage(result);
+        var stageSpans = new EnumMap<Stage, SpanContext>(Stage.class);
         for (StageTiming timing : stages) {
             Span span = tracer.spanBuilder(timing.stage.command()).setParent(inDialogue)
-                    .setStartTimestamp(nanos(timing.start), TimeUnit.NANOSECONDS).startSpan();
+                    .setStartTimestamp(nanos(timing.start), TimeUnit.NANOSECONDS)
+                    .setAttribute(SpanAttributes.TLS, timing.overTls).startSpan();
+            // the first of a stage is the one its latency counts (the EHLO after STARTTLS is StartTls's)
+            stageSpans.putIfAbsent(timing.stage, span.getSpanContext());
             SpanAttributes.reply(span, timing.reply, false);
             if (timing == failed) {
                 span.setAttribute(SpanAttributes.REASON, result.reason().name());
@@ -101,16 +117,32 @@ final class DialogueTrace implements DialogueObserver {
             span.end(nanos(timing.end == null ? end : timing.end), TimeUnit.NANOSECONDS);
         }
         dialogue.end(nanos(end), TimeUnit.NANOSECONDS);
+        link = new DialogueLink(target.host(), target.address().getHostAddress(), target.port(),
+                dialogue.getSpanContext(), stageSpans);
     }
 
-    /** The last timing of the stage the verdict names, when the verdict is a failure. */
+    /** Where this dialogue's stage observations point once it has finished; null before. */
+    synchronized DialogueLink link() {
+        return link;
+    }
+
+    /**
+     * The last timing of the stage the verdict names, when the verdict is a failure. The engine names a
+     * refused EHLO after STARTTLS {@code StartTls}; its span is the EHLO's, which got the reply.
+     */
     private StageTiming failedStage(ServerResult result) {
         if (result.outcome() == Outcome.Success || result.reason() == null) {
             return null;
         }
         for (int i = stages.size() - 1; i >= 0; i--) {
-            if (stages.get(i).stage == result.stage()) {
-                return stages.get(i);
+            StageTiming timing = stages.get(i);
+            if (timing.stage == result.stage()) {
+                return timing;
+            }
+            boolean ehloAfterStartTls = result.stage() == Stage.StartTls && timing.stage == Stage.Ehlo && i > 0
+                    && stages.get(i - 1).stage == Stage.StartTls;
+            if (ehloAfterStartTls) {
+                return timing;
             }
         }
         return null;

@@ -10,8 +10,11 @@ import io.smtpprobe.engine.ProbeObserver;
 import io.smtpprobe.engine.smtp.DialogueObserver;
 import io.smtpprobe.engine.smtp.SmtpTarget;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One probe run: its DNS lookups and dialogues become children of the run's span. */
 final class RunTrace implements ProbeObserver {
@@ -19,6 +22,7 @@ final class RunTrace implements ProbeObserver {
     private final Context run;
     private final Clock clock;
     private final Map<String, Span> lookups = new ConcurrentHashMap<>();
+    private final List<DialogueTrace> dialogues = new CopyOnWriteArrayList<>();
 
     RunTrace(Tracer tracer, Context run, Clock clock) {
         this.tracer = tracer;
@@ -47,6 +51,13 @@ final class RunTrace implements ProbeObserver {
 
     @Override
     public DialogueObserver dialogue(SmtpTarget target, boolean plaintextRetry) {
-        return new DialogueTrace(tracer, run, target, plaintextRetry, clock);
+        var dialogue = new DialogueTrace(tracer, run, target, plaintextRetry, clock);
+        dialogues.add(dialogue);
+        return dialogue;
+    }
+
+    /** The finished dialogues' spans, in the order they started. */
+    List<DialogueLink> links() {
+        return dialogues.stream().map(DialogueTrace::link).filter(Objects::nonNull).toList();
     }
 }

@@ -19,6 +19,8 @@ final class SpanAttributes {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("smtpprobe.outcome");
     static final AttributeKey<String> REASON = AttributeKey.stringKey("smtpprobe.reason");
     static final AttributeKey<String> STAGE = AttributeKey.stringKey("smtpprobe.stage");
+    /** On every stage span: whether it ran over TLS (the EHLO after STARTTLS does, the first EHLO does not). */
+    static final AttributeKey<Boolean> TLS = AttributeKey.booleanKey("smtpprobe.tls");
     static final AttributeKey<Boolean> PLAINTEXT_RETRY = AttributeKey.booleanKey("smtpprobe.plaintext_retry");
     static final AttributeKey<Long> MX_PREFERENCE = AttributeKey.longKey("smtpprobe.mx.preference");
     static final AttributeKey<Long> REPLY_CODE = AttributeKey.longKey("smtp.reply.code");

@@ -11,40 +11,57 @@ import io.smtpprobe.engine.ProbeObserver;
 import io.smtpprobe.engine.ProbeRunner;
 import java.time.Clock;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * A span per probe run around any runner, with the run's DNS lookups, dialogues and stages beneath it
- * ({@link RunTrace}). The runner's own future is returned untouched, so cancelling it still reaches the run.
+ * ({@link RunTrace}). The report is handed on only once its spans are known to {@link TraceLinks}, so the
+ * metrics recorded from it can link to them; cancelling the returned future still reaches the run.
  */
 public final class TracingProbeRunner implements ProbeRunner {
     private final ProbeRunner delegate;
     private final Tracer tracer;
     private final Clock clock;
+    private final TraceLinks links;
 
     public TracingProbeRunner(ProbeRunner delegate, Tracer tracer, Clock clock) {
+        this(delegate, tracer, clock, TraceLinks.shared());
+    }
+
+    public TracingProbeRunner(ProbeRunner delegate, Tracer tracer, Clock clock, TraceLinks links) {
         this.delegate = delegate;
         this.tracer = tracer;
         this.clock = clock;
+        this.links = links;
     }
 
     @Override
     public CompletionStage<ProbeReport> run(ProbeRequest request) {
         Span span = tracer.spanBuilder("SMTP probe").setNoParent().setSpanKind(SpanKind.INTERNAL)
                 .setAttribute(SpanAttributes.DOMAINS, request.domains()).startSpan();
-        CompletionStage<ProbeReport> run;
+        var trace = new RunTrace(tracer, Context.root().with(span), clock);
+        CompletableFuture<ProbeReport> run;
         try {
-            run = delegate.run(request, new RunTrace(tracer, Context.root().with(span), clock));
+            run = delegate.run(request, trace).toCompletableFuture();
         } catch (RuntimeException e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR, "the runner failed");
             span.end();
             throw e;
         }
+        var traced = new CompletableFuture<ProbeReport>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                run.cancel(mayInterruptIfRunning);
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
         run.whenComplete((report, error) -> {
             if (report != null) {
                 SpanAttributes.verdict(span, report.result(), report.reason());
+                links.put(report, span.getSpanContext(), trace.links());
             } else if (unwrap(error) instanceof CancellationException) {
                 span.setAttribute(SpanAttributes.OUTCOME, "Cancelled");
             } else {
@@ -52,8 +69,13 @@ public final class TracingProbeRunner implements ProbeRunner {
                 span.setStatus(StatusCode.ERROR, "the runner failed");
             }
             span.end();
+            if (error == null) {
+                traced.complete(report);
+            } else {
+                traced.completeExceptionally(unwrap(error));
+            }
         });
-        return run;
+        return traced;
     }
 
     @Override

@@ -77,7 +77,7 @@ class ProbeTracePeerTest {
         ProbeReport report = probe(peer.port(), new MessageContent("trace", "hello"));
 
         assertThat(report.result()).isEqualTo(Outcome.Success);
-        List<SpanData> spans = spans(11);
+        List<SpanData> spans = spans(12);
         SpanData run = only(spans, "SMTP probe");
         assertThat(run.getParentSpanContext().isValid()).isFalse();
         assertThat(run.getStatus().getStatusCode()).isEqualTo(StatusCode.OK);
@@ -97,23 +97,59 @@ class ProbeTracePeerTest {
         assertThat(dialogue.getAttributes().get(AttributeKey.stringKey("smtpprobe.reason"))).isEqualTo("Accepted");
         assertThat(dialogue.getStatus().getStatusCode()).isEqualTo(StatusCode.OK);
 
-        List<SpanData> stages = spans.stream().filter(s -> s.getParentSpanId().equals(dialogue.getSpanId()))
-                .sorted((a, b) -> Long.compare(a.getStartEpochNanos(), b.getStartEpochNanos())).toList();
+        List<SpanData> stages = stagesOf(spans, dialogue);
         assertThat(stages).extracting(SpanData::getName)
-                // The EHLO after the handshake belongs to STARTTLS, as in the engine's latencies.
-                .containsExactly("CONNECT", "BANNER", "EHLO", "STARTTLS", "MAIL", "RCPT", "DATA", "QUIT");
+                .containsExactly("CONNECT", "BANNER", "EHLO", "STARTTLS", "EHLO", "MAIL", "RCPT", "DATA", "QUIT");
         assertThat(stages).allSatisfy(stage -> {
             assertThat(stage.getTraceId()).isEqualTo(run.getTraceId());
             assertThat(stage.getStartEpochNanos()).isGreaterThanOrEqualTo(dialogue.getStartEpochNanos());
             assertThat(stage.getEndEpochNanos()).isLessThanOrEqualTo(dialogue.getEndEpochNanos())
                     .isGreaterThanOrEqualTo(stage.getStartEpochNanos());
+            assertThat(stage.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
         });
-        assertThat(stages.get(0).getAttributes().get(AttributeKey.longKey("smtp.reply.code"))).isNull();
+        // one after the other: each stage ends before the next starts, the EHLO over TLS included
+        for (int i = 1; i < stages.size(); i++) {
+            assertThat(stages.get(i).getStartEpochNanos()).isGreaterThanOrEqualTo(stages.get(i - 1).getEndEpochNanos());
+        }
+        // each stage's own reply: STARTTLS its 220, the EHLO over TLS its 250, QUIT its 221
         assertThat(stages).extracting(s -> s.getAttributes().get(AttributeKey.longKey("smtp.reply.code")))
-                // QUIT's 221 ends the session after the verdict; the engine does not keep it as a stage reply
-                .containsExactly(null, 220L, 250L, 250L, 250L, 250L, 250L, null);
-        assertThat(stages.get(5).getAttributes().get(AttributeKey.stringKey("smtp.reply.enhanced_code"))).isEqualTo("2.1.5");
-        assertThat(spans).hasSize(11);
+                .containsExactly(null, 220L, 250L, 220L, 250L, 250L, 250L, 250L, 221L);
+        assertThat(stages).extracting(s -> s.getAttributes().get(AttributeKey.stringKey("smtp.reply.enhanced_code")))
+                .containsExactly(null, null, null, "2.0.0", null, "2.1.0", "2.1.5", "2.0.0", "2.0.0");
+        // the two EHLOs read apart by smtpprobe.tls: every stage says whether it ran over TLS
+        assertThat(stages).extracting(s -> s.getAttributes().get(AttributeKey.booleanKey("smtpprobe.tls")))
+                .containsExactly(false, false, false, false, true, true, true, true, true);
+        assertThat(spans).hasSize(12);
+    }
+
+    @Test
+    void anEhloRefusedOverTlsIsTheErrorOfTheSecondEhloAndTheDialogueStillEndsWithQuit() throws Exception {
+        var peer = peers.start(ScriptedSmtpPeer.script().greeting("STARTTLS")
+                .reply("STARTTLS", "220 2.0.0 Ready to start TLS\r\n")
+                .startTls(TestCertificates.serverContext(TestCertificates.server(AUTHORITY, PeerProbe.MX_HOST)))
+                .reply("EHLO", "554 5.7.1 not over TLS\r\n")
+                .reply("QUIT", "221 2.0.0 Bye\r\n"));
+
+        ProbeReport report = probe(peer.port(), null);
+
+        assertThat(report.result()).isNotEqualTo(Outcome.Success);
+        List<SpanData> spans = spans(9);
+        SpanData dialogue = only(spans, "SMTP dialogue");
+        assertThat(dialogue.getAttributes().get(AttributeKey.stringKey("smtpprobe.stage"))).isEqualTo("StartTls");
+        List<SpanData> stages = stagesOf(spans, dialogue);
+        assertThat(stages).extracting(SpanData::getName)
+                .containsExactly("CONNECT", "BANNER", "EHLO", "STARTTLS", "EHLO", "QUIT");
+        SpanData startTls = stages.get(3);
+        SpanData ehloOverTls = stages.get(4);
+        assertThat(startTls.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(startTls.getAttributes().get(AttributeKey.longKey("smtp.reply.code"))).isEqualTo(220L);
+        assertThat(ehloOverTls.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(ehloOverTls.getAttributes().get(AttributeKey.longKey("smtp.reply.code"))).isEqualTo(554L);
+        assertThat(ehloOverTls.getAttributes().get(AttributeKey.booleanKey("smtpprobe.tls"))).isTrue();
+        assertThat(ehloOverTls.getAttributes().get(AttributeKey.stringKey("smtpprobe.reason")))
+                .isEqualTo(report.domains().get(0).reason().name());
+        assertThat(stages.get(5).getAttributes().get(AttributeKey.longKey("smtp.reply.code"))).isEqualTo(221L);
+        assertThat(stages.get(5).getAttributes().get(AttributeKey.booleanKey("smtpprobe.tls"))).isTrue();
     }
 
     @Test
@@ -141,6 +177,14 @@ class ProbeTracePeerTest {
         assertThat(rcpt.getAttributes().get(AttributeKey.stringKey("smtpprobe.reason"))).isEqualTo("RecipientUnknown");
         assertThat(rcpt.getAttributes().get(AttributeKey.longKey("smtp.reply.code"))).isEqualTo(550L);
         assertThat(only(spans, "MAIL").getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        // a refusal ends the dialogue politely: QUIT still runs after RCPT, a span of its own with its 221
+        assertThat(stagesOf(spans, dialogue)).extracting(SpanData::getName)
+                .containsExactly("CONNECT", "BANNER", "EHLO", "MAIL", "RCPT", "QUIT");
+        SpanData quit = only(spans, "QUIT");
+        assertThat(quit.getAttributes().get(AttributeKey.longKey("smtp.reply.code"))).isEqualTo(221L);
+        assertThat(quit.getAttributes().get(AttributeKey.stringKey("smtp.reply.enhanced_code"))).isEqualTo("2.0.0");
+        assertThat(quit.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(quit.getStartEpochNanos()).isGreaterThanOrEqualTo(rcpt.getEndEpochNanos());
         // Commands are never recorded: no span carries what the client sent.
         assertThat(spans).allSatisfy(s -> assertThat(s.getAttributes().asMap().values().toString()).doesNotContain("MAIL FROM"));
     }
@@ -180,6 +224,12 @@ class ProbeTracePeerTest {
         List<SpanData> spans = exporter.getFinishedSpanItems();
         assertThat(spans).hasSizeGreaterThanOrEqualTo(atLeast);
         return spans;
+    }
+
+    /** The dialogue's stage spans in the order they started. */
+    private static List<SpanData> stagesOf(List<SpanData> spans, SpanData dialogue) {
+        return spans.stream().filter(s -> s.getParentSpanId().equals(dialogue.getSpanId()))
+                .sorted((a, b) -> Long.compare(a.getStartEpochNanos(), b.getStartEpochNanos())).toList();
     }
 
     private static SpanData only(List<SpanData> spans, String name) {
