@@ -7,12 +7,16 @@ import io.smtpprobe.engine.EgressPolicy;
 import io.smtpprobe.engine.HostLimiter;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.ProbeRunner;
+import io.smtpprobe.engine.dane.DaneSettings;
+import io.smtpprobe.engine.dane.TrustAnchors;
 import io.smtpprobe.engine.dns.DnsSettings;
+import io.smtpprobe.engine.sts.StsSettings;
 import io.smtpprobe.operator.tracing.ProbeTracing;
 import io.smtpprobe.request.InputValidator;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +52,44 @@ public class ProbeRunnerProducer {
             LOG.infof("egress control target %s, probed when %d domains fail to connect within %s",
                     control.target(), control.failingDomains(), control.window());
         }
-        return tracing.wrap(ProbeEngine.create(vertx, dns, policy, hostLimiter, Clock.systemUTC(), control));
+        StsSettings sts = sts(config.sts());
+        String anchors = daneTrustAnchors(config.dane());
+        return tracing.wrap(ProbeEngine.create(vertx, dns, policy, hostLimiter, Clock.systemUTC(), control, sts, anchors));
+    }
+
+    /** Read at start-up: a bad file stops the operator with the property and file named, not every probe later. */
+    static String daneTrustAnchors(EngineConfig.Dane config) {
+        String path = config.trustAnchors().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (path == null) {
+            return DaneSettings.ROOT_TRUST_ANCHORS;
+        }
+        try {
+            String anchors = TrustAnchors.read(Path.of(path));
+            LOG.infof("DANE: DNSSEC trust anchors from %s", path);
+            return anchors;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("smtpprobe.dane.trust-anchors: " + e.getMessage(), e);
+        }
+    }
+
+    static StsSettings sts(EngineConfig.Sts config) {
+        StsSettings sts;
+        try {
+            sts = StsSettings.defaults().withHttpsPort(config.httpsPort());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("smtpprobe.sts.https-port: " + e.getMessage(), e);
+        }
+        String path = config.caFile().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (path == null) {
+            return sts;
+        }
+        try {
+            StsSettings withCa = sts.withCaFile(Path.of(path));
+            LOG.infof("MTA-STS: policy hosts must chain to the CAs in %s", path);
+            return withCa;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("smtpprobe.sts.ca-file: " + e.getMessage(), e);
+        }
     }
 
     static EgressCheck.Settings egressControl(EngineConfig.Egress config) {
