@@ -234,6 +234,7 @@ class DaneCheckRealTest {
     void noTlsaInASignedZoneFallsToMtaSts() {
         JsonNode t = assertVerdict("stsonly.dane.test", "sts", "certificate-not-trusted", "Accepted");
         assertThat(t.get("mode").asText()).isEqualTo("testing");
+        assertThat(t.get("reason").asText()).isEqualTo("MtaStsTlsFailed");
         assertThat(t.get("policyId").asText()).isEqualTo("stsonly1");
         assertThat(t.get("enforced").asBoolean()).isFalse();
     }
