@@ -1,5 +1,6 @@
 package io.smtpprobe.operator.config;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.engine.EgressCheck;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,7 +70,7 @@ public class ProbeRunnerProducer {
             LOG.infof("DANE: DNSSEC trust anchors from %s", path);
             return anchors;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("smtpprobe.dane.trust-anchors: " + e.getMessage(), e);
+            throw badSetting("smtpprobe.dane.trust-anchors", e);
         }
     }
 
@@ -77,7 +79,7 @@ public class ProbeRunnerProducer {
         try {
             sts = StsSettings.defaults().withHttpsPort(config.httpsPort());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("smtpprobe.sts.https-port: " + e.getMessage(), e);
+            throw badSetting("smtpprobe.sts.https-port", e);
         }
         String path = config.caFile().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
         if (path == null) {
@@ -88,8 +90,16 @@ public class ProbeRunnerProducer {
             LOG.infof("MTA-STS: policy hosts must chain to the CAs in %s", path);
             return withCa;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("smtpprobe.sts.ca-file: " + e.getMessage(), e);
+            throw badSetting("smtpprobe.sts.ca-file", e);
         }
+    }
+
+    /**
+     * Without a cause, so it is the root cause Quarkus looks at: it then prints the one line and exits,
+     * where any other start-up failure is logged with a page of stack trace.
+     */
+    private static ConfigurationException badSetting(String property, IllegalArgumentException e) {
+        return new ConfigurationException(property + ": " + e.getMessage(), Set.of(property));
     }
 
     static EgressCheck.Settings egressControl(EngineConfig.Egress config) {

@@ -4,6 +4,7 @@ import static io.smtpprobe.operator.config.OperatorConfigTest.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smtpprobe.engine.dane.DaneSettings;
 import io.smtpprobe.testsupport.TestCertificates;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class TransportTrustSettingsTest {
 
         var anchors = read(EngineConfig.class, Map.of("smtpprobe.dane.trust-anchors", notAnchors.toString())).dane();
         assertThatThrownBy(() -> ProbeRunnerProducer.daneTrustAnchors(anchors))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ConfigurationException.class).hasNoCause()
                 .hasMessageStartingWith("smtpprobe.dane.trust-anchors: " + notAnchors + ": ");
         var missing = read(EngineConfig.class, Map.of("smtpprobe.dane.trust-anchors", dir.resolve("nope").toString())).dane();
         assertThatThrownBy(() -> ProbeRunnerProducer.daneTrustAnchors(missing)).hasMessageContaining("nope: cannot read");
