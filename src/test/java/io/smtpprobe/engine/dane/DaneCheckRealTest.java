@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class DaneCheckRealTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> DOMAINS = List.of("ee.dane.test", "ta.dane.test", "nomatch.dane.test",
-            "notlsa.dane.test", "stsonly.dane.test", "both.dane.test", "expired.dane.test", "wrongkey.dane.test");
+            "notlsa.dane.test", "stsonly.dane.test", "both.dane.test", "expired.dane.test", "wrongkey.dane.test", "cname.dane.test");
 
     static Postfix postfix;
     static Nsd nsd;
@@ -87,7 +87,9 @@ class DaneCheckRealTest {
                         "_mta-sts.stsonly TXT \"v=STSv1; id=stsonly1\"", "mta-sts.stsonly A 127.0.0.1",
                         "both MX 10 mx-both", "mx-both A 127.0.0.1", tlsaAt + "mx-both TLSA " + tlsa(3, 1, 1, server),
                         "_mta-sts.both TXT \"v=STSv1; id=both1\"", "mta-sts.both A 127.0.0.1",
-                        "_smtp._tls.both TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@both.dane.test\"")
+                        "_smtp._tls.both TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@both.dane.test\"",
+                        // the MX name is an alias: its target's TLSA records count (RFC 7672 §2.2.3)
+                        "cname MX 10 mx-alias", "mx-alias CNAME mx-ee")
                 .zone("expired.dane.test", Signing.EXPIRED_SIGNATURES, "@ MX 10 mx", "mx A 127.0.0.1",
                         tlsaAt + "mx TLSA " + tlsa(3, 1, 1, server))
                 .zone("wrongkey.dane.test", Signing.WRONG_KEY, "@ MX 10 mx", "mx A 127.0.0.1",
@@ -218,6 +220,13 @@ class DaneCheckRealTest {
         JsonNode t = assertVerdict("wrongkey.dane.test", "tlsa", "dnssec-invalid", "DaneDnssecBogus");
         assertThat(t.get("enforced").asBoolean()).isTrue();
         assertThat(domain("wrongkey.dane.test").get("result").asText()).isEqualTo("TransientFailure");
+    }
+
+    @Test
+    void aCnamedMxHostIsJudgedByItsTargetsTlsaRecords() {
+        assertVerdict("cname.dane.test", "tlsa", "success", "Accepted");
+        JsonNode dane = server("cname.dane.test").get("dane");
+        assertThat(dane.get("status").asText()).as(dane.toString()).isEqualTo("MATCH");
     }
 
     @Test
