@@ -85,3 +85,23 @@ or with hostNetwork its number (that pod declares no ports, see deployment.yaml)
   resources: ["smtpprobes"]
   verbs: ["create", "update", "patch", "delete"]
 {{- end -}}
+
+{{/*
+Where one trust setting comes from: the chart's ConfigMap (inline) or the user's, as a projected-volume
+source; empty when unset. Args: dict "root" . "source" .Values.transportTrust.X "key" "file-name".
+*/}}
+{{- define "spo.trustSource" -}}
+{{- if .source.inline }}
+- configMap:
+    name: {{ include "spo.fullname" .root }}-transport-trust
+    items:
+      - key: {{ .key }}
+        path: {{ .key }}
+{{- else if and .source.configMap .source.configMap.name }}
+- configMap:
+    name: {{ .source.configMap.name }}
+    items:
+      - key: {{ .source.configMap.key }}
+        path: {{ .key }}
+{{- end }}
+{{- end }}

@@ -5,7 +5,9 @@ import io.smtpprobe.core.Expectation;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.core.ProbeRequest;
 import io.smtpprobe.engine.EgressCheck;
+import io.smtpprobe.engine.dane.TrustAnchors;
 import io.smtpprobe.engine.dns.ResolverEndpoints;
+import io.smtpprobe.engine.sts.CaBundle;
 import io.smtpprobe.request.Durations;
 import io.smtpprobe.request.Field;
 import io.smtpprobe.request.InputValidator;
@@ -16,8 +18,11 @@ import io.smtpprobe.request.RandomLocalPart;
 import io.smtpprobe.request.RequestDefaults;
 import io.smtpprobe.request.RequestValidator;
 import io.smtpprobe.request.ValidatedRequest;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,6 +85,13 @@ public final class CheckArguments {
         "evaluate (default: judge MTA-STS, DANE and TLS-RPT; an enforced policy's failure fails the domain)",
         "| ignore"})
     String transportSecurity;
+    @Option(names = "--dnssec-trust-anchors", paramLabel = "FILE", description = {
+        "DS or DNSKEY records in zone-file form DANE's DNSSEC validation starts from",
+        "(default: the IANA root keys), e.g. for a signed private zone"})
+    String dnssecTrustAnchors;
+    @Option(names = "--sts-ca-file", paramLabel = "FILE", description = {
+        "PEM CA certificates MTA-STS policy hosts must chain to (default: the JVM's trust store)"})
+    String stsCaFile;
     @Option(names = "--deny-network", paramLabel = "CIDR", description = "never connect into this network (repeatable; link-local is always denied)")
     List<String> deniedNetworks = new ArrayList<>();
     @Option(names = "--expect", paramLabel = "REASON[,REASON...]", description = {
@@ -114,8 +126,12 @@ public final class CheckArguments {
     boolean help;
 
     /** What {@code check} runs: the validated request plus the options that only a local run may choose. */
+    /**
+     * @param daneTrustAnchors the checked content of {@code --dnssec-trust-anchors}; null: the root keys
+     * @param stsTrust         the CAs of {@code --sts-ca-file}; null: the JVM's
+     */
     public record Parsed(ProbeRequest request, Expectation expectation, List<String> dnsServers, List<Cidr> deniedNetworks,
-            boolean json, EgressCheck.Settings egressControl) {
+            boolean json, EgressCheck.Settings egressControl, String daneTrustAnchors, TrustManagerFactory stsTrust) {
     }
 
     static CommandLine commandLine(CheckArguments arguments) {
@@ -180,7 +196,23 @@ public final class CheckArguments {
             InputValidator.rejectControl("--greylist-retry", greylistRetry);
             request = request.withGreylistRetry(Durations.parseOrOff("--greylist-retry", greylistRetry.trim()));
         }
-        return new Parsed(request, validated.expectation(), resolvers, denied, json, egressControl(request));
+        return new Parsed(request, validated.expectation(), resolvers, denied, json, egressControl(request),
+                file("--dnssec-trust-anchors", dnssecTrustAnchors, TrustAnchors::read),
+                file("--sts-ca-file", stsCaFile, CaBundle::read));
+    }
+
+    /** A settings file read now, so a bad one is a usage error naming the option, not a failure mid-run. */
+    private static <T> T file(String option, String path, Function<Path, T> reader) {
+        if (path == null) {
+            return null;
+        }
+        InputValidator.rejectControl(option, path);
+        try {
+            return reader.apply(Path.of(path));
+        } catch (IllegalArgumentException e) {
+            // InvalidPathException is one too
+            throw new InvalidInputException(option, InputValidator.printable(e.getMessage()));
+        }
     }
 
     /** The user's own control target; like every --server it is a telnet of the user's, so no policy applies. */

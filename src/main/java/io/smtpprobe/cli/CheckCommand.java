@@ -6,6 +6,8 @@ import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.Expectation;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.EgressPolicy;
+import io.smtpprobe.engine.HostLimiter;
+import io.smtpprobe.engine.dane.DaneSettings;
 import io.smtpprobe.engine.sts.StsSettings;
 import io.smtpprobe.request.InvalidInputException;
 import io.smtpprobe.request.InvalidRequestException;
@@ -42,7 +44,10 @@ public final class CheckCommand {
         return run(args, out, err, StsSettings.defaults());
     }
 
-    /** @param sts where MTA-STS policies are fetched and which CAs they must chain to: other than the defaults only in tests */
+    /**
+     * @param sts where MTA-STS policies are fetched and which CAs they must chain to: other than the
+     *            defaults only in tests; {@code --sts-ca-file} replaces its CAs
+     */
     public static int run(String[] args, PrintStream out, PrintStream err, StsSettings sts) {
         CheckArguments.Parsed a;
         try {
@@ -59,8 +64,10 @@ public final class CheckCommand {
         Vertx vertx = Vertx.vertx();
         try {
             DnsSettings dns = DnsSettings.defaults().withServers(a.dnsServers());
-            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a.deniedNetworks()), PER_HOST_LIMIT, Clock.systemUTC(),
-                            a.egressControl(), sts)
+            StsSettings stsSettings = a.stsTrust() == null ? sts : sts.withTrust(a.stsTrust());
+            String anchors = a.daneTrustAnchors() == null ? DaneSettings.ROOT_TRUST_ANCHORS : a.daneTrustAnchors();
+            ProbeReport report = ProbeEngine.create(vertx, dns, policy(a.deniedNetworks()), new HostLimiter(PER_HOST_LIMIT),
+                            Clock.systemUTC(), a.egressControl(), stsSettings, anchors)
                     .run(a.request())
                     .toCompletableFuture()
                     // The engine ends the run at its deadline with the report so far; this only guards against a bug hanging the CLI.

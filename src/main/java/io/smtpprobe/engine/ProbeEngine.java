@@ -48,11 +48,17 @@ public final class ProbeEngine {
 
     public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, HostLimiter hostLimiter, Clock clock,
                                      EgressCheck.Settings egressControl, StsSettings sts) {
+        return create(vertx, dns, policy, hostLimiter, clock, egressControl, sts, DaneSettings.ROOT_TRUST_ANCHORS);
+    }
+
+    /** @param daneTrustAnchors DS/DNSKEY records DNSSEC validation starts from (checked: {@code TrustAnchors}) */
+    public static ProbeRunner create(Vertx vertx, DnsSettings dns, EgressPolicy policy, HostLimiter hostLimiter, Clock clock,
+                                     EgressCheck.Settings egressControl, StsSettings sts, String daneTrustAnchors) {
         BannerCheck banner = new BannerCheck(vertx);
         EgressCheck egress = egressControl == null ? null : new EgressCheck(egressControl, banner::failure, clock);
         DnsjavaMxResolver resolver = new DnsjavaMxResolver(dns);
         DefaultProbeRunner dialogues = new DefaultProbeRunner(resolver,
-                new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault(), daneCheck(dns)),
+                new VertxSmtpProber(vertx, clock, TlsSettings.systemDefault(), daneCheck(dns, daneTrustAnchors)),
                 policy, hostLimiter, Timers.of(vertx), egress);
         StsDiscovery discovery = new StsDiscovery(new TxtLookup(dns), resolver, new StsPolicyFetcher(vertx, sts)::fetch,
                 new StsPolicyCache(sts.cacheSize(), clock), policy, sts.httpsPort());
@@ -62,12 +68,16 @@ public final class ProbeEngine {
     }
 
     /**
-     * RFC 7672 DANE, validated from the root trust anchors, asking the resolvers MX resolution asks
+     * RFC 7672 DANE, validated from the root trust anchors (or the given ones), asking the resolvers MX resolution asks
      * (so it reaches no server the probe did not already ask), within one DNS query timeout per host.
      */
     public static DaneCheck daneCheck(DnsSettings dns) {
+        return daneCheck(dns, DaneSettings.ROOT_TRUST_ANCHORS);
+    }
+
+    public static DaneCheck daneCheck(DnsSettings dns, String trustAnchors) {
         return daneCheck(DaneSettings.defaults(dns.servers().stream().map(ResolverEndpoints::parse).toList(),
-                dns.queryTimeout()));
+                dns.queryTimeout()).withTrustAnchors(trustAnchors));
     }
 
     public static DaneCheck daneCheck(DaneSettings settings) {

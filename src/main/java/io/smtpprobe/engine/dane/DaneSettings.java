@@ -1,10 +1,6 @@
 package io.smtpprobe.engine.dane;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,13 +47,13 @@ public record DaneSettings(List<InetSocketAddress> servers, Duration timeout, St
         return new DaneSettings(servers, timeout, anchors, clock);
     }
 
-    /** Anchors from a file in zone-file form (e.g. the output of {@code ldns-key2ds} or {@code dnssec-dsfromkey}). */
+    /**
+     * Anchors from a file in zone-file form (e.g. the output of {@code ldns-key2ds} or {@code dnssec-dsfromkey}).
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no DS/DNSKEY record
+     */
     public DaneSettings withTrustAnchorFile(Path file) {
-        try {
-            return withTrustAnchors(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the DNSSEC trust anchors from " + file, e);
-        }
+        return withTrustAnchors(TrustAnchors.read(file));
     }
 
     public DaneSettings withClock(Clock newClock) {

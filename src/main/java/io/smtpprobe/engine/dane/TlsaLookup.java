@@ -85,15 +85,47 @@ public final class TlsaLookup {
                                 + anchor + ": the resolver does not pass DNSSEC on, nothing can be validated ("
                                 + (anchorKeys.detail() == null ? "unsigned answer" : anchorKeys.detail()) + ")"));
                     }
-                    return query(tlsaName, Type.TLSA).thenCompose(tlsa -> tlsa.securelyFound()
-                            ? query(base, addressType).thenApply(address ->
-                                    TlsaFindings.of(tlsaName, tlsa, base, address, addressType))
-                            : CompletableFuture.completedFuture(TlsaFindings.of(tlsaName, tlsa, base, null, addressType)));
+                    // both at once: the address records are needed anyway when there are TLSA records, and
+                    // they tell whether the host is a CNAME whose target has TLSA records of its own
+                    CompletableFuture<ValidatedAnswer> atHost = query(tlsaName, Type.TLSA);
+                    return query(base, addressType).thenCompose(address -> {
+                        Name expanded = secureCnameTarget(base, address);
+                        Name expandedTlsa = expanded == null ? null : tlsaName(port, expanded);
+                        if (expandedTlsa == null) {
+                            return atHost.thenApply(tlsa -> TlsaFindings.of(tlsaName, tlsa, base, address, addressType));
+                        }
+                        // RFC 7672 §2.2.3: the secure CNAME chain's target is asked first, the MX name after
+                        return query(expandedTlsa, Type.TLSA).thenCompose(tlsa -> tlsa.securelyFound()
+                                || tlsa.state() == ValidatedAnswer.State.BOGUS
+                                ? CompletableFuture.completedFuture(TlsaFindings.of(expandedTlsa, tlsa, base, address, addressType))
+                                : atHost.thenApply(own -> TlsaFindings.of(tlsaName, own, base, address, addressType)));
+                    });
                 })
                 .completeOnTimeout(failed("no validated answer for " + tlsaName.toString(true) + " TLSA within "
                         + settings.timeout().toMillis() + " ms"), settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> failed("TLSA lookup for " + tlsaName.toString(true) + " failed: "
                         + (error.getCause() != null ? error.getCause() : error)));
+    }
+
+    private static Name tlsaName(int port, Name host) {
+        try {
+            return Name.fromString("_" + port + "._tcp", host);
+        } catch (TextParseException e) {
+            // too long with the two labels added: no TLSA can be there
+            return null;
+        }
+    }
+
+    /**
+     * Where a secure CNAME chain for the host ends (the owner of its address records), or null when
+     * the host has no CNAME, or the chain is not secure: then only the host's own name counts.
+     */
+    static Name secureCnameTarget(Name host, ValidatedAnswer address) {
+        if (address.state() != ValidatedAnswer.State.SECURE || address.records().isEmpty()) {
+            return null;
+        }
+        Name owner = address.records().get(0).getName();
+        return owner.equals(host) ? null : owner;
     }
 
     private static TlsaFindings failed(String detail) {

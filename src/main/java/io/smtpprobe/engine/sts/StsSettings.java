@@ -1,5 +1,6 @@
 package io.smtpprobe.engine.sts;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -23,6 +24,23 @@ public record StsSettings(int httpsPort, Duration fetchTimeout, int maxPolicyByt
     /** For tests: a policy server on a high port, trusted through the tests' own CA. */
     public StsSettings forTests(int port, TrustManagerFactory testTrust) {
         return new StsSettings(port, fetchTimeout, maxPolicyBytes, testTrust, cacheSize);
+    }
+
+    /** Policy hosts must chain to the CAs in this PEM file instead of the JVM's. */
+    public StsSettings withCaFile(Path file) {
+        return withTrust(CaBundle.read(file));
+    }
+
+    public StsSettings withTrust(TrustManagerFactory newTrust) {
+        return new StsSettings(httpsPort, fetchTimeout, maxPolicyBytes, newTrust, cacheSize);
+    }
+
+    /** 443 as RFC 8461 §3.3 says; another port only where the policy server cannot bind it (tests). */
+    public StsSettings withHttpsPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("not a port: " + port);
+        }
+        return new StsSettings(port, fetchTimeout, maxPolicyBytes, trust, cacheSize);
     }
 
     public StsSettings withFetchTimeout(Duration timeout) {

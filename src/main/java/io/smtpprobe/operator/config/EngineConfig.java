@@ -21,6 +21,29 @@ public interface EngineConfig {
 
     Egress egress();
 
+    Dane dane();
+
+    Sts sts();
+
+    /** RFC 7672 DANE's DNSSEC validation. */
+    interface Dane {
+        /**
+         * A file of DS or DNSKEY records in zone-file form that validation starts from; unset: the
+         * IANA root keys. For a private signed zone, or after a root key rollover the image predates.
+         */
+        Optional<String> trustAnchors();
+    }
+
+    /** The MTA-STS policy fetch (RFC 8461 §3.3). */
+    interface Sts {
+        /** A PEM file of CA certificates policy hosts must chain to; unset: the JVM's trust store. */
+        Optional<String> caFile();
+
+        /** 443 as the RFC says; another port only where the policy server cannot bind it (tests). */
+        @WithDefault("443")
+        int httpsPort();
+    }
+
     /**
      * The control target that tells a blocked egress from remote outages: probed when connections
      * to {@code failingDomains} distinct domains failed within {@code window}.

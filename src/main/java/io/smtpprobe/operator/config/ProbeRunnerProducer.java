@@ -1,5 +1,6 @@
 package io.smtpprobe.operator.config;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smtpprobe.core.Cidr;
 import io.smtpprobe.core.HostPort;
 import io.smtpprobe.engine.EgressCheck;
@@ -7,15 +8,20 @@ import io.smtpprobe.engine.EgressPolicy;
 import io.smtpprobe.engine.HostLimiter;
 import io.smtpprobe.engine.ProbeEngine;
 import io.smtpprobe.engine.ProbeRunner;
+import io.smtpprobe.engine.dane.DaneSettings;
+import io.smtpprobe.engine.dane.TrustAnchors;
 import io.smtpprobe.engine.dns.DnsSettings;
+import io.smtpprobe.engine.sts.StsSettings;
 import io.smtpprobe.operator.tracing.ProbeTracing;
 import io.smtpprobe.request.InputValidator;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,7 +54,52 @@ public class ProbeRunnerProducer {
             LOG.infof("egress control target %s, probed when %d domains fail to connect within %s",
                     control.target(), control.failingDomains(), control.window());
         }
-        return tracing.wrap(ProbeEngine.create(vertx, dns, policy, hostLimiter, Clock.systemUTC(), control));
+        StsSettings sts = sts(config.sts());
+        String anchors = daneTrustAnchors(config.dane());
+        return tracing.wrap(ProbeEngine.create(vertx, dns, policy, hostLimiter, Clock.systemUTC(), control, sts, anchors));
+    }
+
+    /** Read at start-up: a bad file stops the operator with the property and file named, not every probe later. */
+    static String daneTrustAnchors(EngineConfig.Dane config) {
+        String path = config.trustAnchors().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (path == null) {
+            return DaneSettings.ROOT_TRUST_ANCHORS;
+        }
+        try {
+            String anchors = TrustAnchors.read(Path.of(path));
+            LOG.infof("DANE: DNSSEC trust anchors from %s", path);
+            return anchors;
+        } catch (IllegalArgumentException e) {
+            throw badSetting("smtpprobe.dane.trust-anchors", e);
+        }
+    }
+
+    static StsSettings sts(EngineConfig.Sts config) {
+        StsSettings sts;
+        try {
+            sts = StsSettings.defaults().withHttpsPort(config.httpsPort());
+        } catch (IllegalArgumentException e) {
+            throw badSetting("smtpprobe.sts.https-port", e);
+        }
+        String path = config.caFile().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (path == null) {
+            return sts;
+        }
+        try {
+            StsSettings withCa = sts.withCaFile(Path.of(path));
+            LOG.infof("MTA-STS: policy hosts must chain to the CAs in %s", path);
+            return withCa;
+        } catch (IllegalArgumentException e) {
+            throw badSetting("smtpprobe.sts.ca-file", e);
+        }
+    }
+
+    /**
+     * Without a cause, so it is the root cause Quarkus looks at: it then prints the one line and exits,
+     * where any other start-up failure is logged with a page of stack trace.
+     */
+    private static ConfigurationException badSetting(String property, IllegalArgumentException e) {
+        return new ConfigurationException(property + ": " + e.getMessage(), Set.of(property));
     }
 
     static EgressCheck.Settings egressControl(EngineConfig.Egress config) {

@@ -40,6 +40,8 @@ class TlsaLookupRealTest {
                 .zone("dane.test", Signing.SIGNED,
                         "mx A 127.0.0.1", "_25._tcp.mx TLSA " + pin,
                         "plain A 127.0.0.1",
+                        "alias CNAME mx", "_25._tcp.alias TLSA 3 1 1 " + "00".repeat(32),
+                        "alias-of-plain CNAME plain", "_25._tcp.alias-of-plain TLSA " + pin,
                         "pkix A 127.0.0.1",
                         "_25._tcp.pkix TLSA 1 1 1 " + hex(TlsaMatcher.recordFor(1, 1, 1, SERVER.certificate())),
                         "_25._tcp.pkix TLSA 0 0 1 " + hex(TlsaMatcher.recordFor(0, 0, 1, CA.certificate())))
@@ -109,6 +111,23 @@ class TlsaLookupRealTest {
         DaneOutcome outcome = judged("mx.wrongkey.dane.test", 25);
 
         assertThat(outcome.status()).as(outcome.toString()).isEqualTo(Status.DNSSEC_BOGUS);
+    }
+
+    /** RFC 7672 §2.2.3: the target's records are asked first, and the MX name's own are not used when they exist. */
+    @Test
+    void aSecureCnameIsFollowedToTheTargetsTlsaRecordsFirst() throws Exception {
+        TlsaFindings findings = lookup.lookup("alias.dane.test", LOOPBACK, 25).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        DaneOutcome outcome = findings.judge(SERVER.chain(), leaf -> true);
+
+        assertThat(outcome.status()).as(outcome.toString()).isEqualTo(Status.MATCH);
+        assertThat(outcome.records()).singleElement().asString().startsWith("3 1 1 ").doesNotContain("0000000000");
+    }
+
+    @Test
+    void aCnameTargetWithoutTlsaFallsBackToTheMxNamesRecords() throws Exception {
+        DaneOutcome outcome = judged("alias-of-plain.dane.test", 25);
+
+        assertThat(outcome.status()).as(outcome.toString()).isEqualTo(Status.MATCH);
     }
 
     @Test
