@@ -15,6 +15,7 @@ import io.smtpprobe.core.TransportSecurity;
 import io.smtpprobe.operator.controller.ProbeGate;
 import io.smtpprobe.operator.controller.ResourceKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,8 @@ public final class ProbeMetrics {
     public static final String CERT_EXPIRY = "smtpprobe.certificate.expiry.timestamp";
     public static final String PROBES = "smtpprobe.probes";
     public static final String CONSECUTIVE_FAILURES = "smtpprobe.consecutive.failures";
+    /** When the resource's latest probe completed, written or not (a status heartbeat may leave it unwritten). */
+    public static final String LAST_PROBE = "smtpprobe.last.probe.timestamp";
     public static final String WAITING = "smtpprobe.probes.waiting";
     /** Domains judged, by RFC 8460 policy type and result type: no tenant labels, so always exported. */
     public static final String TRANSPORT_SECURITY = "smtpprobe.transport.security";
@@ -63,11 +66,20 @@ public final class ProbeMetrics {
     }
 
     public void record(ResourceKey resource, ProbeReport report) {
+        record(resource, report, null);
+    }
+
+    /** @param completed when the probe completed; null leaves the last-probe gauge out */
+    public void record(ResourceKey resource, ProbeReport report, Instant completed) {
         if (!tenantLabels) {
             totalsOnly(report);
             return;
         }
         var seen = new HashSet<Meter.Id>();
+        if (completed != null) {
+            seen.add(gauge(LAST_PROBE, "seconds", Tags.of("namespace", resource.namespace(), "name", resource.name()),
+                    completed.getEpochSecond()));
+        }
         for (DomainResult domain : report.domains()) {
             var tags = Tags.of("namespace", resource.namespace(), "name", resource.name(), "domain", domain.domain());
             seen.add(gauge(SUCCESS, null, tags, domain.result() == Outcome.Success ? 1 : 0));
