@@ -512,7 +512,7 @@ run_sharding() {
 
 # Engine with DATA against smtp-source, like for like (issue 15): the same dialogue on both sides, the same
 # message bytes (EngineBench writes its message for smtp-source -F), the same smtp-sink. smtp-source still
-# says HELO where the engine says EHLO, and does not pipeline. The engine also runs without DATA, for the CPU
+# says HELO where the engine says EHLO; neither pipelines. The engine also runs without DATA, for the CPU
 # a DATA phase costs. CPU per dialogue is each tool's process user+sys CPU (bash `time`) over every dialogue
 # that process ran (the engine's JIT warm-up included), and the engine's own over its measured window.
 # BENCH_DATA_ONLY=true runs only this scenario; BENCH_DATA_BYTES (1024) is the body size.
