@@ -22,6 +22,8 @@
 #  8. DATA like for like: the engine with DATA against smtp-source (which always sends DATA), the same message
 #     bytes and smtp-sink, at c=64 and 256, plus the engine without DATA: ratios and CPU per dialogue.
 #     BENCH_DATA_ONLY=true runs only this scenario (BENCH_DATA_BYTES=1024 body, BENCH_DATA_N=$BENCH_N dialogues).
+#  9. status heartbeat: BENCH_HEARTBEAT_RESOURCES (200; 0 skips) healthy SmtpProbes on the real kube-apiserver, status
+#     writes per probe without and with smtpprobe.status-heartbeat (StatusHeartbeatBench).
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
 # target/bench/table.md. About 25 minutes on 2 cores: a third of the first 15 the operator scale run, then the 10-minute soak.
 #
@@ -510,6 +512,19 @@ run_sharding() {
   scenario_targets+=("sharding: <= 1 status write per probe: $(field "$json" statusWritesPerProbe), $(verdict "$(field "$json" statusWritesPerProbe)" '<=' 1)")
 }
 
+# Status heartbeat (issue 15): BENCH_HEARTBEAT_RESOURCES (200; 0 skips) healthy SmtpProbes at interval 30 s on the
+# real kube-apiserver, status writes per probe with every probe written, then with a heartbeat of six intervals
+# (StatusHeartbeatBench; about 12 minutes).
+run_status_heartbeat() {
+  local n=${BENCH_HEARTBEAT_RESOURCES:-200} json
+  log "status heartbeat: $n SmtpProbes, interval 30s, writes without and with a 3m heartbeat"
+  timeout 1800 mvn -B -ntp -q test -Dtest=StatusHeartbeatBench -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.heartbeatResources="$n" >"$OUT/status-heartbeat.log" 2>&1 || log "status heartbeat run failed: see $OUT/status-heartbeat.log"
+  json=$(cat "$OUT/status-heartbeat.json" 2>/dev/null || echo '{}')
+  scenario_rows+=("$json")
+  scenario_lines+=("status heartbeat: $json")
+}
+
 # Engine with DATA against smtp-source, like for like (issue 15): the same dialogue on both sides, the same
 # message bytes (EngineBench writes its message for smtp-source -F), the same smtp-sink. smtp-source still
 # says HELO where the engine says EHLO; neither pipelines. The engine also runs without DATA, for the CPU
@@ -616,5 +631,6 @@ run_politeness
 [ "${BENCH_OPERATOR_RESOURCES:-5000}" -gt 0 ] && run_operator_scale
 [ "${BENCH_SOAK_SECONDS:-600}" -gt 0 ] && run_soak
 [ "${BENCH_SHARD_RESOURCES:-15000}" -gt 0 ] && run_sharding
+[ "${BENCH_HEARTBEAT_RESOURCES:-200}" -gt 0 ] && run_status_heartbeat
 [ "${BENCH_DATA_N:-$N}" -gt 0 ] && run_engine_data
 report

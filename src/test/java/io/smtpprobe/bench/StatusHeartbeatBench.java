@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeSpec;
+import io.smtpprobe.request.Durations;
 import io.smtpprobe.testsupport.ControlPlane;
 import io.smtpprobe.testsupport.Dnsmasq;
 import java.io.IOException;
@@ -22,6 +23,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -44,11 +47,17 @@ class StatusHeartbeatBench {
     private static final Pattern PROBES = Pattern.compile("^smtpprobe_probes_total(?:\\{[^}]*\\})? ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     private final int resources = Integer.getInteger("bench.heartbeatResources", 200);
-    private final Duration interval = Duration.ofSeconds(Long.getLong("bench.heartbeatIntervalSeconds", 10));
-    private final Duration heartbeat = Duration.ofSeconds(Long.getLong("bench.heartbeatSeconds", 60));
-    private final Duration window = Duration.ofSeconds(Long.getLong("bench.heartbeatWindowSeconds", 180));
+    /** The CRD's shortest interval; the heartbeat is six of them by default, as 30 minutes is six 5-minute intervals. */
+    private final Duration interval = Duration.ofSeconds(Long.getLong("bench.heartbeatIntervalSeconds", 30));
+    private final Duration heartbeat = Duration.ofSeconds(Long.getLong("bench.heartbeatSeconds", 180));
+    /** Windows long enough for two writes of every resource, so that each shows one whole gap between writes. */
+    private final Duration windowOff = Duration.ofSeconds(Long.getLong("bench.heartbeatWindowOffSeconds", 120));
+    private final Duration windowOn = Duration.ofSeconds(Long.getLong("bench.heartbeatWindowOnSeconds", 420));
 
     private final AtomicLong writes = new AtomicLong();
+    /** Per resource, the lastProbeTime of each write seen in the window: their gaps give writes per hour whatever the phase. */
+    private final Map<String, List<Instant>> written = new ConcurrentHashMap<>();
+    private volatile boolean measuring;
     private int sinkPort;
 
     @Test
@@ -72,17 +81,17 @@ class StatusHeartbeatBench {
                 createProbe(client, i);
             }
             var off = measure(cp, dns, informer, Duration.ZERO, p -> p.getStatus() != null && p.getStatus().lastProbeTime() != null,
-                    out.resolve("heartbeat-operator-off.log"));
-            String hb = heartbeat.toSeconds() + "s";
+                    windowOff, out.resolve("heartbeat-operator-off.log"));
+            String hb = Durations.format(heartbeat);
             // the first probe after the switch is written once more, to name the heartbeat in the status
             var on = measure(cp, dns, informer, heartbeat, p -> p.getStatus() != null && hb.equals(p.getStatus().heartbeat()),
-                    out.resolve("heartbeat-operator-on.log"));
+                    windowOn, out.resolve("heartbeat-operator-on.log"));
             double ratio = heartbeat.toMillis() / (double) interval.toMillis();
             String json = String.format(Locale.ROOT,
                     "{\"scenario\":\"status-heartbeat\",\"resources\":%d,\"intervalSeconds\":%d,\"heartbeatSeconds\":%d,"
-                            + "\"windowSeconds\":%d,\"off\":%s,\"on\":%s,\"scaledTo20000At5m\":{\"heartbeatMinutes\":%.0f,"
+                            + "\"off\":%s,\"on\":%s,\"scaledTo20000At5m\":{\"heartbeatMinutes\":%.0f,"
                             + "\"writesPerHourOff\":%.0f,\"writesPerHourOn\":%.0f}}",
-                    resources, interval.toSeconds(), heartbeat.toSeconds(), window.toSeconds(), off.json(), on.json(), ratio * 5,
+                    resources, interval.toSeconds(), heartbeat.toSeconds(), off.json(), on.json(), ratio * 5,
                     20000 * 12 * off.writesPerProbe(), 20000 * 12 * on.writesPerProbe());
             Files.writeString(out.resolve("status-heartbeat.json"), json + "\n");
             System.out.println(json);
@@ -92,21 +101,33 @@ class StatusHeartbeatBench {
         }
     }
 
-    private record Window(long probes, long writes, double seconds, long maxLastProbeAgeSeconds, int resources) {
+    /**
+     * @param meanWriteGapSeconds mean time between two consecutive writes of one resource (their lastProbeTimes)
+     * @param probeSeconds        mean time between two probes of one resource, from the probe count
+     */
+    private record Window(long probes, long writes, double seconds, double meanWriteGapSeconds, long gaps,
+                          long maxLastProbeAgeSeconds, int resources) {
+        double probeSeconds() {
+            return seconds * resources / probes;
+        }
+
+        /** From the gaps, which do not depend on where the window falls in each resource's heartbeat. */
         double writesPerProbe() {
-            return probes == 0 ? -1 : writes / (double) probes;
+            return probeSeconds() / meanWriteGapSeconds;
         }
 
         String json() {
-            return String.format(Locale.ROOT, "{\"probes\":%d,\"statusWrites\":%d,\"seconds\":%.1f,\"writesPerProbe\":%.3f,"
+            return String.format(Locale.ROOT, "{\"probes\":%d,\"statusWrites\":%d,\"seconds\":%.1f,\"secondsBetweenProbes\":%.1f,"
+                            + "\"secondsBetweenWrites\":%.1f,\"gapsMeasured\":%d,\"writesPerProbe\":%.3f,"
                             + "\"writesPerResourcePerHour\":%.2f,\"maxLastProbeAgeSeconds\":%d}",
-                    probes, writes, seconds, writesPerProbe(), writes * 3600.0 / seconds / resources, maxLastProbeAgeSeconds);
+                    probes, writes, seconds, probeSeconds(), meanWriteGapSeconds, gaps, writesPerProbe(),
+                    3600.0 / meanWriteGapSeconds, maxLastProbeAgeSeconds);
         }
     }
 
     /** One operator run: settled once every resource shows {@code settled}, then one measured window. */
     private Window measure(ControlPlane cp, Dnsmasq dns, SharedIndexInformer<SmtpProbe> informer, Duration beat,
-            Predicate<SmtpProbe> settled, Path log) throws Exception {
+            Predicate<SmtpProbe> settled, Duration window, Path log) throws Exception {
         int httpPort = freePort();
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", "target/quarkus-app/quarkus-run.jar", "operator")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -134,15 +155,31 @@ class StatusHeartbeatBench {
             HttpClient http = HttpClient.newHttpClient();
             long probes0 = (long) metric(http, httpPort, PROBES);
             long writes0 = writes.get();
+            written.clear();
+            measuring = true;
             long t0 = System.nanoTime();
-            Thread.sleep(window.toMillis());
+            long maxAge = 0;
+            while (System.nanoTime() - t0 < window.toNanos()) {
+                Thread.sleep(1000);
+                Instant now = Instant.now();
+                maxAge = Math.max(maxAge, informer.getStore().list().stream()
+                        .mapToLong(p -> Duration.between(Instant.parse(p.getStatus().lastProbeTime()), now).toSeconds()).max().orElse(-1));
+            }
+            measuring = false;
             long probes = (long) metric(http, httpPort, PROBES) - probes0;
-            long written = writes.get() - writes0;
+            long count = writes.get() - writes0;
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Instant now = Instant.now();
-            long maxAge = informer.getStore().list().stream()
-                    .mapToLong(p -> Duration.between(Instant.parse(p.getStatus().lastProbeTime()), now).toSeconds()).max().orElse(-1);
-            return new Window(probes, written, seconds, maxAge, resources);
+            long gaps = 0;
+            double gapSeconds = 0;
+            for (List<Instant> times : written.values()) {
+                synchronized (times) {
+                    for (int i = 1; i < times.size(); i++) {
+                        gaps++;
+                        gapSeconds += Duration.between(times.get(i - 1), times.get(i)).toMillis() / 1000.0;
+                    }
+                }
+            }
+            return new Window(probes, count, seconds, gaps == 0 ? Double.NaN : gapSeconds / gaps, gaps, maxAge, resources);
         } finally {
             operator.destroy();
             if (!operator.waitFor(30, TimeUnit.SECONDS)) {
@@ -173,6 +210,12 @@ class StatusHeartbeatBench {
         public void onUpdate(SmtpProbe old, SmtpProbe now) {
             if (now.getStatus() != null && (old.getStatus() == null || !now.getStatus().equals(old.getStatus()))) {
                 writes.incrementAndGet();
+                if (measuring && now.getStatus().lastProbeTime() != null) {
+                    var times = written.computeIfAbsent(now.getMetadata().getName(), k -> new ArrayList<>());
+                    synchronized (times) {
+                        times.add(Instant.parse(now.getStatus().lastProbeTime()));
+                    }
+                }
             }
         }
 
