@@ -19,6 +19,11 @@
 #  7. sharding: BENCH_SHARD_RESOURCES (15000; 0 skips) SmtpProbes, interval BENCH_SHARD_INTERVAL (300 s), shared
 #     by 3 operator replicas on the real kube-apiserver (ShardingBench): spread, takeover on SIGKILL and SIGTERM,
 #     resources probed twice in an interval or left unprobed, status writes per probe. Four intervals long.
+#  8. DATA like for like: the engine with DATA against smtp-source (which always sends DATA), the same message
+#     bytes and smtp-sink, at c=64 and 256, plus the engine without DATA: ratios and CPU per dialogue.
+#     BENCH_DATA_ONLY=true runs only this scenario (BENCH_DATA_BYTES=1024 body, BENCH_DATA_N=$BENCH_N dialogues).
+#  9. status heartbeat: BENCH_HEARTBEAT_RESOURCES (200; 0 skips) healthy SmtpProbes on the real kube-apiserver, status
+#     writes per probe without and with smtpprobe.status-heartbeat (StatusHeartbeatBench).
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
 # target/bench/table.md. About 25 minutes on 2 cores: a third of the first 15 the operator scale run, then the 10-minute soak.
 #
@@ -507,6 +512,81 @@ run_sharding() {
   scenario_targets+=("sharding: <= 1 status write per probe: $(field "$json" statusWritesPerProbe), $(verdict "$(field "$json" statusWritesPerProbe)" '<=' 1)")
 }
 
+# Status heartbeat (issue 15): BENCH_HEARTBEAT_RESOURCES (200; 0 skips) healthy SmtpProbes at interval 30 s on the
+# real kube-apiserver, status writes per probe with every probe written, then with a heartbeat of six intervals
+# (StatusHeartbeatBench; about 12 minutes).
+run_status_heartbeat() {
+  local n=${BENCH_HEARTBEAT_RESOURCES:-200} json
+  log "status heartbeat: $n SmtpProbes, interval 30s, writes without and with a 3m heartbeat"
+  timeout 1800 mvn -B -ntp -q test -Dtest=StatusHeartbeatBench -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.heartbeatResources="$n" >"$OUT/status-heartbeat.log" 2>&1 || log "status heartbeat run failed: see $OUT/status-heartbeat.log"
+  json=$(cat "$OUT/status-heartbeat.json" 2>/dev/null || echo '{}')
+  scenario_rows+=("$json")
+  scenario_lines+=("status heartbeat: $json")
+}
+
+# Engine with DATA against smtp-source, like for like (issue 15): the same dialogue on both sides, the same
+# message bytes (EngineBench writes its message for smtp-source -F), the same smtp-sink. smtp-source still
+# says HELO where the engine says EHLO; neither pipelines. The engine also runs without DATA, for the CPU
+# a DATA phase costs. CPU per dialogue is each tool's process user+sys CPU (bash `time`) over every dialogue
+# that process ran (the engine's JIT warm-up included), and the engine's own over its measured window.
+# BENCH_DATA_ONLY=true runs only this scenario; BENCH_DATA_BYTES (1024) is the body size.
+run_engine_data() {
+  local bytes=${BENCH_DATA_BYTES:-1024} n=${BENCH_DATA_N:-$N} conc=${BENCH_DATA_CONCURRENCY:-"64 256"}
+  local msg=$OUT/data-message.txt c k mode json times wall user sys sink0 warm
+  java "${ENGINE[@]}" --data-bytes "$bytes" --message-file "$msg"
+  local size; size=$(awk '{ b += length($0) + 2 } END { print b }' "$msg")
+  log "engine with DATA against smtp-source: $size-octet message ($bytes-octet body), $n dialogues, c in $conc, $ROUNDS rounds"
+  declare -A d_rate d_cpu d_proc d_sink d_failed
+  for k in $(seq "$ROUNDS"); do
+    for c in $conc; do
+      log "DATA round $k of $ROUNDS: concurrency $c"
+      sink0=$(cpu_ms "$sink_pid")
+      times=$( { time timeout "$RUN_TIMEOUT" smtp-source -s "$c" -m "$n" -M bench.smtp-probe.test -F "$msg" \
+          -f probe@bench.test -t user@bench.test "$HOST:$SINK_PORT" >/dev/null 2>"$OUT/data-smtp-source-$c-r$k.log"; } 2>&1 )
+      read -r wall user sys <<<"$times"
+      d_rate[smtp-source,$c,$k]=$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.1f", n/w}')
+      d_proc[smtp-source,$c,$k]=$(awk -v u="$user" -v s="$sys" -v n="$n" 'BEGIN{printf "%.4f", (u+s)*1000/n}')
+      d_cpu[smtp-source,$c,$k]=${d_proc[smtp-source,$c,$k]}
+      d_sink[smtp-source,$c,$k]=$(awk -v s=$(( $(cpu_ms "$sink_pid") - sink0 )) -v n="$n" 'BEGIN{printf "%.4f", s/n}')
+      d_failed[smtp-source,$c,$k]=$(grep -c . "$OUT/data-smtp-source-$c-r$k.log" || true)
+      for mode in data nodata; do
+        local extra=(); [ "$mode" = data ] && extra=(--data-bytes "$bytes")
+        sink0=$(cpu_ms "$sink_pid")
+        times=$( { time timeout "$RUN_TIMEOUT" java "${ENGINE[@]}" --target "$HOST:$SINK_PORT" --concurrency "$c" --count "$n" \
+            "${extra[@]}" >"$OUT/data-engine-$mode-$c-r$k.json" 2>"$OUT/data-engine-$mode-$c-r$k.log"; } 2>&1 ) || true
+        read -r wall user sys <<<"$times"
+        json=$(tail -n 1 "$OUT/data-engine-$mode-$c-r$k.json")
+        warm=$(field "$json" warmupDialogues 0)
+        d_rate[engine-$mode,$c,$k]=$(field "$json" rate)
+        d_cpu[engine-$mode,$c,$k]=$(field "$json" cpuMsPerDialogue)
+        d_proc[engine-$mode,$c,$k]=$(awk -v u="$user" -v s="$sys" -v n="$n" -v w="$warm" 'BEGIN{printf "%.4f", (u+s)*1000/(n+w)}')
+        d_sink[engine-$mode,$c,$k]=$(awk -v s=$(( $(cpu_ms "$sink_pid") - sink0 )) -v n="$n" -v w="$warm" 'BEGIN{printf "%.4f", s/(n+w)}')
+        d_failed[engine-$mode,$c,$k]=$(field "$json" failed 0)
+      done
+    done
+  done
+  local tool rates cpus procs sinks fails ratios_c row_json
+  for c in $conc; do
+    for tool in smtp-source engine-data engine-nodata; do
+      rates=() cpus=() procs=() sinks=() fails=()
+      for k in $(seq "$ROUNDS"); do
+        rates+=("${d_rate[$tool,$c,$k]:-null}"); cpus+=("${d_cpu[$tool,$c,$k]:-null}")
+        procs+=("${d_proc[$tool,$c,$k]:-null}"); sinks+=("${d_sink[$tool,$c,$k]:-null}"); fails+=("${d_failed[$tool,$c,$k]:-null}")
+      done
+      scenario_lines+=("DATA c=$c $tool: $(median "${rates[@]}") dialogues/s (rounds $(spread "${rates[@]}")); CPU ms/dialogue: process $(median "${procs[@]}"), measured window $(median "${cpus[@]}"), smtp-sink $(median "${sinks[@]}"); failed $(spread "${fails[@]}")")
+      scenario_rows+=("$(printf '{"scenario": "data-like-for-like", "tool": "%s", "concurrency": %s, "dialogues": %s, "messageOctets": %s, "rate": %s, "processCpuMsPerDialogue": %s, "cpuMsPerDialogue": %s, "sinkCpuMsPerDialogue": %s}' \
+        "$tool" "$c" "$n" "$size" "$(median "${rates[@]}")" "$(median "${procs[@]}")" "$(median "${cpus[@]}")" "$(median "${sinks[@]}")")")
+    done
+    ratios_c=()
+    for k in $(seq "$ROUNDS"); do
+      ratios_c+=("$(ratio "${d_rate[engine-data,$c,$k]:-null}" "${d_rate[smtp-source,$c,$k]:-null}")")
+    done
+    scenario_lines+=("DATA c=$c: engine with DATA / smtp-source $(median "${ratios_c[@]}")x (rounds $(spread "${ratios_c[@]}"))")
+    scenario_targets+=("DATA c=$c engine >= 1.0x smtp-source, same dialogue and message: $(median "${ratios_c[@]}")x, $(verdict "$(median "${ratios_c[@]}")" '>=' 1.0)")
+  done
+}
+
 mkdir -p "$OUT"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "${BENCH_SOAK_ONLY:-false}" = true ]; then
@@ -516,6 +596,16 @@ if [ "${BENCH_SOAK_ONLY:-false}" = true ]; then
   exit 0
 fi
 install_packages
+if [ "${BENCH_DATA_ONLY:-false}" = true ]; then
+  for f in target/check/check.jar target/test-classes/io/smtpprobe/bench/EngineBench.class; do
+    [ -f "$f" ] || { log "$f is missing: run make build"; exit 1; }
+  done
+  start_sink
+  run_engine_data
+  printf '%s\n' "${scenario_lines[@]}" "${scenario_targets[@]}" "load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)" \
+    | tee "$OUT/data.md" >&2
+  exit 0
+fi
 build_go driver
 build_go peer
 for f in target/quarkus-app/quarkus-run.jar target/check/check.jar target/test-classes/io/smtpprobe/bench/EngineBench.class; do
@@ -541,4 +631,6 @@ run_politeness
 [ "${BENCH_OPERATOR_RESOURCES:-5000}" -gt 0 ] && run_operator_scale
 [ "${BENCH_SOAK_SECONDS:-600}" -gt 0 ] && run_soak
 [ "${BENCH_SHARD_RESOURCES:-15000}" -gt 0 ] && run_sharding
+[ "${BENCH_HEARTBEAT_RESOURCES:-200}" -gt 0 ] && run_status_heartbeat
+[ "${BENCH_DATA_N:-$N}" -gt 0 ] && run_engine_data
 report

@@ -3,9 +3,11 @@ package io.smtpprobe.bench;
 import io.smtpprobe.request.InputValidator;
 import io.smtpprobe.request.Durations;
 import io.smtpprobe.core.Limits;
+import io.smtpprobe.core.MessageContent;
 import io.smtpprobe.core.ProbeOptions;
 import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.ServerResult;
+import io.smtpprobe.engine.smtp.SampleMessages;
 import io.smtpprobe.engine.smtp.SmtpProber;
 import io.smtpprobe.core.Stage;
 import io.smtpprobe.engine.smtp.SmtpTarget;
@@ -19,6 +21,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -40,9 +45,13 @@ import java.util.logging.Logger;
  *
  * <pre>EngineBench --target 127.0.0.1:2525 --concurrency 64 (--duration 10s | --count N) [--timeout 5s] [--warmup auto|0s|DURATION]
  * EngineBench --target 127.0.0.1:2526 --probes N [--timeout 5s]
- * EngineBench --target 127.0.0.1:2527 --domains N --per-host L</pre>
+ * EngineBench --target 127.0.0.1:2527 --domains N --per-host L
+ * EngineBench ... --data-bytes B [--message-file PATH]</pre>
  * A closed loop by default; {@code --probes N} starts exactly N dialogues at once (the tarpit
  * scenario); {@code --domains} runs the full probe runner (see {@link PolitenessBench}).
+ * {@code --data-bytes B} adds DATA with a body of B octets to every dialogue; with
+ * {@code --message-file} it only writes that message, as smtp-source -F reads it, and exits, so that
+ * smtp-source sends the very same bytes (the Date and Message-ID values differ, not their length).
  * Prints one JSON object.
  *
  * <p>The default warm-up lasts until the JIT compiler goes quiet, so that the measured window is the
@@ -51,6 +60,11 @@ import java.util.logging.Logger;
 public final class EngineBench {
     /** Bounds the whole {@code make bench}: on a busy machine the JIT may never go fully quiet. */
     private static final int MAX_WARMUP_SLICES = 12;
+    /** hack/bench.sh gives smtp-source the same names (-M, -f, -t). */
+    private static final String EHLO_NAME = "bench.smtp-probe.test";
+    private static final String MAIL_FROM = "probe@bench.test";
+    private static final String RCPT_TO = "user@bench.test";
+    private static final String BENCH_SUBJECT = "smtp-probe bench";
 
     private EngineBench() {
     }
@@ -75,6 +89,8 @@ public final class EngineBench {
         String warmup = "auto";
         int domains = 0;
         int perHost = 4;
+        int dataBytes = 0;
+        Path messageFile = null;
         if (args.length % 2 != 0) {
             throw new IllegalArgumentException("options come in pairs: --name value");
         }
@@ -89,6 +105,8 @@ public final class EngineBench {
                 case "--warmup" -> warmup = args[i + 1];
                 case "--domains" -> domains = Integer.parseInt(args[i + 1]);
                 case "--per-host" -> perHost = Integer.parseInt(args[i + 1]);
+                case "--data-bytes" -> dataBytes = Integer.parseInt(args[i + 1]);
+                case "--message-file" -> messageFile = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -98,8 +116,17 @@ public final class EngineBench {
             throw new IllegalArgumentException("the benchmark only targets loopback");
         }
         SmtpTarget smtpTarget = new SmtpTarget(hp.host(), address, hp.port() == null ? 25 : hp.port(), null);
-        ProbeOptions options = new ProbeOptions("bench.smtp-probe.test", "probe@bench.test", List.of("user@bench.test"),
-                Set.of(), TlsMode.Disabled, false, null, new Timeouts(timeout, timeout, timeout.multipliedBy(2)), Limits.DEFAULT);
+        MessageContent data = dataBytes > 0 ? new MessageContent(BENCH_SUBJECT, SampleMessages.body(dataBytes)) : null;
+        if (messageFile != null) {
+            if (data == null) {
+                throw new IllegalArgumentException("--message-file needs --data-bytes");
+            }
+            Files.writeString(messageFile, SampleMessages.forSmtpSource(data, MAIL_FROM, List.of(RCPT_TO), EHLO_NAME),
+                    StandardCharsets.US_ASCII);
+            return 0;
+        }
+        ProbeOptions options = new ProbeOptions(EHLO_NAME, MAIL_FROM, List.of(RCPT_TO),
+                Set.of(), TlsMode.Disabled, false, data, new Timeouts(timeout, timeout, timeout.multipliedBy(2)), Limits.DEFAULT);
 
         BlockedThreadCounter blocked = BlockedThreadCounter.install();
         // Vert.x defaults, as the operator and `check` run; no native transport (see the README)

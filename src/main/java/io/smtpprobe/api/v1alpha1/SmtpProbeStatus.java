@@ -14,9 +14,10 @@ import java.util.List;
 public record SmtpProbeStatus(
         @JsonPropertyDescription("The metadata.generation the status was computed for.")
         Long observedGeneration,
-        @JsonPropertyDescription("When the last probe completed.")
+        @JsonPropertyDescription("When the last probe completed; with heartbeat set, the last probe whose status was "
+                + "written: later probes that found the same verdict were not written.")
         String lastProbeTime,
-        @JsonPropertyDescription("When the next probe is due; absent while suspended or invalid.")
+        @JsonPropertyDescription("When the probe after lastProbeTime is due; absent while suspended or invalid.")
         String nextProbeTime,
         @JsonPropertyDescription("Verdict of the last probe: the worst domain decides.")
         Outcome result,
@@ -54,7 +55,13 @@ public record SmtpProbeStatus(
         Integer flaps,
         @JsonPropertyDescription("The operator replica (its pod name) that ran the last probe; with several replicas "
                 + "each probes its own share of the resources.")
-        String probedBy) {
+        String probedBy,
+        @JsonPropertyDescription("The operator's smtpprobe.status-heartbeat, e.g. '30m'; absent when every probe is written. "
+                + "A probe whose verdict (everything here but times, history, latencies and probedBy) equals this one is "
+                + "written only once lastProbeTime is this old; a different verdict is written at once. So lastProbeTime "
+                + "is at most the heartbeat plus one interval old while the operator probes; the operator's metrics and "
+                + "REST API give every probe.")
+        String heartbeat) {
 
     /** The status before it had a truncation marker: existing callers build an untruncated status. */
     public SmtpProbeStatus(Long observedGeneration, String lastProbeTime, String nextProbeTime, Outcome result, String reason,
@@ -69,7 +76,7 @@ public record SmtpProbeStatus(
             String message, List<Condition> conditions, List<DomainStatus> domains, Integer consecutiveFailures,
             String lastResultChangeTime, List<String> warnings, Boolean truncated, String truncation) {
         this(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions, domains,
-                consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, null, null, null, null, null);
+                consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, null, null, null, null, null, null);
     }
 
     /** Without what every probe cycle moves: its times, the replica that ran it and the history ring, which gains an entry each cycle. */
@@ -87,7 +94,7 @@ public record SmtpProbeStatus(
                 .result(result).reason(reason).message(message).conditions(conditions).domains(domains)
                 .consecutiveFailures(consecutiveFailures).lastResultChangeTime(lastResultChangeTime).warnings(warnings)
                 .truncated(truncated).truncation(truncation).history(history).lastSuccessTime(lastSuccessTime)
-                .lastFailureTime(lastFailureTime).flaps(flaps).probedBy(probedBy);
+                .lastFailureTime(lastFailureTime).flaps(flaps).probedBy(probedBy).heartbeat(heartbeat);
     }
 
     /** Seventeen components are too many to pass by position: the builder names each one. */
@@ -110,6 +117,7 @@ public record SmtpProbeStatus(
         private String lastFailureTime;
         private Integer flaps;
         private String probedBy;
+        private String heartbeat;
 
         private Builder() {
         }
@@ -206,10 +214,15 @@ public record SmtpProbeStatus(
             return this;
         }
 
+        public Builder heartbeat(String value) {
+            heartbeat = value;
+            return this;
+        }
+
         public SmtpProbeStatus build() {
             return new SmtpProbeStatus(observedGeneration, lastProbeTime, nextProbeTime, result, reason, message, conditions,
                     domains, consecutiveFailures, lastResultChangeTime, warnings, truncated, truncation, history,
-                    lastSuccessTime, lastFailureTime, flaps, probedBy);
+                    lastSuccessTime, lastFailureTime, flaps, probedBy, heartbeat);
         }
     }
 }

@@ -43,6 +43,14 @@ public interface OperatorConfig {
     @WithDefault("" + StatusHistory.DEFAULT_ENTRIES)
     int statusHistory();
 
+    /**
+     * A probe that finds the stored verdict again is written only once the stored {@code lastProbeTime}
+     * is this old (StatusHeartbeat); a changed verdict is written at once. {@code 0s}: every probe is written.
+     */
+    @WithDefault("0s")
+    @WithConverter(OffOrDurationConverter.class)
+    Duration statusHeartbeat();
+
     /** The shortest {@code spec.interval} accepted; the CRD's CEL rule holds the same constant. */
     @WithDefault(SmtpProbeSpec.MIN_INTERVAL)
     @WithConverter(GoDurationConverter.class)

@@ -22,6 +22,7 @@ import io.smtpprobe.operator.sharding.ShardView;
 import io.smtpprobe.operator.status.DiagnosisConditions;
 import io.smtpprobe.operator.status.SmtpProbeStatusAggregator;
 import io.smtpprobe.operator.status.StatusBudget;
+import io.smtpprobe.operator.status.StatusHeartbeat;
 import io.smtpprobe.operator.status.StatusHistory;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,7 +122,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
         metrics.waitingFor(gate);
         this.cycles = new ProbeCycles(runner, gate,
                 new Schedule(new Random(), config.scheduleJitter()), clock);
-        this.writer = new StatusWriter(client);
+        this.writer = new StatusWriter(client, new StatusHeartbeat(config.statusHeartbeat()));
         boolean sharding = config.sharding().enabled();
         var le = config.leaderElection();
         this.membership = !sharding ? null : new LeaseMembership(client, leaseNamespace,

@@ -191,7 +191,7 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
                 metrics.failed();
             } else {
                 results.put(new LatestResults.Latest(key, cycle.generation, finished.at(), finished.report()));
-                metrics.record(key, finished.report());
+                metrics.record(key, finished.report(), finished.at());
             }
         });
         SmtpProbeStatus computed = finished.error() != null
@@ -200,6 +200,10 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
         SmtpProbeStatus status = replica == null ? computed : computed.toBuilder().probedBy(replica).build();
         var outcome = write(resource, status, true);
         var wait = cycles.published(cycle, finished);
+        if (outcome == WriteOutcome.Confirmed) {
+            // The stored verdict stands (StatusHeartbeat): nothing to announce, but the schedule goes on.
+            return UpdateControl.<SmtpProbe>noUpdate().rescheduleAfter(wait);
+        }
         if (outcome != WriteOutcome.Written) {
             return UpdateControl.noUpdate();
         }

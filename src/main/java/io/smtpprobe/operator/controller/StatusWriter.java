@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smtpprobe.api.v1alpha1.SmtpProbe;
 import io.smtpprobe.api.v1alpha1.SmtpProbeStatus;
 import io.smtpprobe.operator.status.StatusDiff;
+import io.smtpprobe.operator.status.StatusHeartbeat;
 import java.net.HttpURLConnection;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,18 +21,33 @@ public final class StatusWriter {
     private final KubernetesClient client;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong confirmed = new AtomicLong();
+    private final StatusHeartbeat heartbeat;
 
     public StatusWriter(KubernetesClient client) {
+        this(client, StatusHeartbeat.OFF);
+    }
+
+    public StatusWriter(KubernetesClient client, StatusHeartbeat heartbeat) {
         this.client = client;
+        this.heartbeat = heartbeat;
     }
 
     /**
-     * @param always write even when only the probe times differ (a completed probe cycle)
+     * @param always a completed probe cycle: written even when only the probe times differ, unless the
+     *               heartbeat lets a confirmed verdict wait ({@link WriteOutcome#Confirmed})
      * @throws KubernetesClientException on any other API error, for the SDK's retry
      */
     public WriteOutcome write(SmtpProbe current, SmtpProbeStatus status, boolean always) {
         if (!always && !StatusDiff.changed(current.getStatus(), status)) {
             return WriteOutcome.Unchanged;
+        }
+        if (always) {
+            status = heartbeat.stamp(status);
+            if (!heartbeat.mustWrite(current.getStatus(), status)) {
+                confirmed.incrementAndGet();
+                return WriteOutcome.Confirmed;
+            }
         }
         try {
             client.resources(SmtpProbe.class).inNamespace(current.getMetadata().getNamespace())
@@ -56,6 +72,11 @@ public final class StatusWriter {
 
     public long conflicts() {
         return conflicts.get();
+    }
+
+    /** Probes whose status the heartbeat left unwritten: they found the stored verdict again. */
+    public long confirmed() {
+        return confirmed.get();
     }
 
     /** A fresh object, because objects from the informer cache are shared and must not be modified. */

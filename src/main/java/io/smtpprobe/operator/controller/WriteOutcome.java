@@ -9,5 +9,7 @@ public enum WriteOutcome {
     /** The object changed since it was read (409); the caller retries on the fresh object. */
     Conflict,
     /** The object no longer exists (404). */
-    Gone
+    Gone,
+    /** A probe found the stored verdict again within the heartbeat (smtpprobe.status-heartbeat), so it was not sent. */
+    Confirmed
 }

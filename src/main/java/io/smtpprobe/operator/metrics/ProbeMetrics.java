@@ -16,6 +16,7 @@ import io.smtpprobe.operator.controller.ProbeGate;
 import io.smtpprobe.operator.controller.ResourceKey;
 import io.smtpprobe.operator.tracing.TraceLinks;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,8 @@ public final class ProbeMetrics {
     public static final String CERT_EXPIRY = "smtpprobe.certificate.expiry.timestamp";
     public static final String PROBES = "smtpprobe.probes";
     public static final String CONSECUTIVE_FAILURES = "smtpprobe.consecutive.failures";
+    /** When the resource's latest probe completed, written or not (a status heartbeat may leave it unwritten). */
+    public static final String LAST_PROBE = "smtpprobe.last.probe.timestamp";
     public static final String WAITING = "smtpprobe.probes.waiting";
     /** Domains judged, by RFC 8460 policy type and result type: no tenant labels, so always exported. */
     public static final String TRANSPORT_SECURITY = "smtpprobe.transport.security";
@@ -62,8 +65,9 @@ public final class ProbeMetrics {
     /**
      * Without tenant labels the per-resource gauges are not exported at all: without their namespace,
      * name and domain they would be one series overwritten by every tenant, which is worse than none.
+     *
+     * @param traces where a traced report's stage durations link to, as exemplars (empty while tracing is off)
      */
-    /** @param traces where a traced report's stage durations link to, as exemplars (empty while tracing is off) */
     public ProbeMetrics(MeterRegistry registry, boolean tenantLabels, TraceLinks traces) {
         this.registry = registry;
         this.tenantLabels = tenantLabels;
@@ -71,19 +75,28 @@ public final class ProbeMetrics {
     }
 
     public void record(ResourceKey resource, ProbeReport report) {
+        record(resource, report, null);
+    }
+
+    /** @param completed when the probe completed; null leaves the last-probe gauge out */
+    public void record(ResourceKey resource, ProbeReport report, Instant completed) {
         try {
-            recordTraced(resource, report);
+            recordTraced(resource, report, completed);
         } finally {
             traces.forget(report);
         }
     }
 
-    private void recordTraced(ResourceKey resource, ProbeReport report) {
+    private void recordTraced(ResourceKey resource, ProbeReport report, Instant completed) {
         if (!tenantLabels) {
             totalsOnly(report);
             return;
         }
         var seen = new HashSet<Meter.Id>();
+        if (completed != null) {
+            seen.add(gauge(LAST_PROBE, "seconds", Tags.of("namespace", resource.namespace(), "name", resource.name()),
+                    completed.getEpochSecond()));
+        }
         for (DomainResult domain : report.domains()) {
             var tags = Tags.of("namespace", resource.namespace(), "name", resource.name(), "domain", domain.domain());
             seen.add(gauge(SUCCESS, null, tags, domain.result() == Outcome.Success ? 1 : 0));

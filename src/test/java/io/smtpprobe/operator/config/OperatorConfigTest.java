@@ -28,6 +28,7 @@ class OperatorConfigTest {
         assertThat(config.watchNamespaces()).isEmpty();
         assertThat(config.maxConcurrentProbes()).isEqualTo(10);
         assertThat(config.statusMaxBytes()).isEqualTo(524288);
+        assertThat(config.statusHeartbeat()).isZero();
         assertThat(config.minInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.scheduleJitter()).isEqualTo(0.1);
         assertThat(config.defaultEhloName()).isEqualTo("smtp-probe.invalid");
@@ -75,5 +76,14 @@ class OperatorConfigTest {
                 .isEqualTo(Duration.ofHours(36));
         assertThatThrownBy(() -> read(OperatorConfig.class, Map.of("smtpprobe.certificate-expiry-warning", "two weeks")))
                 .hasStackTraceContaining("smtpprobe.certificate-expiry-warning");
+    }
+
+    @Test
+    void theStatusHeartbeatIsADurationOrOff() {
+        assertThat(read(OperatorConfig.class, Map.of("smtpprobe.status-heartbeat", "30m")).statusHeartbeat())
+                .isEqualTo(Duration.ofMinutes(30));
+        assertThat(read(OperatorConfig.class, Map.of("smtpprobe.status-heartbeat", "0s")).statusHeartbeat()).isZero();
+        assertThatThrownBy(() -> read(OperatorConfig.class, Map.of("smtpprobe.status-heartbeat", "half an hour")))
+                .hasStackTraceContaining("smtpprobe.status-heartbeat");
     }
 }
