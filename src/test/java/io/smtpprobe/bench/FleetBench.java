@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * that carry a healthy probe's status with a 10-entry history, as written through the status
  * subresource (so managedFields holds an entry for the spec and one for the status, as in a cluster).
  * At each count the operator is started twice, with its trimmed informer store and with
- * whole objects ({@code -Dsmtpprobe.informer.keep-whole-objects=true}), and its live heap is read after a
+ * whole objects ({@code -Dsmtp-probe-bench.keep-whole-objects=true}), and its live heap is read after a
  * full collection once the informer has listed everything. The statuses are current and the interval an
  * hour, so no probe runs and nothing but the cache grows with the count.
  *
@@ -55,7 +55,7 @@ class FleetBench {
     private static final String NAMESPACE = "fleet";
     private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
     private static final Path JCMD = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    private static final String KEEP_WHOLE = "-Dsmtpprobe.informer.keep-whole-objects=true";
+    private static final String KEEP_WHOLE = "-Dsmtp-probe-bench.keep-whole-objects=true";
 
     private final int[] counts = Arrays.stream(System.getProperty("bench.fleetCounts", "2000,5000").split(","))
             .map(String::trim).mapToInt(Integer::parseInt).sorted().toArray();

@@ -30,8 +30,11 @@ import java.util.stream.Stream;
  */
 final class TrimmedProbeStore implements ItemStore<SmtpProbe> {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-    /** Keeps the whole objects, for measuring what the trimming saves (the fleet bench's "before"). */
-    static final String KEEP_WHOLE_PROPERTY = "smtpprobe.informer.keep-whole-objects";
+    /**
+     * Keeps the whole objects, for measuring what the trimming saves (the fleet bench's "before"). A plain
+     * system property outside the {@code smtpprobe.} prefix, which Quarkus checks against OperatorConfig.
+     */
+    static final String KEEP_WHOLE_PROPERTY = "smtp-probe-bench.keep-whole-objects";
 
     private final BasicItemStore<SmtpProbe> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
 
