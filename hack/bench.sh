@@ -24,6 +24,10 @@
 #     BENCH_DATA_ONLY=true runs only this scenario (BENCH_DATA_BYTES=1024 body, BENCH_DATA_N=$BENCH_N dialogues).
 #  9. status heartbeat: BENCH_HEARTBEAT_RESOURCES (200; 0 skips) healthy SmtpProbes on the real kube-apiserver, status
 #     writes per probe without and with smtpprobe.status-heartbeat (StatusHeartbeatBench).
+# 10. fleet: live heap per 1,000 cached SmtpProbes, trimmed and whole (FleetBench at BENCH_FLEET_COUNTS, 2000,5000),
+#     then BENCH_FLEET_RESOURCES (20000; 0 skips) SmtpProbes on one replica at -Xmx384m (OperatorScaleBench, interval
+#     BENCH_FLEET_INTERVAL, 300 s): first status p99, probe end to status seen p99, writes per cycle, live heap.
+#     BENCH_FLEET_ONLY=true runs only this scenario.
 # Prints a table with the engine's ratios to the peers, writes target/bench/results.json and
 # target/bench/table.md. About 25 minutes on 2 cores: a third of the first 15 the operator scale run, then the 10-minute soak.
 #
@@ -587,12 +591,48 @@ run_engine_data() {
   done
 }
 
+# A bigger fleet per replica (issue 15): memory per cached SmtpProbe (FleetBench, trimmed and whole objects at
+# BENCH_FLEET_COUNTS), then BENCH_FLEET_RESOURCES (20000; 0 skips) SmtpProbes on one operator at the chart's heap
+# (OperatorScaleBench at -Xmx384m, interval BENCH_FLEET_INTERVAL, 300 s). Alone: BENCH_FLEET_ONLY=true make bench.
+run_fleet() {
+  local n=${BENCH_FLEET_RESOURCES:-20000} interval=${BENCH_FLEET_INTERVAL:-300} counts=${BENCH_FLEET_COUNTS:-2000,5000}
+  local mem json steady
+  log "fleet: live heap per cached SmtpProbe at $counts resources, trimmed and whole objects, operator -Xmx384m"
+  rm -f "$OUT/fleet-memory.json" "$OUT/fleet-scale.json"
+  timeout 3600 mvn -B -ntp -q test -Dtest=FleetBench -DexcludedTestGroups= -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dbench.fleetCounts="$counts" >"$OUT/fleet-memory.log" 2>&1 || log "fleet memory run failed: see $OUT/fleet-memory.log"
+  mem=$(cat "$OUT/fleet-memory.json" 2>/dev/null || echo '{}')
+  scenario_rows+=("$mem")
+  scenario_lines+=("fleet memory ($counts resources, each a healthy status with a 10-entry history): live heap per 1,000 cached SmtpProbes $(field "$mem" trimmedMiBPer1000) MiB trimmed, $(field "$mem" wholeMiBPer1000) MiB whole objects; one resource as stored $(field "$mem" jsonBytes) octets of JSON, managedFields $(field "$mem" managedFieldsJsonBytes), status $(field "$mem" statusJsonBytes)")
+  [ "$n" -gt 0 ] || return 0
+  # at least one whole interval, so that every resource's writes in it are counted
+  steady=$(( interval > 150 ? interval + 30 : 150 ))
+  log "fleet: $n SmtpProbes on one replica at -Xmx384m, interval ${interval}s, ${steady}s measured"
+  timeout $(( n / 5 + interval * 3 + steady + 1800 )) mvn -B -ntp -q test -Dtest=OperatorScaleBench -DexcludedTestGroups= \
+      -Dsurefire.failIfNoSpecifiedTests=false -Dbench.resources="$n" -Dbench.operatorHeap=384m -Dbench.output=fleet-scale \
+      -Dbench.intervalSeconds="$interval" -Dbench.steadySeconds="$steady" >"$OUT/fleet-scale.log" 2>&1 \
+      || log "fleet run failed: see $OUT/fleet-scale.log and $OUT/fleet-scale-operator.log"
+  json=$(cat "$OUT/fleet-scale.json" 2>/dev/null || echo '{}')
+  scenario_rows+=("$json")
+  scenario_lines+=("fleet: $n resources on one replica at -Xmx384m, interval ${interval}s: created in $(field "$json" createSeconds) s, all probed after $(field "$json" firstCycleSeconds) s; live heap after GC $(field "$json" maxLiveHeapAfterGcMiB) MiB (max used $(field "$json" maxHeapMiB) MiB); first status of a new resource p50 $(field "$json" firstStatusP50Ms) ms, p99 $(field "$json" firstStatusP99Ms) ms; probe end to status seen p50 $(field "$json" statusDelayP50Ms) ms, p99 $(field "$json" statusDelayP99Ms) ms; $(field "$json" statusWritesPerCycle) status writes per probe cycle; latest cycle $(field "$json" maxLatenessMs) ms late")
+  scenario_targets+=("fleet: $n resources held at -Xmx384m: live heap after GC $(field "$json" maxLiveHeapAfterGcMiB) MiB, $(verdict "$(field "$json" maxLiveHeapAfterGcMiB)" '<=' 384)")
+  scenario_targets+=("fleet: first status of a new resource p99 <= 1000 ms: $(field "$json" firstStatusP99Ms) ms, $(verdict "$(field "$json" firstStatusP99Ms)" '<=' 1000)")
+  scenario_targets+=("fleet: probe end to status seen by a watcher p99 <= 2000 ms: $(field "$json" statusDelayP99Ms) ms, $(verdict "$(field "$json" statusDelayP99Ms)" '<=' 2000)")
+  scenario_targets+=("fleet: <= 1 status write per probe cycle: $(field "$json" statusWritesPerCycle), $(verdict "$(field "$json" statusWritesPerCycle)" '<=' 1)")
+}
+
 mkdir -p "$OUT"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "${BENCH_SOAK_ONLY:-false}" = true ]; then
   [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app/quarkus-run.jar is missing: run make build"; exit 1; }
   run_soak
   printf '%s\n' "${scenario_lines[@]}" "${scenario_targets[@]}" | tee "$OUT/soak.md" >&2
+  exit 0
+fi
+if [ "${BENCH_FLEET_ONLY:-false}" = true ]; then
+  [ -f target/quarkus-app/quarkus-run.jar ] || { log "target/quarkus-app/quarkus-run.jar is missing: run make build"; exit 1; }
+  run_fleet
+  printf '%s\n' "${scenario_lines[@]}" "${scenario_targets[@]}" | tee "$OUT/fleet.md" >&2
   exit 0
 fi
 install_packages
@@ -633,4 +673,5 @@ run_politeness
 [ "${BENCH_SHARD_RESOURCES:-15000}" -gt 0 ] && run_sharding
 [ "${BENCH_HEARTBEAT_RESOURCES:-200}" -gt 0 ] && run_status_heartbeat
 [ "${BENCH_DATA_N:-$N}" -gt 0 ] && run_engine_data
+[ "${BENCH_FLEET_RESOURCES:-20000}" -gt 0 ] && run_fleet
 report

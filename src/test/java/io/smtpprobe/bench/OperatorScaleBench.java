@@ -58,6 +58,8 @@ class OperatorScaleBench {
     private final int perHostLimit = Integer.getInteger("bench.perHostLimit", 2);
 
     private final String operatorHeap = System.getProperty("bench.operatorHeap", "1g");
+    /** Names the JSON and log files: the fleet scenario runs this bench again at its own size and heap. */
+    private final String output = System.getProperty("bench.output", "operator-scale");
 
     /** Per resource: status writes seen, and lateness of each probe against the previous nextProbeTime. */
     private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
@@ -89,7 +91,7 @@ class OperatorScaleBench {
             zone.mx("d" + i + ".scale.test", "mx.scale.test", 10);
         }
         Process sink = new ProcessBuilder("smtp-sink", "-u", "nobody", "127.0.0.1:" + sinkPort, "1024")
-                .redirectErrorStream(true).redirectOutput(out.resolve("scale-sink.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(out.resolve(output + "-sink.log").toFile()).start();
         Process operator = null;
         try (ControlPlane cp = ControlPlane.start(); Dnsmasq dns = zone.start()) {
             KubernetesClient client = cp.kubernetesClient();
@@ -98,8 +100,10 @@ class OperatorScaleBench {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("scale").endMetadata().build()).create();
 
             int httpPort = freePort();
-            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + operatorHeap, "-jar", "target/quarkus-app/quarkus-run.jar", "operator")
-                    .redirectErrorStream(true).redirectOutput(out.resolve("scale-operator.log").toFile());
+            // an operator out of heap exits, and the bench fails waiting for statuses, rather than limping on
+            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + operatorHeap, "-XX:+ExitOnOutOfMemoryError", "-jar",
+                    "target/quarkus-app/quarkus-run.jar", "operator")
+                    .redirectErrorStream(true).redirectOutput(out.resolve(output + "-operator.log").toFile());
             pb.environment().put("KUBECONFIG", cp.kubeconfigPath().toString());
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
             pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -120,7 +124,8 @@ class OperatorScaleBench {
             Instant t0 = Instant.now();
             create(client, 0, resources);
             Duration createTime = Duration.between(t0, Instant.now());
-            awaitAllProbed(Duration.ofMinutes(5));
+            // 20,000 resources take far longer to create and probe once than 5,000 on two shared cores
+            awaitAllProbed(Duration.ofMinutes(Math.max(5, resources / 500)));
             Duration firstCycle = Duration.between(t0, Instant.now());
 
             synchronized (writes) {
@@ -162,7 +167,7 @@ class OperatorScaleBench {
                     .mapToLong(e -> e.getValue().get()).max().orElse(0);
 
             String json = String.format(Locale.ROOT,
-                    "{\"scenario\":\"operator-scale\",\"perHostLimit\":%d,\"resources\":%d,\"intervalSeconds\":%d,\"operatorXmx\":\"%s\","
+                    "{\"scenario\":\"%s\",\"perHostLimit\":%d,\"resources\":%d,\"intervalSeconds\":%d,\"operatorXmx\":\"%s\","
                             + "\"createSeconds\":%.1f,\"firstCycleSeconds\":%.1f,\"steadySeconds\":%d,\"intervals\":%.2f,"
                             + "\"statusWrites\":%d,\"probeCycles\":%d,\"statusWritesPerCycle\":%.3f,\"writesWithoutNewProbe\":%d,"
                             + "\"statusWritesPerResourcePerInterval\":%.3f,\"maxStatusWritesOneResource\":%d,"
@@ -171,7 +176,7 @@ class OperatorScaleBench {
                             + "\"minProbeGapMs\":%d,\"statusDelayP50Ms\":%d,\"statusDelayP99Ms\":%d,\"statusDelayMaxMs\":%d,"
                             + "\"meanDialogueMs\":%.1f,\"reasons\":\"%s\","
                             + "\"maxHeapMiB\":%.1f,\"maxLiveHeapAfterGcMiB\":%.1f,\"gcPauseSeconds\":%.2f}",
-                    perHostLimit, resources, interval.toSeconds(), operatorHeap, createTime.toMillis() / 1000.0,
+                    output, perHostLimit, resources, interval.toSeconds(), operatorHeap, createTime.toMillis() / 1000.0,
                     firstCycle.toMillis() / 1000.0, steady.toSeconds(), cycles, totalWrites, totalProbes,
                     totalProbes == 0 ? 0.0 : totalWrites / (double) totalProbes, totalWrites - totalProbes,
                     totalWrites / (resources * cycles), maxWritesOne,
@@ -181,7 +186,7 @@ class OperatorScaleBench {
                     pct(statusDelayMs, 0.99), pct(statusDelayMs, 1.0), meanDialogueMs, reasons,
                     maxHeap / 1048576.0, maxLive / 1048576.0, gcPauseSeconds);
             System.out.println(json);
-            Files.writeString(out.resolve("operator-scale.json"), json + "\n");
+            Files.writeString(out.resolve(output + ".json"), json + "\n");
             long all = reasons.values().stream().mapToLong(AtomicLong::get).sum();
             long accepted = reasons.getOrDefault("Accepted", new AtomicLong()).get();
             if (accepted < all * 0.99) {
@@ -204,7 +209,7 @@ class OperatorScaleBench {
             pool.submit(() -> createProbe(client, n, "p" + n));
         }
         pool.shutdown();
-        pool.awaitTermination(10, TimeUnit.MINUTES);
+        pool.awaitTermination(Math.max(10, count / 500), TimeUnit.MINUTES);
     }
 
     private void createProbe(KubernetesClient client, int domainIndex, String name) {

@@ -179,6 +179,7 @@ public final class OperatorRuntime implements SmtpProbeCatalog, AutoCloseable {
                     .withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), RECONCILIATIONS_PER_SECOND))
                     .withInformerListLimit(INFORMER_LIST_PAGE);
             config.watchNamespaces().filter(ns -> !ns.isEmpty()).ifPresent(ns -> c.settingNamespaces(new HashSet<>(ns)));
+            TrimmedProbeStore.forNamespaces(config.watchNamespaces()).ifPresent(c::withItemStore);
         });
     }
 
