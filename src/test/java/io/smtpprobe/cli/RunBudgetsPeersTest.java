@@ -107,9 +107,17 @@ class RunBudgetsPeersTest {
         assertThat(json.get("domains")).hasSize(15).allSatisfy(d -> {
             assertThat(d.get("reason").asText()).isEqualTo("RunDeadlineExceeded");
             assertThat(d.get("finished").asBoolean(true)).isFalse();
-            assertThat(d.get("mx")).hasSize(MX_PER_DOMAIN);
+            // Some 350 UDP queries reach the one-threaded scripted DNS server at once; one dropped from its full socket
+            // buffer is asked again only after the resolver's timeout, past this 3 s deadline (CI saw d15 end so).
+            // A domain keeps the MX hosts it had when the deadline came: all of them, or none yet.
+            assertThat(d.get("mx").size()).isIn(0, MX_PER_DOMAIN);
+            if (!d.get("servers").isEmpty()) {
+                assertThat(d.get("mx")).hasSize(MX_PER_DOMAIN);
+            }
             assertThat(d.get("message").asText()).contains("run deadline of 3s reached before this domain finished");
         });
+        assertThat(json.get("domains").findValues("servers").stream().filter(s -> !s.isEmpty()))
+                .as("the domain whose server was being tried when the deadline came").hasSize(1);
         // one connection at a time per server (check's limit): the one in flight was cut and closed
         assertThat(smtp.accepted()).isEqualTo(1);
         long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
