@@ -125,8 +125,9 @@ public final class CheckArguments {
     @Option(names = {"-h", "--help"}, usageHelp = true, hidden = true)
     boolean help;
 
-    /** What {@code check} runs: the validated request plus the options that only a local run may choose. */
     /**
+     * What {@code check} runs: the validated request plus the options that only a local run may choose.
+     *
      * @param daneTrustAnchors the checked content of {@code --dnssec-trust-anchors}; null: the root keys
      * @param stsTrust         the CAs of {@code --sts-ca-file}; null: the JVM's
      */
