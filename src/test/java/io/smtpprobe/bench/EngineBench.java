@@ -150,11 +150,13 @@ public final class EngineBench {
             }
             resetPeaks();
             long cpu0 = processCpuNanos();
+            Map<String, Double> threads0 = ThreadCpu.snapshot();
             Result r = probes > 0
                     ? burst(prober, smtpTarget, options, probes, timeout)
                     : closedLoop(prober, smtpTarget, options, concurrency, duration, count);
             long cpu = processCpuNanos() - cpu0;
-            out.println(json(probes > 0 ? "burst" : "dialogue", probes > 0 ? probes : concurrency, r, cpu,
+            Map<String, Double> threadCpu = ThreadCpu.since(threads0);
+            out.println(json(probes > 0 ? "burst" : "dialogue", probes > 0 ? probes : concurrency, r, cpu, threadCpu,
                     peakHeapBytes(), blocked.count(), warmupSeconds, warmupDialogues, timeout, vertx.isNativeTransportEnabled()));
             return 0;
         } finally {
@@ -279,21 +281,27 @@ public final class EngineBench {
         }
     }
 
-    private static String json(String scenario, int concurrency, Result r, long cpuNanos, long peakHeap, int blocked,
+    private static String json(String scenario, int concurrency, Result r, long cpuNanos, Map<String, Double> threadCpu,
+                               long peakHeap, int blocked,
                                double warmupSeconds, long warmupDialogues, Duration timeout, boolean nativeTransport) {
         double seconds = r.nanos / 1e9;
         StringBuilder reasons = new StringBuilder();
         r.reasons.forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ",").append('"').append(k).append("\":").append(v));
+        // the event loops' share is the dialogue's own cost; the JIT's and GC's shares are the rest of cpuMsPerDialogue
+        StringBuilder byThread = new StringBuilder();
+        threadCpu.forEach((kind, ms) -> byThread.append(byThread.length() == 0 ? "" : ",").append('"').append(kind)
+                .append("\":").append(String.format(Locale.ROOT, "%.4f", r.completed == 0 ? 0 : ms / r.completed)));
         return String.format(Locale.ROOT,
                 "{\"tool\":\"smtp-probe\",\"scenario\":\"%s\",\"concurrency\":%d,\"dialogues\":%d,\"failed\":%d,\"seconds\":%.3f,"
                         + "\"rate\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,\"cpuMsPerDialogue\":%.4f,"
                         + "\"peakHeapMiB\":%.1f,\"liveHeapInFlightMiB\":%.1f,\"maxHeapMiB\":%.1f,\"blockedThreadWarnings\":%d,"
-                        + "\"warmupSeconds\":%.1f,\"warmupDialogues\":%d,\"timeoutMs\":%d,\"maxBannerMs\":%d,\"nativeTransport\":%b,\"reasons\":{%s}}",
+                        + "\"warmupSeconds\":%.1f,\"warmupDialogues\":%d,\"timeoutMs\":%d,\"maxBannerMs\":%d,\"nativeTransport\":%b,\"reasons\":{%s},"
+                        + "\"cpuMsPerDialogueByThread\":{%s}}",
                 scenario, concurrency, r.completed, r.completed - r.reasons.getOrDefault(Reason.Accepted, 0L), seconds, r.completed / seconds, pct(r.latencies, 0.50),
                 pct(r.latencies, 0.99), r.maxLatencyNanos / 1e6, r.completed == 0 ? 0 : cpuNanos / 1e6 / r.completed,
                 peakHeap / 1048576.0, r.liveHeapInFlight < 0 ? -1 : r.liveHeapInFlight / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0, blocked, warmupSeconds, warmupDialogues, timeout.toMillis(), r.maxBannerMs,
-                nativeTransport, reasons);
+                nativeTransport, reasons, byThread);
     }
 
     private static double pct(long[] sorted, double p) {

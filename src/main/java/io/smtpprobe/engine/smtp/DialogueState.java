@@ -34,6 +34,8 @@ final class DialogueState {
     final ProbeOptions options;
     final Timeouts timeouts;
     final Transcript transcript;
+    /** The prober's messages after DATA, built once per content and envelope. */
+    final MessageTemplates messages;
     /** This dialogue is the plaintext retry after an opportunistic handshake failed: no STARTTLS. */
     final boolean plaintextRetry;
     final Map<Stage, Long> latencyMs = new EnumMap<>(Stage.class);
@@ -62,8 +64,10 @@ final class DialogueState {
     /** The stage the observer was last told of: {@link #stage} but for the EHLO after STARTTLS. */
     private Stage observedStage;
 
-    DialogueState(Vertx vertx, Clock clock, SmtpTarget target, ProbeOptions options, boolean plaintextRetry) {
+    DialogueState(Vertx vertx, Clock clock, SmtpTarget target, ProbeOptions options, boolean plaintextRetry,
+                  MessageTemplates messages) {
         this.vertx = vertx;
+        this.messages = messages;
         this.clock = clock;
         this.target = target;
         this.options = options;

@@ -4,6 +4,7 @@ import io.smtpprobe.core.Reason;
 import io.smtpprobe.core.Stage;
 import io.smtpprobe.core.TlsMode;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 
 /** MAIL FROM, one RCPT TO per recipient, and the optional message after DATA. */
@@ -71,10 +72,10 @@ final class EnvelopeSteps {
             return Future.succeededFuture();
         }
         state.enter(Stage.Data);
-        String message;
+        MessageTemplate template;
         try {
-            message = MessageBuilder.build(state.options.data(), state.options.mailFrom(), state.options.rcptTo(),
-                    state.options.ehloName(), state.clock);
+            // refused before DATA is sent: an unsafe message never gets as far as the 354
+            template = state.messages.of(state.options);
         } catch (UnsafeCommandException e) {
             return Future.failedFuture(e);
         }
@@ -82,6 +83,7 @@ final class EnvelopeSteps {
         return state.send("DATA").compose(reply -> state.expect(reply, 354))
                 .compose(v -> {
                     connection.expectReply("the message");
+                    Buffer message = template.render(state.clock);
                     return connection.write(message, "(message: " + message.length() + " bytes)");
                 })
                 .compose(v -> connection.readReply(endOfDataTimeout()))

@@ -4,16 +4,14 @@ import io.smtpprobe.core.MessageContent;
 import io.smtpprobe.core.ServerText;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * The message sent after DATA's 354: RFC 5322 headers, the body with CRLF line ends and
- * dot-stuffing (RFC 5321 §4.5.2), then the terminating dot line.
+ * dot-stuffing (RFC 5321 §4.5.2), then the terminating dot line. Built once per content and
+ * envelope as a {@link MessageTemplate}; only Date and Message-ID are filled in per dialogue.
  */
 final class MessageBuilder {
 
@@ -22,7 +20,17 @@ final class MessageBuilder {
     private MessageBuilder() {
     }
 
+    /** The whole message as text, for tests and benchmarks; the dialogue sends {@link #template}'s bytes. */
     static String build(MessageContent content, String mailFrom, List<String> rcptTo, String ehloName, Clock clock) {
+        return template(content, mailFrom, rcptTo, ehloName).render(clock).toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Everything of the message but its Date and Message-ID values, as wire bytes.
+     *
+     * @throws UnsafeCommandException when the subject holds a line break
+     */
+    static MessageTemplate template(MessageContent content, String mailFrom, List<String> rcptTo, String ehloName) {
         String subject = content.subject() == null ? "" : content.subject();
         if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
             // a line break in the subject would let it forge headers
@@ -30,31 +38,34 @@ final class MessageBuilder {
         }
         String body = content.body() == null ? "" : content.body();
         String from = mailFrom.isEmpty() ? "MAILER-DAEMON@" + ehloName : mailFrom;
-        var out = new StringBuilder(body.length() + 512);
-        header(out, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(clock)));
-        header(out, "From", "<" + from + ">");
-        header(out, "To", rcptTo.stream().map(r -> "<" + r + ">").collect(Collectors.joining(", ")));
-        header(out, "Subject", encodeHeader(subject));
-        header(out, "Message-ID", "<" + UUID.randomUUID() + "@" + ehloName + ">");
-        header(out, "MIME-Version", "1.0");
-        header(out, "Content-Type", "text/plain; charset=UTF-8");
+        String beforeDate = "Date: ";
+        var middle = new StringBuilder(256);
+        middle.append("\r\n");
+        header(middle, "From", "<" + from + ">");
+        header(middle, "To", rcptTo.stream().map(r -> "<" + r + ">").collect(Collectors.joining(", ")));
+        header(middle, "Subject", encodeHeader(subject));
+        middle.append("Message-ID: <");
+        var rest = new StringBuilder(body.length() + 256);
+        rest.append('@').append(ehloName).append(">\r\n");
+        header(rest, "MIME-Version", "1.0");
+        header(rest, "Content-Type", "text/plain; charset=UTF-8");
         if (isAscii(body)) {
-            header(out, "Content-Transfer-Encoding", "7bit");
-            out.append("\r\n").append(dotStuff(normaliseLineEnds(body)));
+            header(rest, "Content-Transfer-Encoding", "7bit");
+            rest.append("\r\n").append(dotStuff(normaliseLineEnds(body)));
         } else {
             // 8BITMIME may be missing; base64 is safe on every server and has no dot lines
-            header(out, "Content-Transfer-Encoding", "base64");
-            out.append("\r\n");
+            header(rest, "Content-Transfer-Encoding", "base64");
+            rest.append("\r\n");
             String encoded = Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < encoded.length(); i += BASE64_LINE) {
-                out.append(encoded, i, Math.min(encoded.length(), i + BASE64_LINE)).append("\r\n");
+                rest.append(encoded, i, Math.min(encoded.length(), i + BASE64_LINE)).append("\r\n");
             }
         }
-        if (out.length() < 2 || out.charAt(out.length() - 1) != '\n') {
-            out.append("\r\n");
+        if (rest.charAt(rest.length() - 1) != '\n') {
+            rest.append("\r\n");
         }
-        out.append(".\r\n");
-        return out.toString();
+        rest.append(".\r\n");
+        return new MessageTemplate(bytes(beforeDate), bytes(middle), bytes(rest));
     }
 
     /** Every bare LF, bare CR and CRLF becomes CRLF. */
@@ -66,6 +77,10 @@ final class MessageBuilder {
     static String dotStuff(String crlfText) {
         String stuffed = crlfText.replace("\r\n.", "\r\n..");
         return stuffed.startsWith(".") ? "." + stuffed : stuffed;
+    }
+
+    private static byte[] bytes(CharSequence text) {
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void header(StringBuilder out, String name, String value) {

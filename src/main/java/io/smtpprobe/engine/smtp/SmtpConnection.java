@@ -148,11 +148,16 @@ final class SmtpConnection {
 
     /** Writes raw protocol text (the message after DATA); the caller made it safe. */
     Future<Void> write(String text, String shown) {
+        return write(Buffer.buffer(text), shown);
+    }
+
+    /** Writes raw protocol bytes (the message after DATA, prebuilt); the caller made them safe. */
+    Future<Void> write(Buffer bytes, String shown) {
         if (failure != null) {
             return Future.failedFuture(failure);
         }
         transcript.client(shown);
-        return socket.write(Buffer.buffer(text)).recover(error -> Future.failedFuture(
+        return socket.write(bytes).recover(error -> Future.failedFuture(
                 failure != null ? failure : SocketErrors.isTransportError(error)
                         ? new PeerClosedException("connection error: " + error.getMessage()) : error));
     }

@@ -29,6 +29,7 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
     private final TlsVerifier verifier;
     private final NetClients clients;
     private final DaneStep dane;
+    private final MessageTemplates messages = new MessageTemplates();
 
     /** System clock and the JVM's default trusted CAs. */
     public VertxSmtpProber(Vertx vertx) {
@@ -105,7 +106,7 @@ public final class VertxSmtpProber implements SmtpProber, AutoCloseable {
                                       ProbeCancellation cancellation, DialogueObserver.Factory observers) {
         NetClients.Lease lease = clients.lease(options);
         try {
-            var state = new DialogueState(vertx, clock, target, options, plaintextRetry);
+            var state = new DialogueState(vertx, clock, target, options, plaintextRetry, messages);
             state.observer = observers.dialogue(target, plaintextRetry);
             return new SmtpDialogue(state, verifier, lease).run(cancellation)
                     .onSuccess(state.observer::finished)
