@@ -236,6 +236,11 @@ final class ProbeCycles {
         }
     }
 
+    /** Time since the probe of this result ended, on the monotonic clock. */
+    Duration since(Finished result) {
+        return positive(Duration.ofNanos(nanoTime.getAsLong() - result.atNanos()));
+    }
+
     /** Every write attempt failed: drop the result, if that is what failed, and keep the schedule. */
     Duration giveUp(ResourceKey key) {
         var cycle = cycles.get(key);
