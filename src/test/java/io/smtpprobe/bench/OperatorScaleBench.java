@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +61,13 @@ class OperatorScaleBench {
     private final String operatorHeap = System.getProperty("bench.operatorHeap", "1g");
     /** Names the JSON and log files: the fleet scenario runs this bench again at its own size and heap. */
     private final String output = System.getProperty("bench.output", "operator-scale");
+    /**
+     * The build whose operator and CRDs run: another worktree's (an older commit's) compares old and new
+     * with this one bench, in the same run.
+     */
+    private final Path operatorDir = Path.of(System.getProperty("bench.operatorDir", "."));
+    /** Extra JVM options of the operator, space-separated (a JFR recording, GC logging). */
+    private final String operatorJvmOptions = System.getProperty("bench.operatorJvmOptions", "");
 
     /** Per resource: status writes seen, and lateness of each probe against the previous nextProbeTime. */
     private final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
@@ -95,14 +103,16 @@ class OperatorScaleBench {
         Process operator = null;
         try (ControlPlane cp = ControlPlane.start(); Dnsmasq dns = zone.start()) {
             KubernetesClient client = cp.kubernetesClient();
-            cp.kubectl("apply", "-f", "crds/");
+            cp.kubectl("apply", "-f", operatorDir.resolve("crds").toString() + "/");
             cp.kubectl("wait", "--for=condition=Established", "crd/smtpprobes.smtpprobe.io", "--timeout=60s");
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("scale").endMetadata().build()).create();
 
             int httpPort = freePort();
             // an operator out of heap exits, and the bench fails waiting for statuses, rather than limping on
-            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + operatorHeap, "-XX:+ExitOnOutOfMemoryError", "-jar",
-                    "target/quarkus-app/quarkus-run.jar", "operator")
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx" + operatorHeap, "-XX:+ExitOnOutOfMemoryError"));
+            Arrays.stream(operatorJvmOptions.split(" ")).filter(o -> !o.isBlank()).forEach(command::add);
+            command.addAll(List.of("-jar", operatorDir.resolve("target/quarkus-app/quarkus-run.jar").toString(), "operator"));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(out.resolve(output + "-operator.log").toFile());
             pb.environment().put("KUBECONFIG", cp.kubeconfigPath().toString());
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
@@ -118,6 +128,8 @@ class OperatorScaleBench {
                 pb.environment().put("SMTPPROBE_STATUS_WRITERS", System.getProperty("bench.statusWriters"));
             }
             operator = pb.start();
+            // for jcmd (thread dumps, class histograms) while it runs
+            Files.writeString(out.resolve(output + "-operator.pid"), operator.pid() + "\n");
 
             client.resources(SmtpProbe.class).inNamespace("scale").inform(new StatusCounter(), 0);
 

@@ -62,6 +62,8 @@ final class ProbeCycles {
         private boolean recorded;
         private boolean visited;
         private boolean cancelled;
+        /** The status states no probe of this generation yet: its probe waits ahead of routine ones. */
+        private boolean unprobed;
 
         private Cycle(ResourceKey key, String uid, long generation) {
             this.key = key;
@@ -159,6 +161,7 @@ final class ProbeCycles {
         synchronized (cycle) {
             cycle.interval = interval;
             if (cycle.dueNanos == null) {
+                cycle.unprobed = Schedule.unprobed(stored, cycle.generation);
                 // The one comparison of wall-clock times: the stored lastProbeTime against now.
                 cycle.dueNanos = nanoTime.getAsLong() + schedule.first(stored, cycle.generation, interval, clock.instant()).toNanos();
             }
@@ -166,14 +169,17 @@ final class ProbeCycles {
         }
     }
 
-    /** Starts a probe once a slot of the global limit is free for the resource's namespace (its fair share: ProbeGate). */
+    /**
+     * Starts a probe once a slot of the global limit is free for the resource's namespace (its fair share: ProbeGate),
+     * a first probe of the resource ahead of routine cycles.
+     */
     void start(Cycle cycle, ProbeRequest request) {
         CompletableFuture<Void> slot;
         synchronized (cycle) {
             if (cycle.cancelled || cycle.pending != null || !active || draining) {
                 return;
             }
-            slot = gate.acquire(cycle.key.namespace());
+            slot = gate.acquire(cycle.key.namespace(), cycle.unprobed ? ProbeGate.Priority.FIRST : ProbeGate.Priority.ROUTINE);
             cycle.pending = slot;
         }
         // Outside the lock, like every release: a slot passed on starts another cycle's probe.
@@ -223,10 +229,16 @@ final class ProbeCycles {
         synchronized (cycle) {
             if (cycle.finished == result) {
                 cycle.finished = null;
+                cycle.unprobed = false;
                 cycle.dueNanos = result.dueNanos();
             }
             return remaining(cycle);
         }
+    }
+
+    /** Time since the probe of this result ended, on the monotonic clock. */
+    Duration since(Finished result) {
+        return positive(Duration.ofNanos(nanoTime.getAsLong() - result.atNanos()));
     }
 
     /** Every write attempt failed: drop the result, if that is what failed, and keep the schedule. */

@@ -22,17 +22,81 @@ import org.jboss.logging.Logger;
  * queue per namespace. Waiters are futures, so no thread waits for a slot, and a cancelled waiter
  * gives up its place, so a deleted resource never holds a slot.
  *
+ * <p>Within a namespace, a resource's first probe (a new resource or a new spec) goes ahead of routine
+ * cycles: someone who just applied it waits for that first status, while a routine cycle already has
+ * one. First probes are a priority, not a second queue: of every {@link #FIRST_PROBES_IN_A_ROW} + 1
+ * slots a namespace is given while both kinds wait, at least one goes to its oldest routine probe,
+ * so a flood of new resources slows the routine cycles down but never stops them.
+ *
  * <p>Our own because the SDK has no equivalent for asynchronous work: its reconciliation threads
  * bound reconciliations, but a probe outlives the reconciliation that starts it.
  */
 public final class ProbeGate {
     private static final Logger LOG = Logger.getLogger(ProbeGate.class);
+    /**
+     * First probes a namespace may start one after another while a routine probe of it waits. Four:
+     * a burst of new resources gets most of the slots, and the routine cycles keep a fifth.
+     */
+    static final int FIRST_PROBES_IN_A_ROW = 4;
+
+    /** Why a probe asks for a slot: a first probe goes ahead of routine ones (see the class comment). */
+    public enum Priority {
+        /** A resource's first probe at its generation: nothing in its status says it yet. */
+        FIRST,
+        /** A cycle of a resource whose status already holds a verdict. */
+        ROUTINE
+    }
+
+    /** One namespace's waiters, first probes apart from routine ones, each in the order they came. */
+    private static final class Waiters {
+        final Deque<CompletableFuture<Void>> first = new ArrayDeque<>();
+        final Deque<CompletableFuture<Void>> routine = new ArrayDeque<>();
+        /** First probes started since the last routine one while routine ones waited. */
+        int firstInARow;
+
+        Deque<CompletableFuture<Void>> of(Priority priority) {
+            return priority == Priority.FIRST ? first : routine;
+        }
+
+        boolean isEmpty() {
+            return first.isEmpty() && routine.isEmpty();
+        }
+
+        void dropDone() {
+            first.removeIf(CompletableFuture::isDone);
+            routine.removeIf(CompletableFuture::isDone);
+        }
+
+        /** The next waiter: a first probe, unless routine ones have let enough of them go ahead. */
+        CompletableFuture<Void> poll() {
+            if (!first.isEmpty() && (routine.isEmpty() || firstInARow < FIRST_PROBES_IN_A_ROW)) {
+                firstInARow = routine.isEmpty() ? 0 : firstInARow + 1;
+                return first.poll();
+            }
+            firstInARow = 0;
+            return routine.poll();
+        }
+
+        int count() {
+            return (int) (first.stream().filter(w -> !w.isDone()).count() + routine.stream().filter(w -> !w.isDone()).count());
+        }
+
+        int size() {
+            return first.size() + routine.size();
+        }
+
+        void remove(CompletableFuture<Void> waiter) {
+            if (!first.remove(waiter)) {
+                routine.remove(waiter);
+            }
+        }
+    }
 
     private final int permits;
     private int used;
     private final Map<String, Integer> running = new HashMap<>();
     /** Namespaces with waiters, in turn order: the one just served goes to the back. */
-    private final LinkedHashMap<String, Deque<CompletableFuture<Void>>> waiting = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Waiters> waiting = new LinkedHashMap<>();
     private volatile Consumer<String> onWaiting = namespace -> { };
     /** This thread is handing out slots already (see {@link #dispatch()}). */
     private final ThreadLocal<Boolean> dispatching = ThreadLocal.withInitial(() -> false);
@@ -54,13 +118,18 @@ public final class ProbeGate {
      * {@link #release(String)} it exactly once after that.
      */
     public CompletableFuture<Void> acquire(String namespace) {
+        return acquire(namespace, Priority.ROUTINE);
+    }
+
+    /** As {@link #acquire(String)}; a {@link Priority#FIRST} probe waits ahead of its namespace's routine ones. */
+    public CompletableFuture<Void> acquire(String namespace, Priority priority) {
         var waiter = new CompletableFuture<Void>();
         synchronized (this) {
             if (used < permits && waiting.isEmpty()) {
                 take(namespace);
                 return CompletableFuture.completedFuture(null);
             }
-            waiting.computeIfAbsent(namespace, ns -> new ArrayDeque<>()).add(waiter);
+            waiting.computeIfAbsent(namespace, ns -> new Waiters()).of(priority).add(waiter);
             if (LOG.isDebugEnabled()) {
                 LOG.debugf("probe of namespace %s waits for a slot: running %s, waiting %s", namespace, running, waitingCounts());
             }
@@ -138,7 +207,7 @@ public final class ProbeGate {
         var namespaces = waiting.entrySet().iterator();
         while (namespaces.hasNext()) {
             var entry = namespaces.next();
-            entry.getValue().removeIf(CompletableFuture::isDone);
+            entry.getValue().dropDone();
             if (entry.getValue().isEmpty()) {
                 namespaces.remove();
                 continue;
@@ -172,12 +241,12 @@ public final class ProbeGate {
     /** Probes of this namespace waiting for a slot. */
     public synchronized int waiting(String namespace) {
         var queue = waiting.get(namespace);
-        return queue == null ? 0 : (int) queue.stream().filter(w -> !w.isDone()).count();
+        return queue == null ? 0 : queue.count();
     }
 
     /** Probes of every namespace waiting for a slot: the gauge when tenant labels are off. */
     public synchronized int waitingTotal() {
-        return waiting.values().stream().mapToInt(q -> (int) q.stream().filter(w -> !w.isDone()).count()).sum();
+        return waiting.values().stream().mapToInt(Waiters::count).sum();
     }
 
     /** Probes of this namespace holding a slot. */

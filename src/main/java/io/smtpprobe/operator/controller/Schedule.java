@@ -36,8 +36,7 @@ public final class Schedule {
      * everything at the same moment.
      */
     public synchronized Duration first(SmtpProbeStatus status, long generation, Duration interval, Instant now) {
-        if (status == null || status.observedGeneration() == null || status.observedGeneration() != generation
-                || status.lastProbeTime() == null) {
+        if (unprobed(status, generation)) {
             return Duration.ZERO;
         }
         Instant due = Timestamps.parse(status.lastProbeTime()).plus(interval);
@@ -46,5 +45,11 @@ public final class Schedule {
         }
         Duration remaining = Duration.between(now, due);
         return remaining.compareTo(interval) > 0 ? next(interval) : remaining;
+    }
+
+    /** No probe of this generation is in the status yet: a new resource or a new spec, whose first probe comes first. */
+    public static boolean unprobed(SmtpProbeStatus status, long generation) {
+        return status == null || status.observedGeneration() == null || status.observedGeneration() != generation
+                || status.lastProbeTime() == null;
     }
 }

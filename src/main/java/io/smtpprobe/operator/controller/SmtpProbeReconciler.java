@@ -199,6 +199,9 @@ public final class SmtpProbeReconciler implements Reconciler<SmtpProbe> {
                 : aggregator.probed(finished.report(), expectation, previous, cycle.generation, finished.at(), finished.untilNext());
         SmtpProbeStatus status = replica == null ? computed : computed.toBuilder().probedBy(replica).build();
         var outcome = write(resource, status, true);
+        if (outcome == WriteOutcome.Written) {
+            metrics.statusWritten(cycles.since(finished));
+        }
         var wait = cycles.published(cycle, finished);
         if (outcome == WriteOutcome.Confirmed) {
             // The stored verdict stands (StatusHeartbeat): nothing to announce, but the schedule goes on.

@@ -41,6 +41,8 @@ public final class ProbeMetrics {
     public static final String TRANSPORT_SECURITY = "smtpprobe.transport.security";
     /** Per domain: 1 when its MTA-STS or DANE policy holds, 0 when it fails or there is none. */
     public static final String TRANSPORT_SECURE = "smtpprobe.transport.secure";
+    /** From a probe's end until the write of its status returned: the operator's own share of status latency. */
+    public static final String STATUS_DELAY = "smtpprobe.status.write.delay";
 
     private record GaugeValue(Meter.Id id, AtomicReference<Double> value) {
     }
@@ -156,6 +158,15 @@ public final class ProbeMetrics {
                 traces.observe(report, server, stage, () -> timer.record(Duration.ofMillis(ms)));
             });
         }
+    }
+
+    /**
+     * A probe's status is stored: how long after the probe ended. No tenant labels, so always exported; a
+     * backlog of status writes (too few reconciliation threads, a slow API server) shows here first.
+     */
+    public void statusWritten(Duration sinceProbeEnd) {
+        Timer.builder(STATUS_DELAY).description("From a probe's end until the write of its status returned")
+                .publishPercentileHistogram().register(registry).record(sinceProbeEnd);
     }
 
     /** The runner broke instead of returning a verdict; counted so alerts on the error rate see it. */

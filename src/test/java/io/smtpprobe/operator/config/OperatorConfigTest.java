@@ -34,7 +34,7 @@ class OperatorConfigTest {
         assertThat(config.defaultEhloName()).isEqualTo("smtp-probe.invalid");
         assertThat(config.defaultMailFrom()).isEmpty();
         assertThat(config.statusWriteAttempts()).isEqualTo(3);
-        assertThat(config.statusWriters()).isEqualTo(8);
+        assertThat(config.statusWriters()).isEqualTo(32);
         assertThat(config.leaderElection().enabled()).isTrue();
         assertThat(config.leaderElection().leaseName()).isEqualTo("smtp-probe-operator");
         assertThat(config.leaderElection().namespace()).isEmpty();

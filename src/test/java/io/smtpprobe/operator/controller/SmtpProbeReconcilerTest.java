@@ -64,6 +64,17 @@ class SmtpProbeReconcilerTest {
     }
 
     @Test
+    void theStatusWriteOfAProbeIsTimedFromTheProbesEnd() {
+        startOperator();
+        create("a", spec -> spec.setDomains(List.of("contoso.test")));
+
+        await(() -> status("a") != null && registry.find(ProbeMetrics.STATUS_DELAY).timer() != null);
+        var timer = registry.find(ProbeMetrics.STATUS_DELAY).timer();
+        assertThat(timer.count()).as("one write for one probe").isEqualTo(1);
+        assertThat(timer.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isLessThan(60);
+    }
+
+    @Test
     void deletedResourceStopsReportingMetrics() {
         startOperator();
         create("a", spec -> spec.setDomains(List.of("contoso.test")));
