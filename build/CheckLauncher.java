@@ -30,9 +30,10 @@ import javax.net.ssl.SSLSocket;
  * Prepares the fast start of {@code bin/check} at package time (`mvn package` runs it after Quarkus
  * has built target/quarkus-app): {@code java build/CheckLauncher.java TARGET_DIR} writes TARGET_DIR/check/
  * <ul>
- *   <li>{@code check.jar}: no classes, only a manifest Class-Path over the packaged jars, so the CLI
- *       starts on the plain application class path instead of Quarkus's launcher (which reads the whole
- *       application model before {@code main} runs);</li>
+ *   <li>{@code check.jar}: no classes, only a manifest Class-Path over the application jar and the
+ *       libraries check uses ({@link #CHECK_LIBRARIES}), so the CLI starts on the plain application
+ *       class path instead of Quarkus's launcher (which reads the whole application model before
+ *       {@code main} runs);</li>
  *   <li>{@code check.jsa}: an AppCDS archive of every class that training runs of {@code check} loaded
  *       (a loopback DNS server and SMTP peer of this file answer them), so those classes are mapped
  *       from the archive instead of being read, parsed and verified from jars on every run;</li>
