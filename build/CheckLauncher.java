@@ -30,9 +30,10 @@ import javax.net.ssl.SSLSocket;
  * Prepares the fast start of {@code bin/check} at package time (`mvn package` runs it after Quarkus
  * has built target/quarkus-app): {@code java build/CheckLauncher.java TARGET_DIR} writes TARGET_DIR/check/
  * <ul>
- *   <li>{@code check.jar}: no classes, only a manifest Class-Path over the packaged jars, so the CLI
- *       starts on the plain application class path instead of Quarkus's launcher (which reads the whole
- *       application model before {@code main} runs);</li>
+ *   <li>{@code check.jar}: no classes, only a manifest Class-Path over the application jar and the
+ *       libraries check uses ({@link #CHECK_LIBRARIES}), so the CLI starts on the plain application
+ *       class path instead of Quarkus's launcher (which reads the whole application model before
+ *       {@code main} runs);</li>
  *   <li>{@code check.jsa}: an AppCDS archive of every class that training runs of {@code check} loaded
  *       (a loopback DNS server and SMTP peer of this file answer them), so those classes are mapped
  *       from the archive instead of being read, parsed and verified from jars on every run;</li>
@@ -67,12 +68,16 @@ public class CheckLauncher {
             "-Dslf4j.internal.verbosity=WARN");
 
     /**
-     * Jars of the layers `check` may not import (build/import-control.xml): Quarkus and its runtime,
-     * fabric8, metrics. Left off the class path because every ServiceLoader lookup (Vert.x, Netty, the
-     * JDK) opens every jar on it; the training runs below prove at each build that check needs none.
+     * The only libraries on check's class path: what the packages {@code check} runs may import
+     * (build/import-control.xml: picocli, Vert.x core, dnsjava, ICU, Jackson) and what those need at
+     * run time (Netty, SLF4J's API). An allow-list, not a list of the operator's jars: every jar on the
+     * class path is opened and searched at each lookup of a class that is not there (picocli's probe
+     * for Groovy, the logging probes of Vert.x and Netty), so each library the operator gains (the
+     * tracing exporter's OpenTelemetry, gRPC, Protobuf and Guava jars) made every run slower. The
+     * training runs below prove at each build that check needs nothing else.
      */
-    static final List<String> OPERATOR_ONLY = List.of("io.quarkus.", "io.smallrye.", "io.fabric8.", "io.javaoperatorsdk.",
-            "io.micrometer.", "io.prometheus.", "jakarta.", "org.eclipse.microprofile.", "org.jboss.");
+    static final List<String> CHECK_LIBRARIES = List.of("info.picocli.", "io.vertx.vertx-core-", "io.netty.",
+            "dnsjava.", "com.ibm.icu.", "com.fasterxml.jackson.core.", "org.slf4j.slf4j-api-");
 
     public static void main(String[] args) throws Exception {
         Path target = Path.of(args[0]).toAbsolutePath().normalize();
@@ -138,7 +143,7 @@ public class CheckLauncher {
         for (String sub : List.of("app", "lib/main")) {
             try (Stream<Path> s = Files.list(app.resolve(sub))) {
                 s.filter(p -> p.toString().endsWith(".jar"))
-                        .filter(p -> OPERATOR_ONLY.stream().noneMatch(p.getFileName().toString()::startsWith))
+                        .filter(p -> sub.equals("app") || CHECK_LIBRARIES.stream().anyMatch(p.getFileName().toString()::startsWith))
                         .sorted().forEach(jars::add);
             }
         }

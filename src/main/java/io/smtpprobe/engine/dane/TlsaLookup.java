@@ -47,11 +47,20 @@ public final class TlsaLookup {
 
     private final DaneSettings settings;
     private final Executor executor;
-    private ValidatingResolver resolver;
-    private Name anchor;
+    private volatile ValidatingResolver resolver;
+    private volatile Name anchor;
     /** The anchor's own DNSKEY, validated: proof that the resolvers pass DNSSEC on at all. */
     private CompletableFuture<ValidatedAnswer> anchorCheck;
     private Instant anchorCheckedAt = Instant.MIN;
+    /**
+     * The last anchor check, when it failed: until it is due again every lookup fails at once, on the
+     * caller's thread, with no executor hop and no timer (a resolver that strips DNSSEC, as most
+     * forwarders in a test set-up do, would otherwise cost each probe both for the same answer).
+     */
+    private volatile AnchorFailure anchorFailure;
+
+    private record AnchorFailure(ValidatedAnswer answer, Instant checkedAt) {
+    }
 
     public TlsaLookup(DaneSettings settings) {
         this(settings, ForkJoinPool.commonPool());
@@ -77,13 +86,15 @@ public final class TlsaLookup {
             return CompletableFuture.completedFuture(failed("not a DNS name: " + e.getMessage()));
         }
         int addressType = dialled instanceof Inet6Address ? Type.AAAA : Type.A;
+        AnchorFailure known = anchorFailure;
+        if (known != null && !settings.clock().instant().isAfter(known.checkedAt().plus(ANCHOR_RETRY))) {
+            return CompletableFuture.completedFuture(anchorUnvalidated(known.answer()));
+        }
         return CompletableFuture.supplyAsync(this::anchorChecked, executor)
                 .thenCompose(checked -> checked)
                 .thenCompose(anchorKeys -> {
                     if (anchorKeys.state() != ValidatedAnswer.State.SECURE) {
-                        return CompletableFuture.completedFuture(failed("no validated DNSKEY records for the trust anchor "
-                                + anchor + ": the resolver does not pass DNSSEC on, nothing can be validated ("
-                                + (anchorKeys.detail() == null ? "unsigned answer" : anchorKeys.detail()) + ")"));
+                        return CompletableFuture.completedFuture(anchorUnvalidated(anchorKeys));
                     }
                     // both at once: the address records are needed anyway when there are TLSA records, and
                     // they tell whether the host is a CNAME whose target has TLSA records of its own
@@ -128,6 +139,12 @@ public final class TlsaLookup {
         return owner.equals(host) ? null : owner;
     }
 
+    private TlsaFindings anchorUnvalidated(ValidatedAnswer anchorKeys) {
+        return failed("no validated DNSKEY records for the trust anchor " + anchor
+                + ": the resolver does not pass DNSSEC on, nothing can be validated ("
+                + (anchorKeys.detail() == null ? "unsigned answer" : anchorKeys.detail()) + ")");
+    }
+
     private static TlsaFindings failed(String detail) {
         return TlsaFindings.concluded(new DaneOutcome(Status.LOOKUP_FAILED, List.of(), detail));
     }
@@ -147,7 +164,11 @@ public final class TlsaLookup {
             anchorCheckedAt = now;
             Message query = Message.newQuery(Record.newRecord(anchor, Type.DNSKEY, DClass.IN));
             anchorCheck = validator.sendAsync(query, executor).toCompletableFuture()
-                    .handle((reply, error) -> ValidatedAnswer.of(anchor, Type.DNSKEY, reply, error));
+                    .handle((reply, error) -> ValidatedAnswer.of(anchor, Type.DNSKEY, reply, error))
+                    .thenApply(answer -> {
+                        anchorFailure = answer.state() == ValidatedAnswer.State.SECURE ? null : new AnchorFailure(answer, now);
+                        return answer;
+                    });
         }
         return anchorCheck;
     }
@@ -158,7 +179,12 @@ public final class TlsaLookup {
                 .handle((reply, error) -> ValidatedAnswer.of(name, type, reply, error));
     }
 
-    private synchronized ValidatingResolver resolver() {
+    private ValidatingResolver resolver() {
+        ValidatingResolver built = resolver;
+        return built != null ? built : buildResolver();
+    }
+
+    private synchronized ValidatingResolver buildResolver() {
         if (resolver == null) {
             ValidatingResolver validator = new ValidatingResolver(headResolver(settings), settings.clock());
             validator.setTimeout(settings.timeout());

@@ -21,6 +21,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
@@ -70,10 +71,11 @@ final class DnsQueries {
     CompletableFuture<Answer> lookup(Name name, int type) {
         Set<Name> seen = new HashSet<>();
         seen.add(name);
-        return chase(name, type, name, seen);
+        return chase(name, type, name, seen, Long.MAX_VALUE);
     }
 
-    private CompletableFuture<Answer> chase(Name origin, int type, Name current, Set<Name> seen) {
+    /** @param ttl the smallest TTL of the CNAMEs followed so far: the answer is only as fresh as its chain */
+    private CompletableFuture<Answer> chase(Name origin, int type, Name current, Set<Name> seen, long ttl) {
         Message query = Message.newQuery(Record.newRecord(current, type, DClass.IN));
         return send(query, 0, null).thenCompose(sent -> {
             if (sent.failure() != null) {
@@ -81,16 +83,18 @@ final class DnsQueries {
             }
             Message reply = sent.message();
             Name cursor = current;
+            long chainTtl = ttl;
             while (true) {
                 List<Record> matching = recordsAt(reply, cursor, type);
                 if (!matching.isEmpty()) {
-                    return CompletableFuture.completedFuture(Answer.found(matching));
+                    return CompletableFuture.completedFuture(Answer.found(matching, Math.min(chainTtl, minTtl(matching))));
                 }
-                Optional<Name> alias = cnameTarget(reply, cursor);
+                Optional<CNAMERecord> alias = cnameAt(reply, cursor);
                 if (alias.isEmpty()) {
                     break;
                 }
-                cursor = alias.get();
+                chainTtl = Math.min(chainTtl, alias.get().getTTL());
+                cursor = alias.get().getTarget();
                 if (!seen.add(cursor)) {
                     return failed(DnsStatus.ServerFailure, "CNAME loop at " + text(cursor) + " resolving " + text(origin));
                 }
@@ -101,13 +105,14 @@ final class DnsQueries {
             }
             String via = cursor.equals(origin) ? "" : " (CNAME target of " + text(origin) + ")";
             if (reply.getRcode() == Rcode.NXDOMAIN) {
-                return failed(DnsStatus.NameNotFound, "NXDOMAIN for " + text(cursor) + via);
+                return negative(DnsStatus.NameNotFound, "NXDOMAIN for " + text(cursor) + via, Math.min(chainTtl, negativeTtl(reply)));
             }
             if (cursor.equals(current)) {
-                return failed(DnsStatus.NoData, "no " + Type.string(type) + " records for " + text(cursor) + via);
+                return negative(DnsStatus.NoData, "no " + Type.string(type) + " records for " + text(cursor) + via,
+                        Math.min(chainTtl, negativeTtl(reply)));
             }
             // The server stopped at a CNAME whose target it did not include: ask for the target.
-            return chase(origin, type, cursor, seen);
+            return chase(origin, type, cursor, seen, chainTtl);
         });
     }
 
@@ -163,15 +168,34 @@ final class DnsQueries {
                 .toList();
     }
 
-    private static Optional<Name> cnameTarget(Message reply, Name owner) {
+    private static Optional<CNAMERecord> cnameAt(Message reply, Name owner) {
         return reply.getSection(Section.ANSWER).stream()
                 .filter(r -> r instanceof CNAMERecord && r.getName().equals(owner))
-                .map(r -> ((CNAMERecord) r).getTarget())
+                .map(CNAMERecord.class::cast)
                 .findFirst();
+    }
+
+    static long minTtl(List<Record> records) {
+        return records.stream().mapToLong(Record::getTTL).min().orElse(0);
+    }
+
+    /**
+     * RFC 2308 §5: a negative answer may be reused for the smaller of its SOA record's TTL and the
+     * SOA's MINIMUM field; one without an SOA in the authority section must not be reused at all.
+     */
+    static long negativeTtl(Message reply) {
+        return reply.getSection(Section.AUTHORITY).stream()
+                .filter(SOARecord.class::isInstance)
+                .mapToLong(r -> Math.min(r.getTTL(), ((SOARecord) r).getMinimum()))
+                .min().orElse(0);
     }
 
     private static CompletableFuture<Answer> failed(DnsStatus status, String detail) {
         return CompletableFuture.completedFuture(Answer.failed(status, detail));
+    }
+
+    private static CompletableFuture<Answer> negative(DnsStatus status, String detail, long ttl) {
+        return CompletableFuture.completedFuture(Answer.negative(status, detail, ttl));
     }
 
     static String text(Name name) {

@@ -15,9 +15,11 @@ import org.xbill.DNS.Type;
 /**
  * TXT lookups on the same resolvers, timeouts and CNAME handling as the MX lookups, for the
  * records that policies live in ({@code _mta-sts}, {@code _smtp._tls}). Non-blocking; failures are results.
+ * Answers are reused for their TTL ({@link AnswerCache}) by every probe of the engine this belongs to.
  */
 public final class TxtLookup {
     private final DnsQueries queries;
+    private final AnswerCache cache = new AnswerCache();
 
     public TxtLookup(DnsSettings settings, Executor executor) {
         this.queries = new DnsQueries(ResolverEndpoints.resolve(settings.servers()), settings.queryTimeout(), executor);
@@ -46,7 +48,7 @@ public final class TxtLookup {
             return CompletableFuture.completedFuture(new Txt(DnsStatus.NameNotFound, List.of(),
                     "invalid name '" + name + "': " + e.getMessage()));
         }
-        return queries.lookup(owner, Type.TXT)
+        return cache.lookup(owner, Type.TXT, () -> queries.lookup(owner, Type.TXT))
                 .thenApply(answer -> new Txt(answer.status(), answer.records().stream()
                         .filter(TXTRecord.class::isInstance)
                         .map(r -> String.join("", ((TXTRecord) r).getStrings()))

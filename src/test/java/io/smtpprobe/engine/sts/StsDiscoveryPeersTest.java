@@ -35,6 +35,11 @@ class StsDiscoveryPeersTest {
     private final AtomicReference<String> stsId = new AtomicReference<>("one");
     private final AtomicReference<String> policyHostAddress = new AtomicReference<>("127.0.0.9");
     private final AtomicInteger fetches = new AtomicInteger();
+    /**
+     * The {@code _mta-sts} record's TTL. 0 (dnsmasq's default) unless a test says otherwise: TXT answers
+     * are reused for their TTL, so only then is a changed id seen by the very next discovery.
+     */
+    private volatile long stsTxtTtl = 0;
     private final AtomicReference<String> policy = new AtomicReference<>(
             "version: STSv1\nmode: enforce\nmx: *.fabrikam.test\nmax_age: 86400\n");
     private ScriptedDnsServer dns;
@@ -51,7 +56,7 @@ class StsDiscoveryPeersTest {
             try {
                 String name = q.name().toString(true);
                 if (q.type() == Type.TXT && name.equals("_mta-sts.fabrikam.test")) {
-                    return Reply.records(new TXTRecord(q.name(), DClass.IN, 60, List.of("v=STSv1; id=" + stsId.get())));
+                    return Reply.records(new TXTRecord(q.name(), DClass.IN, stsTxtTtl, List.of("v=STSv1; id=" + stsId.get())));
                 }
                 if (q.type() == Type.TXT && name.equals("_smtp._tls.fabrikam.test")) {
                     return Reply.records(new TXTRecord(q.name(), DClass.IN, 60, "v=TLSRPTv1; rua=mailto:tls@fabrikam.test"));
@@ -93,6 +98,21 @@ class StsDiscoveryPeersTest {
         assertThat(fetches).hasValue(2);
         assertThat(changed.id()).isEqualTo("two");
         assertThat(changed.policy().mode()).isEqualTo("testing");
+    }
+
+    @Test
+    void theTxtAnswerIsReusedForItsTtlSoAChangedIdIsSeenWhenItExpires() throws Exception {
+        stsTxtTtl = 60;
+        StsDiscovery discovery = discovery(EgressPolicy.unrestricted());
+        assertThat(discover(discovery).id()).isEqualTo("one");
+        long asked = dns.questions().stream().filter(q -> q.type() == Type.TXT).count();
+
+        stsId.set("two");
+        StsFinding again = discover(discovery);
+        assertThat(again.id()).as("within the TTL, as from a caching resolver").isEqualTo("one");
+        assertThat(again.rua()).containsExactly("mailto:tls@fabrikam.test");
+        assertThat(dns.questions().stream().filter(q -> q.type() == Type.TXT).count()).isEqualTo(asked);
+        assertThat(fetches).hasValue(1);
     }
 
     @Test
