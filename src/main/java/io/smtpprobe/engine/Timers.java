@@ -2,9 +2,6 @@ package io.smtpprobe.engine;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a task later without holding a thread while it waits: the engine's waits (a greylist retry)
@@ -24,16 +21,8 @@ public interface Timers {
         };
     }
 
-    /** The JDK's shared delayer thread, for engines built without Vert.x (tests, benches). */
+    /** The JDK's timers on one shared daemon thread, for engines built without Vert.x and for run deadlines. */
     static Timers jdk() {
-        return (delay, task) -> {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            CompletableFuture.runAsync(() -> {
-                if (!cancelled.get()) {
-                    task.run();
-                }
-            }, CompletableFuture.delayedExecutor(Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS));
-            return () -> cancelled.set(true);
-        };
+        return JdkTimers.SHARED;
     }
 }
