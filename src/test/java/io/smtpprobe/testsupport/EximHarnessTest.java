@@ -174,7 +174,7 @@ class EximHarnessTest {
             instance.close();
         }
         assertThat(instance.processIds()).isEmpty();
-        assertThat(processesRunningWith(config)).as("no process escaped the group").isEmpty();
+        assertThat(processesRunningWith(config)).as("no process of the instance is left, in its group or out of it").isEmpty();
         assertThat(Files.exists(config)).isFalse();
         assertThat(mx.processIds()).as("other instances keep running").isNotEmpty();
         assertThat(instance.mainlog()).contains("daemon started");

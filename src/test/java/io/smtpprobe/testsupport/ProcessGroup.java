@@ -57,6 +57,42 @@ final class ProcessGroup {
         }
     }
 
+    /**
+     * Stops every live process, in any group, whose command line names {@code marker}: a process that
+     * made itself a session leader (Exim's re-executed children may) is out of reach of the group.
+     */
+    static void terminateRunningWith(String marker, Duration grace) {
+        List<Long> left = runningWith(marker);
+        left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!(left = runningWith(marker)).isEmpty() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(20));
+        }
+        left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    /** Live (not zombie) processes whose command line contains {@code marker}. */
+    static List<Long> runningWith(String marker) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String commandLine = Files.readString(entry.resolve("cmdline"), StandardCharsets.ISO_8859_1);
+                    String stat = Files.readString(entry.resolve("stat"), StandardCharsets.ISO_8859_1);
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (commandLine.contains(marker) && state != 'Z' && state != 'X') {
+                        pids.add(Long.parseLong(entry.getFileName().toString()));
+                    }
+                } catch (IOException exited) {
+                    // gone while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return pids;
+    }
+
     private boolean awaitEmpty(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!members().isEmpty()) {
