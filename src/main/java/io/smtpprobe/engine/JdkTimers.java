@@ -20,7 +20,8 @@ final class JdkTimers implements Timers {
 
     private final ScheduledThreadPoolExecutor scheduler;
 
-    private JdkTimers() {
+    /** Its own scheduler thread; the engine uses {@link #SHARED}, a test one of its own. */
+    JdkTimers() {
         scheduler = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "smtpprobe-deadlines");
             thread.setDaemon(true);
